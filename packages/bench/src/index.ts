@@ -1,0 +1,6 @@
+/**
+ * Benchmarks of the papers behind @mi: Gaussian staircase, one-hot drift, MI-NEE convergence, self-consistency, SLB/CLB.
+ *
+ * @packageDocumentation
+ */
+export {};

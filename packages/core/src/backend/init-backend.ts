@@ -1,0 +1,158 @@
+import { createRequire } from 'node:module';
+import {
+  type BackendInfo,
+  type BackendName,
+  type BackendPreference,
+  BackendUnavailableError,
+  InvalidArgumentError,
+} from '@mi/spec';
+import * as tf from '@tensorflow/tfjs-core';
+import { BACKEND_ORDER, BACKEND_PREFERENCES, type BackendCandidate } from './backend-catalogue';
+import { registerGradients } from './register-gradients';
+
+/** Options of {@link initBackend}. */
+export interface InitBackendOptions {
+  /**
+   * Where the one-line "backend: …" message goes. Defaults to `console.error` (stderr, so that
+   * `--json` output on stdout stays clean); `false` silences it.
+   */
+  readonly log?: ((message: string) => void) | false;
+  /** Environment to read `MI_BACKEND` from; defaults to `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * Starts a TensorFlow.js backend and registers the gradients training needs.
+ *
+ * With `auto` (the default) it tries, in order, `tensorflow-gpu` (`@tensorflow/tfjs-node-gpu`),
+ * `tensorflow` (`@tensorflow/tfjs-node`), `wasm` (`@tensorflow/tfjs-backend-wasm`) and `cpu`
+ * (`@tensorflow/tfjs-backend-cpu`), and keeps the first that starts. The preference comes from the
+ * argument, else from the `MI_BACKEND` environment variable, else `auto`. A forced backend
+ * that cannot start throws {@link BackendUnavailableError} naming the package to install.
+ *
+ * tfjs can fall back silently when `setBackend` fails, so the active backend is checked with
+ * `tf.getBackend()` after start-up.
+ *
+ * @example
+ * ```ts
+ * const backend = await initBackend();        // or initBackend('wasm')
+ * console.log(backend.name);                  // 'wasm' on a machine without tfjs-node
+ * ```
+ */
+export async function initBackend(
+  preference?: BackendPreference,
+  options: InitBackendOptions = {},
+): Promise<BackendInfo> {
+  const env = options.env ?? process.env;
+  const requested = preference ?? (env['MI_BACKEND'] || 'auto');
+  if (!BACKEND_PREFERENCES.includes(requested)) {
+    throw new InvalidArgumentError({
+      functionName: 'initBackend',
+      parameter: preference === undefined ? 'MI_BACKEND' : 'preference',
+      value: requested,
+      expected: `one of ${BACKEND_PREFERENCES.join(', ')}`,
+    });
+  }
+  const candidates =
+    requested === 'auto' ? BACKEND_ORDER : BACKEND_ORDER.filter((b) => b.name === requested);
+
+  const skipped: { name: BackendName; reason: string }[] = [];
+  for (const candidate of candidates) {
+    const outcome = await tryStart(candidate);
+    if (outcome.ok) {
+      await registerGradients();
+      const info: BackendInfo = {
+        name: candidate.name,
+        tfjsName: tf.getBackend(),
+        packageName: candidate.packageName,
+        packageVersion: packageVersion(candidate.packageName),
+        skipped,
+      };
+      if (options.log !== false) {
+        (options.log ?? ((m: string) => console.error(m)))(
+          `backend: ${info.name} (${info.packageName}${info.packageVersion ? `@${info.packageVersion}` : ''})`,
+        );
+      }
+      return info;
+    }
+    if (requested !== 'auto') {
+      throw new BackendUnavailableError({
+        backend: candidate.name,
+        packageName: candidate.packageName,
+        detail: outcome.reason,
+        cause: outcome.cause,
+      });
+    }
+    skipped.push({ name: candidate.name, reason: outcome.reason });
+  }
+  throw new BackendUnavailableError({
+    backend: 'auto',
+    packageName: BACKEND_ORDER.map((b) => b.packageName).join(', '),
+    detail: `no backend could start: ${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')}`,
+  });
+}
+
+type StartOutcome = { ok: true } | { ok: false; reason: string; cause?: unknown };
+
+async function tryStart(candidate: BackendCandidate): Promise<StartOutcome> {
+  try {
+    // A variable specifier keeps bundlers and the type checker from requiring optional peers.
+    const specifier = candidate.packageName;
+    await import(/* @vite-ignore */ specifier);
+  } catch (cause) {
+    const missing = isModuleNotFound(cause, candidate.packageName);
+    return {
+      ok: false,
+      reason: missing
+        ? `the package ${candidate.packageName} is not installed (add it with: pnpm add ${candidate.packageName})`
+        : `${candidate.packageName} failed to load: ${errorMessage(cause)}`,
+      cause,
+    };
+  }
+  if (tf.engine().registryFactory[candidate.tfjsName] === undefined) {
+    return {
+      ok: false,
+      reason: `${candidate.packageName} loaded but registered no '${candidate.tfjsName}' backend (is it a copy with a different @tensorflow/tfjs-core?)`,
+    };
+  }
+  let started = false;
+  try {
+    started = await tf.setBackend(candidate.tfjsName);
+    await tf.ready();
+  } catch (cause) {
+    return {
+      ok: false,
+      reason: `tf.setBackend('${candidate.tfjsName}') threw: ${errorMessage(cause)}`,
+      cause,
+    };
+  }
+  // setBackend can report success and still leave another backend active.
+  if (!started || tf.getBackend() !== candidate.tfjsName) {
+    return {
+      ok: false,
+      reason: `tf.setBackend('${candidate.tfjsName}') left '${tf.getBackend()}' active`,
+    };
+  }
+  return { ok: true };
+}
+
+function isModuleNotFound(error: unknown, packageName: string): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return (
+    (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') &&
+    errorMessage(error).includes(packageName)
+  );
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? (error.message.split('\n')[0] ?? '') : String(error);
+}
+
+function packageVersion(packageName: string): string | undefined {
+  try {
+    const require = createRequire(import.meta.url);
+    return (require(`${packageName}/package.json`) as { version?: string }).version;
+  } catch {
+    return undefined;
+  }
+}

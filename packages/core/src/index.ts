@@ -1,0 +1,29 @@
+/**
+ * What several `@mi` packages need: TensorFlow.js backend start-up, a seeded random stream and
+ * seeds for tfjs initialisers, numerically safe tensor helpers (log-mean-exp over all entries and
+ * over the off-diagonal, diagonal masks through `tf.where`, a stop-gradient built on
+ * `tf.customGrad`, softplus⁻¹) and argument validation that throws the `@mi/spec` errors.
+ *
+ * @packageDocumentation
+ */
+export {
+  BACKEND_ORDER,
+  BACKEND_PREFERENCES,
+  type BackendCandidate,
+} from './backend/backend-catalogue';
+export { type InitBackendOptions, initBackend } from './backend/init-backend';
+export { registerGradients } from './backend/register-gradients';
+export { diagonal, diagonalMask, maskDiagonal } from './math/diagonal-mask';
+export { logMeanExp, logMeanExpOffDiagonal, meanOffDiagonal } from './math/log-mean-exp';
+export { softplusInverse } from './math/softplus-inverse';
+export { stopGradient, valueWithGradientOf } from './math/stop-gradient';
+export { createRandom, restoreRandom } from './random/create-random';
+export { type TensorflowSeeds, tensorflowSeeds } from './random/seed-tensorflow';
+export {
+  assertNumber,
+  assertOneOf,
+  assertPositiveInteger,
+  describeRange,
+  type NumberRange,
+} from './validate/assert-number';
+export { assertScoreMatrix, assertShape } from './validate/assert-shape';

@@ -1,0 +1,99 @@
+import type { Scalar, Tensor, Tensor1D } from '@tensorflow/tfjs-core';
+import type { Plugin } from './plugin';
+import type { ScoreMatrix } from './score-matrix';
+
+/**
+ * The running state a bound threads through training steps (MINE's moving average, a step
+ * counter). Tensors, so that no step has to read them back to JavaScript; the caller owns the
+ * tensors it receives and disposes the old state after each step. Stateless bounds use `{}`.
+ */
+export type BoundState = Readonly<Record<string, Tensor>>;
+
+/**
+ * Scores that MI-NEE needs: each head evaluated on the data batch and on a batch drawn from the
+ * uniform reference distribution over the data's bounding box (Chan et al. 2019, §3.2).
+ */
+export interface EntropicScores {
+  /** f₀ on the n data pairs (x_i, y_i). */
+  readonly jointData: Tensor1D;
+  /** f₀ on the m reference points drawn from U_XY. */
+  readonly jointReference: Tensor1D;
+  /** f₁ on the n data x_i. */
+  readonly xData: Tensor1D;
+  /** f₁ on the m reference x. */
+  readonly xReference: Tensor1D;
+  /** f₂ on the n data y_i. */
+  readonly yData: Tensor1D;
+  /** f₂ on the m reference y. */
+  readonly yReference: Tensor1D;
+}
+
+/** What a bound reads. Only `scores` is always present; see {@link Bound.requires}. */
+export interface BoundInputs {
+  /** `S[i][j] = T(x_i, y_j)`, n × n, diagonal = joint pairs (see {@link ScoreMatrix}). */
+  readonly scores: ScoreMatrix;
+  /** TUBA's log-baseline `log a(y_j)`, length n, when the baseline is learned by the caller. */
+  readonly logBaseline?: Tensor1D;
+  /** MI-NEE's head scores on data and reference samples. */
+  readonly entropic?: EntropicScores;
+}
+
+/** Extra inputs a bound needs beside the score matrix. */
+export type BoundRequirement = 'logBaseline' | 'entropic';
+
+/**
+ * What a bound returns for one batch. Every tensor is a new tensor owned by the caller.
+ *
+ * `loss` is what an optimiser minimises; `estimate` is the value reported as the MI estimate
+ * (nats). They differ where a paper trains on one objective and reports another (JS-trained
+ * NWJ, SMILE, the regularised bounds); the gradient then comes from `loss` alone.
+ */
+export interface BoundOutput {
+  /** Scalar to minimise. */
+  readonly loss: Scalar;
+  /** Scalar MI estimate in nats (no gradient is meant to flow through it). */
+  readonly estimate: Scalar;
+  /**
+   * Named parts of the estimate, for drift diagnostics. Every built-in reports at least
+   * `joint` (E_P[T]) and `marginal` (its partition term, e.g. log E_Q[e^T]).
+   */
+  readonly terms: Readonly<Record<string, Scalar>>;
+  /** The new state; `{}` for stateless bounds. */
+  readonly state: BoundState;
+}
+
+/**
+ * A configured bound: a pure function of the inputs and the state.
+ *
+ * Implementations run every op in `tf.tidy`, never dispose their inputs, mask the diagonal with
+ * `tf.where` (never `eye · ∞`), and compute partition terms with log-sum-exp.
+ */
+export interface Bound {
+  /** The plugin id. */
+  readonly id: string;
+  /** The options after defaults were applied: JSON-serialisable, enough to re-create it. */
+  readonly config: Readonly<Record<string, unknown>>;
+  /** Extra inputs beside the score matrix. */
+  readonly requires: readonly BoundRequirement[];
+  /** A fresh state; the caller owns its tensors. */
+  initialState(): BoundState;
+  /** The bound on one batch. */
+  compute(inputs: BoundInputs, state: BoundState): BoundOutput;
+  /**
+   * The largest value the estimate can take for a batch of n (InfoNCE: log n; I_α:
+   * 1 + log n − log α), or `undefined` when the bound has none.
+   */
+  ceiling(n: number): number | undefined;
+}
+
+/**
+ * A bound as a plugin. Third-party packages export one of these and users add it to a registry.
+ *
+ * @typeParam Options - the options `create` accepts.
+ */
+export interface BoundPlugin<Options = Record<string, unknown>> extends Plugin {
+  /** The formula in plain text (shown by `mi bounds` and in the docs). */
+  readonly formula: string;
+  /** Validates options, applies defaults and returns the bound. Throws `InvalidArgumentError`. */
+  create(options?: Options): Bound;
+}

@@ -1,0 +1,10 @@
+export { BackendUnavailableError } from './backend-unavailable-error';
+export { DataFormatError } from './data-format-error';
+export { describeValue } from './describe-value';
+export { DuplicatePluginError } from './duplicate-plugin-error';
+export { InvalidArgumentError } from './invalid-argument-error';
+export { MIError, type MIErrorOptions } from './mi-error';
+export { NoSuchBoundError, NoSuchCriticError, NoSuchPluginError } from './no-such-plugin-error';
+export { NonFiniteEstimateError } from './non-finite-estimate-error';
+export { ShapeMismatchError } from './shape-mismatch-error';
+export { UnsupportedSpecificationVersionError } from './unsupported-specification-version-error';

@@ -1,0 +1,124 @@
+import type { BackendName } from './backend';
+import type { Bound } from './bound';
+import type { Critic } from './critic';
+import type { DataSource } from './data';
+
+/** Adam (Kingma & Ba 2015) as the papers use it: lr 5e-4, β = (0.9, 0.999). */
+export interface AdamOptions {
+  readonly kind: 'adam';
+  readonly learningRate?: number;
+  readonly beta1?: number;
+  readonly beta2?: number;
+  readonly epsilon?: number;
+}
+
+/** Plain or momentum SGD. */
+export interface SgdOptions {
+  readonly kind: 'sgd';
+  readonly learningRate?: number;
+  readonly momentum?: number;
+}
+
+/** Optimiser and gradient clipping. */
+export type OptimizerOptions = (AdamOptions | SgdOptions) & {
+  /** Rescale the gradient so its global L2 norm is at most this. */
+  readonly clipGradientNorm?: number;
+};
+
+/** Which of the reported estimates is "the estimate" of a run, and the names of the others. */
+export type EstimateKind =
+  | 'last'
+  | 'ema'
+  | 'macro'
+  | 'micro'
+  | 'window'
+  | 'validationBest'
+  | 'validationFinal';
+
+/** Per-step facts passed to callbacks. */
+export interface StepReport {
+  readonly step: number;
+  readonly estimate: number;
+  readonly loss: number;
+  readonly terms: Readonly<Record<string, number>>;
+  /** Steps per second over the recent steps. */
+  readonly stepsPerSecond: number;
+  /** Seconds left at the current rate, when the run length is known. */
+  readonly etaSeconds: number | undefined;
+  /** Ground truth at this step, if the data knows it (the staircase changes it). */
+  readonly trueMI: number | undefined;
+}
+
+/** Hooks called by `train`; all optional and synchronous or async. */
+export interface TrainCallbacks {
+  onStep?(report: StepReport): void | Promise<void>;
+  onValidation?(report: { step: number; estimate: number }): void | Promise<void>;
+  onCheckpoint?(info: { step: number; path: string }): void | Promise<void>;
+}
+
+/**
+ * A schedule changes the data between steps; the staircase of Song & Ermon raises the true MI
+ * every 4000 steps. Called before step `step` (0-based) is drawn.
+ */
+export type TrainSchedule = (step: number, data: DataSource) => DataSource;
+
+/** The inputs of `train`. Wiring by name happens in `@mi/bench`, `@mi/cli` and user code. */
+export interface TrainOptions {
+  readonly critic: Critic;
+  readonly bound: Bound;
+  readonly data: DataSource;
+  /** Optimisation steps (infinite samplers) or a cap on steps (finite data). */
+  readonly steps?: number;
+  /** Passes over the training split of a finite dataset. */
+  readonly epochs?: number;
+  readonly batchSize: number;
+  readonly optimizer?: OptimizerOptions;
+  /** Seeds the data stream, the shuffles and the critic's dropout, if any. */
+  readonly seed?: number;
+  readonly schedule?: TrainSchedule;
+  readonly callbacks?: TrainCallbacks;
+  readonly signal?: AbortSignal;
+}
+
+/** The estimates a run reports, each under its own name. */
+export interface EstimateSummary {
+  /** Per-batch estimates in step order. */
+  readonly perBatch: Float32Array;
+  /** Exponential moving average of the per-batch estimates (last value). */
+  readonly ema: number;
+  /** Mean of the per-batch estimates over the reporting window. */
+  readonly macro: number;
+  /** The bound evaluated on the pooled critic outputs of the reporting window (ReMINE Alg. 1). */
+  readonly micro: number | undefined;
+  /** Mean of the last K batches (ReMINE Alg. 1). */
+  readonly window: number;
+  /** Best and final held-out estimates (finite-data mode). */
+  readonly validationBest: number | undefined;
+  readonly validationFinal: number | undefined;
+}
+
+/** Warnings about a run, in the spirit of bmi's flags. */
+export type TrainFlag =
+  | 'still-increasing'
+  | 'diverged'
+  | 'early-stopping-not-triggered'
+  | 'at-ceiling'
+  | 'aborted';
+
+/** What `train` returns. Never NaN: a non-finite estimate ends the run with `stopReason`. */
+export interface TrainResult {
+  /** The headline estimate in nats. */
+  readonly estimate: number;
+  /** Which entry of `estimates` `estimate` is, and why. */
+  readonly estimateKind: EstimateKind;
+  readonly estimateReason: string;
+  readonly estimates: EstimateSummary;
+  /** The bound's ceiling for the batch size, if it has one. */
+  readonly ceiling: number | undefined;
+  readonly steps: number;
+  readonly flags: readonly TrainFlag[];
+  /** Why the run stopped: `completed`, `early-stopping`, `aborted`, `non-finite`. */
+  readonly stopReason: 'completed' | 'early-stopping' | 'aborted' | 'non-finite';
+  readonly backend: BackendName | string;
+  readonly seconds: number;
+}

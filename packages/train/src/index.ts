@@ -1,0 +1,6 @@
+/**
+ * The training loop of the `@mi` packages: estimate reporting, diagnostics, checkpoints and resume.
+ *
+ * @packageDocumentation
+ */
+export {};
