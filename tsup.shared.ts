@@ -5,7 +5,10 @@ import type { Options } from 'tsup';
  * Declarations are built against `tsconfig.build.json`, which resolves siblings through their
  * built `dist/` (never their sources), so each package's `.d.ts` references, not inlines, them.
  */
-export function packageBuild(entry: string[] = ['src/index.ts'], extra: Options = {}): Options {
+export function packageBuild(
+  entry: string[] | Record<string, string> = ['src/index.ts'],
+  extra: Options = {},
+): Options {
   return {
     entry,
     format: ['esm', 'cjs'],

@@ -1,6 +1,55 @@
 /**
- * Variational mutual-information bounds (DV, MINE, NWJ, TUBA, InfoNCE, JS, I_alpha, SMILE, ReMINE, MI-NEE) as plugins.
+ * Variational lower bounds on mutual information, each a plugin
+ * `{ id, specificationVersion: 'v1', create(options) }` that turns a score matrix
+ * `S[i][j] = T(x_i, y_j)` (diagonal = joint pairs) into `{ loss, estimate, terms, state }`, in nats.
+ *
+ * | id | bound | paper |
+ * |---|---|---|
+ * | `dv` | E_diag[T] − log mean_{i≠j} e^{S_ij} | Belghazi et al. 2018 |
+ * | `mine` | DV value, moving-average gradient | Belghazi et al. 2018 §3.2 |
+ * | `nwj` (`mine-f`) | E_diag[T] − e^{−1} mean_{i≠j} e^{S_ij} | Nguyen et al. 2010 |
+ * | `tuba` | 1 + E_diag[T − log a] − mean_{i≠j} e^{S_ij − log a(y_j)} | Poole et al. 2019 |
+ * | `infonce` | log n + mean_i [S_ii − logsumexp_j S_ij] | van den Oord et al. 2018 |
+ * | `js` | JS-trained, NWJ of T + 1 reported | Poole et al. 2019 |
+ * | `interpolated` | I_α, leave-one-out baseline | Poole et al. 2019 |
+ * | `smile`, `smile-dv` | DV with clipped partition term | Song & Ermon 2020 |
+ * | `remine`, `remine-j` | DV + λ d(log partition, C) | ReMINE 2021 |
+ * | `renwj`, `resmile`, `reinfonce`, `retuba`, `rejs` | regularised counterparts | Choi & Lee 2022 |
+ * | `minee` | three DV divergences against uniform references | Chan et al. 2019 |
+ *
+ * Plugin authors: `@mi/bounds/testing` has the conformance suite every built-in passes.
  *
  * @packageDocumentation
  */
-export {};
+export { type BoundValues, evaluateBound } from './evaluate-bound';
+export { type DonskerVaradhanOptions, donskerVaradhan } from './plugins/dv';
+export { type InfoNCEDirection, type InfoNCEOptions, infoNCE } from './plugins/infonce';
+export { type InterpolatedOptions, interpolated } from './plugins/interpolated';
+export { type JensenShannonOptions, jensenShannon } from './plugins/js';
+export { type MineOptions, mine } from './plugins/mine';
+export { type MineeOptions, minee } from './plugins/minee';
+export { type NwjOptions, nwj } from './plugins/nwj';
+export {
+  type RemineOptions,
+  reinfonce,
+  rejs,
+  remine,
+  remineJoint,
+  renwj,
+  resmile,
+  retuba,
+} from './plugins/regularized-bounds';
+export { type SmileOptions, smile, smileDv } from './plugins/smile';
+export { type TubaOptions, tuba } from './plugins/tuba';
+export { type BoundRegistry, builtinBounds, createBoundRegistry } from './registry';
+export {
+  type RegularizedPluginSpec,
+  type RegularizerDistance,
+  type RegularizerOptions,
+  type ResolvedRegularizer,
+  regularized,
+  regularizedPlugin,
+  resolveRegularizer,
+} from './regularized';
+export { type BoundDefinition, createBound, type RawBoundOutput } from './shared/create-bound';
+export { jensenShannonObjective } from './shared/jensen-shannon';

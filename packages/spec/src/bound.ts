@@ -28,9 +28,13 @@ export interface EntropicScores {
   readonly yReference: Tensor1D;
 }
 
-/** What a bound reads. Only `scores` is always present; see {@link Bound.requires}. */
+/** What a bound reads; see {@link Bound.requires} for the extra inputs a bound needs. */
 export interface BoundInputs {
-  /** `S[i][j] = T(x_i, y_j)`, n × n, diagonal = joint pairs (see {@link ScoreMatrix}). */
+  /**
+   * `S[i][j] = T(x_i, y_j)`, n × n, diagonal = joint pairs (see {@link ScoreMatrix}). Required by
+   * every bound except those that declare `requires: ['entropic']` (MI-NEE), which read only
+   * {@link BoundInputs.entropic}.
+   */
   readonly scores: ScoreMatrix;
   /** TUBA's log-baseline `log a(y_j)`, length n, when the baseline is learned by the caller. */
   readonly logBaseline?: Tensor1D;
@@ -54,8 +58,10 @@ export interface BoundOutput {
   /** Scalar MI estimate in nats (no gradient is meant to flow through it). */
   readonly estimate: Scalar;
   /**
-   * Named parts of the estimate, for drift diagnostics. Every built-in reports at least
-   * `joint` (E_P[T]) and `marginal` (its partition term, e.g. log E_Q[e^T]).
+   * Named parts of the estimate, for drift diagnostics (ReMINE §3). Every built-in reports at
+   * least `joint`, the first term E_P[T], and `logPartition`, the logarithm of its second
+   * (partition) term: log E_Q[e^T] for the DV family, log E_Q[e^{T−1}] for NWJ, the mean row
+   * log-mean-exp for InfoNCE. Bounds may add more.
    */
   readonly terms: Readonly<Record<string, Scalar>>;
   /** The new state; `{}` for stateless bounds. */
@@ -84,6 +90,12 @@ export interface Bound {
    * 1 + log n − log α), or `undefined` when the bound has none.
    */
   ceiling(n: number): number | undefined;
+  /**
+   * The logarithm of the bound's partition term, optionally on scores clipped to [−clip, clip]:
+   * what a regulariser acts on (Choi & Lee 2022, Table 1). Optional for third-party bounds;
+   * without it a regulariser falls back to `terms.logPartition` and cannot clip.
+   */
+  logPartition?(inputs: BoundInputs, options?: { readonly clip?: number }): Scalar;
 }
 
 /**

@@ -1,0 +1,143 @@
+import {
+  builtinBounds,
+  donskerVaradhan,
+  infoNCE,
+  interpolated,
+  jensenShannon,
+  mine,
+  minee,
+  nwj,
+  reinfonce,
+  rejs,
+  remine,
+  remineJoint,
+  renwj,
+  resmile,
+  retuba,
+  smile,
+  smileDv,
+  tuba,
+} from '@mi/bounds';
+import { describeBoundConformance } from '@mi/bounds/testing';
+import type { BoundOutput } from '@mi/spec';
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+
+// Training objectives of the bounds that report one value and train on another.
+const jsGradient = (o: BoundOutput) => tf.neg(o.terms['jsObjective'] as tf.Scalar) as tf.Scalar;
+const regularizedJsGradient = (o: BoundOutput) =>
+  tf.add(
+    tf.neg(o.terms['jsObjective'] as tf.Scalar),
+    o.terms['regularizer'] as tf.Scalar,
+  ) as tf.Scalar;
+const plusOne = (s: tf.Tensor2D) => tf.add(s, 1) as tf.Tensor2D;
+
+// Tolerances (nats) with the exact log-ratio critic at n = 512, MI = 1 and 2: the sampling noise
+// of the joint term is about 0.1; InfoNCE's known bias at I = 2, n = 512 is a few hundredths.
+describeBoundConformance(donskerVaradhan, { truth: { tolerance: 0.2 } });
+describeBoundConformance(mine, { gradientReference: false, truth: { tolerance: 0.2 } });
+describeBoundConformance(nwj, {
+  truth: { tolerance: 0.2, transform: plusOne },
+  finiteForLargeScores: false,
+});
+describeBoundConformance(tuba, { truth: { tolerance: 0.2 }, finiteForLargeScores: false });
+describeBoundConformance(tuba, {
+  options: { logBaseline: 'learned' },
+  inputs: (scores) => ({
+    scores,
+    logBaseline: tf.linspace(-0.5, 0.5, scores.shape[0]) as tf.Tensor1D,
+  }),
+  truth: false,
+  finiteForLargeScores: false,
+});
+describeBoundConformance(infoNCE, { truth: { tolerance: 0.2 } });
+describeBoundConformance(infoNCE, { options: { direction: 'columns' }, truth: { tolerance: 0.2 } });
+describeBoundConformance(infoNCE, {
+  options: { direction: 'symmetric' },
+  truth: { tolerance: 0.2 },
+});
+describeBoundConformance(jensenShannon, {
+  gradientReference: jsGradient,
+  truth: { tolerance: 0.2 },
+  finiteForLargeScores: false,
+});
+describeBoundConformance(interpolated, { truth: { tolerance: 0.2 }, finiteForLargeScores: false });
+describeBoundConformance(smile, { gradientReference: jsGradient, truth: { tolerance: 0.2 } });
+describeBoundConformance(smile, {
+  options: { tau: Number.POSITIVE_INFINITY },
+  gradientReference: jsGradient,
+  truth: { tolerance: 0.2 },
+});
+describeBoundConformance(smileDv, { options: { tau: 10 }, truth: { tolerance: 0.2 } });
+describeBoundConformance(remine, {
+  sameEstimateAs: { plugin: donskerVaradhan },
+  truth: { tolerance: 0.2 },
+});
+describeBoundConformance(remine, {
+  options: { distance: 'l1', lambda: 0.5 },
+  sameEstimateAs: { plugin: donskerVaradhan },
+});
+describeBoundConformance(remineJoint, { truth: { tolerance: 0.2 } });
+describeBoundConformance(renwj, {
+  sameEstimateAs: { plugin: nwj },
+  truth: { tolerance: 0.2, transform: plusOne },
+  finiteForLargeScores: false,
+});
+describeBoundConformance(resmile, {
+  gradientReference: regularizedJsGradient,
+  sameEstimateAs: { plugin: smile, options: { tau: 10 } },
+});
+describeBoundConformance(reinfonce, {
+  sameEstimateAs: { plugin: infoNCE },
+  truth: { tolerance: 0.2 },
+});
+describeBoundConformance(retuba, { sameEstimateAs: { plugin: tuba }, finiteForLargeScores: false });
+describeBoundConformance(rejs, {
+  gradientReference: regularizedJsGradient,
+  sameEstimateAs: { plugin: jensenShannon },
+  finiteForLargeScores: false,
+});
+describeBoundConformance(minee, {
+  gradientReference: false,
+  inputs: (scores) => {
+    const n = scores.shape[0];
+    const data = tf.reshape(tf.slice(scores, [0, 0], [1, n]), [n]) as tf.Tensor1D;
+    const reference = tf.reshape(scores, [n * n]) as tf.Tensor1D;
+    return {
+      scores,
+      entropic: {
+        jointData: data,
+        jointReference: reference,
+        xData: tf.mul(data, 0.5) as tf.Tensor1D,
+        xReference: tf.mul(reference, 0.5) as tf.Tensor1D,
+        yData: tf.mul(data, 0.25) as tf.Tensor1D,
+        yReference: tf.mul(reference, 0.25) as tf.Tensor1D,
+      },
+    };
+  },
+  truth: false,
+});
+
+describe('builtinBounds', () => {
+  it('holds every bound of the catalogue, each passing through the suite above', () => {
+    expect(builtinBounds.map((b) => b.id)).toEqual([
+      'dv',
+      'mine',
+      'nwj',
+      'tuba',
+      'infonce',
+      'js',
+      'interpolated',
+      'smile',
+      'smile-dv',
+      'remine',
+      'remine-j',
+      'renwj',
+      'resmile',
+      'reinfonce',
+      'retuba',
+      'rejs',
+      'minee',
+    ]);
+  });
+});

@@ -1,0 +1,369 @@
+import {
+  createBoundRegistry,
+  donskerVaradhan,
+  evaluateBound,
+  infoNCE,
+  interpolated,
+  jensenShannon,
+  mine,
+  minee,
+  nwj,
+  reinfonce,
+  rejs,
+  remine,
+  remineJoint,
+  renwj,
+  resmile,
+  retuba,
+  smile,
+  smileDv,
+  tuba,
+} from '@mi/bounds';
+import { expectAllClose } from '@mi/test-utils';
+import * as tf from '@tensorflow/tfjs-core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+// A fixed 3 × 3 score matrix; everything below is computed by hand in float64.
+const S = [
+  [1.0, 0.5, -0.3],
+  [0.2, 2.0, 0.1],
+  [-0.4, 0.3, 1.5],
+];
+const n = 3;
+const joint = (1.0 + 2.0 + 1.5) / 3;
+const off = [0.5, -0.3, 0.2, 0.1, -0.4, 0.3];
+const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+const logMeanExp = (v: number[]) => Math.log(mean(v.map(Math.exp)));
+const logSumExp = (v: number[]) => Math.log(v.map(Math.exp).reduce((a, b) => a + b, 0));
+const softplus = (v: number) => Math.log1p(Math.exp(v));
+
+let scores: tf.Tensor2D;
+let before: number;
+beforeEach(() => {
+  before = tf.memory().numTensors;
+  scores = tf.tensor2d(S);
+});
+afterEach(() => {
+  scores.dispose();
+  expect(tf.memory().numTensors).toBe(before);
+});
+
+function value(plugin: { create(o?: never): ReturnType<typeof nwj.create> }, options?: unknown) {
+  const result = evaluateBound(plugin.create(options as never), { scores });
+  tf.dispose(Object.values(result.state));
+  return result;
+}
+
+describe('hand-computed values on a 3 × 3 score matrix', () => {
+  const dv = joint - logMeanExp(off);
+  it('dv', () => {
+    const r = value(donskerVaradhan);
+    expect(r.estimate).toBeCloseTo(dv, 5);
+    expect(r.loss).toBeCloseTo(-dv, 5);
+    expect(r.terms['joint']).toBeCloseTo(joint, 6);
+    expect(r.terms['logPartition']).toBeCloseTo(logMeanExp(off), 5);
+  });
+
+  it('nwj and its alias mine-f', () => {
+    const expected = joint - Math.exp(-1) * mean(off.map(Math.exp));
+    expect(value(nwj).estimate).toBeCloseTo(expected, 5);
+    expect(value(createBoundRegistry().get('mine-f')).estimate).toBeCloseTo(expected, 5);
+  });
+
+  it('tuba with a constant and a learned baseline', () => {
+    expect(value(tuba).estimate).toBeCloseTo(1 + joint - mean(off.map(Math.exp)), 5);
+    // log a = 1 turns TUBA into NWJ.
+    expect(value(tuba, { logBaseline: 1 }).estimate).toBeCloseTo(value(nwj).estimate, 5);
+    const la = [0.1, -0.2, 0.3];
+    const expected =
+      1 +
+      mean([0, 1, 2].map((i) => (S[i]![i] as number) - (la[i] as number))) -
+      mean(
+        [0, 1, 2].flatMap((i) =>
+          [0, 1, 2]
+            .filter((j) => j !== i)
+            .map((j) => Math.exp((S[i]![j] as number) - (la[j] as number))),
+        ),
+      );
+    const logBaseline = tf.tensor1d(la);
+    const r = evaluateBound(tuba.create({ logBaseline: 'learned' }), { scores, logBaseline });
+    expect(r.estimate).toBeCloseTo(expected, 5);
+    logBaseline.dispose();
+  });
+
+  it('infonce in each direction, with its ceiling log n', () => {
+    const rows = Math.log(n) + mean(S.map((row, i) => (row[i] as number) - logSumExp(row)));
+    const columnsOf = (j: number) => S.map((row) => row[j] as number);
+    const columns =
+      Math.log(n) + mean([0, 1, 2].map((j) => (S[j]![j] as number) - logSumExp(columnsOf(j))));
+    expect(value(infoNCE).estimate).toBeCloseTo(rows, 5);
+    expect(value(infoNCE, { direction: 'columns' }).estimate).toBeCloseTo(columns, 5);
+    expect(value(infoNCE, { direction: 'symmetric' }).estimate).toBeCloseTo(
+      (rows + columns) / 2,
+      5,
+    );
+    expect(infoNCE.create().ceiling(64)).toBeCloseTo(Math.log(64), 10);
+  });
+
+  it('js reports NWJ of T + 1 and carries the JS objective', () => {
+    const r = value(jensenShannon);
+    expect(r.estimate).toBeCloseTo(joint + 1 - mean(off.map(Math.exp)), 5);
+    const objective = mean([1.0, 2.0, 1.5].map((t) => -softplus(-t))) - mean(off.map(softplus));
+    expect(r.terms['jsObjective']).toBeCloseTo(objective, 5);
+    // The loss value is −estimate; its gradient is −∇J (checked in the conformance suite).
+    expect(r.loss).toBeCloseTo(-r.estimate, 5);
+  });
+
+  it('smile clips the partition term, not the joint term; smile-dv has the same value', () => {
+    const tau = 0.25;
+    const clipped = off.map((v) => Math.min(tau, Math.max(-tau, v)));
+    expect(clipped).toEqual([0.25, -0.25, 0.2, 0.1, -0.25, 0.25]);
+    const expected = joint - logMeanExp(clipped);
+    expect(value(smile, { tau }).estimate).toBeCloseTo(expected, 5);
+    expect(value(smileDv, { tau }).estimate).toBeCloseTo(expected, 5);
+    expect(value(smile, { tau: Number.POSITIVE_INFINITY }).estimate).toBeCloseTo(dv, 5);
+  });
+
+  it('interpolated (I_α) with the leave-one-out baseline, against the definition', () => {
+    const alpha = 0.3;
+    // b(x_i, y_j) = log(α · mean_{k≠i} e^{S_kj} + (1 − α) · q), q = 1
+    const b = (i: number, j: number) =>
+      Math.log(
+        alpha * mean([0, 1, 2].filter((k) => k !== i).map((k) => Math.exp(S[k]![j] as number))) +
+          (1 - alpha),
+      );
+    const pairs = [0, 1, 2].flatMap((i) =>
+      [0, 1, 2].filter((j) => j !== i).map((j) => [i, j] as const),
+    );
+    const jointPart = mean(pairs.map(([i, j]) => (S[j]![j] as number) - b(i, j)));
+    const marginalPart = mean(pairs.map(([i, j]) => Math.exp((S[i]![j] as number) - b(j, j))));
+    const r = value(interpolated, { alpha });
+    expect(r.estimate).toBeCloseTo(1 + jointPart - marginalPart, 4);
+    expect(interpolated.create({ alpha }).ceiling(n)).toBeCloseTo(
+      1 + Math.log(n) - Math.log(alpha),
+      10,
+    );
+  });
+
+  it('remine (l2 and l1), remine-j and the regularised family', () => {
+    const L = logMeanExp(off);
+    const r = value(remine);
+    expect(r.estimate).toBeCloseTo(dv, 5);
+    expect(r.loss).toBeCloseTo(-dv + L * L, 5);
+    expect(r.terms['regularizer']).toBeCloseTo(L * L, 5);
+    const l1 = value(remine, { distance: 'l1', lambda: 0.5, target: 0.2 });
+    expect(l1.loss).toBeCloseTo(-dv + 0.5 * Math.abs(L - 0.2), 5);
+    const joined = value(remineJoint, { target: 0.2 });
+    expect(joined.estimate).toBeCloseTo(joint - 0.2, 5);
+    expect(joined.loss).toBeCloseTo(-dv + (L - 0.2) ** 2, 5);
+    // ReNWJ: (log E_Q[e^{clip(T,±10) − 1}])², scores well inside ±10.
+    const renwjValue = value(renwj);
+    expect(renwjValue.loss).toBeCloseTo(-value(nwj).estimate + (L - 1) ** 2, 5);
+    const reinfonceValue = value(reinfonce);
+    const rowPartition = mean(S.map((row) => logSumExp(row) - Math.log(n)));
+    expect(reinfonceValue.loss).toBeCloseTo(-value(infoNCE).estimate + rowPartition ** 2, 5);
+    expect(value(resmile).terms['regularizer']).toBeCloseTo(L * L, 5);
+    expect(value(retuba).terms['regularizer']).toBeCloseTo(L * L, 5);
+    expect(value(rejs).terms['regularizer']).toBeCloseTo(L * L, 5);
+  });
+});
+
+describe('mine over three steps', () => {
+  const batches = [
+    S,
+    S.map((row) => row.map((v) => v + 0.5)),
+    S.map((row) => row.map((v) => v * 2)),
+  ];
+  const batchMean = (m: number[][]) =>
+    mean(
+      [0, 1, 2].flatMap((i) =>
+        [0, 1, 2].filter((j) => j !== i).map((j) => Math.exp(m[i]![j] as number)),
+      ),
+    );
+
+  function run(options: Parameters<typeof mine.create>[0]) {
+    const bound = mine.create(options);
+    let state = bound.initialState();
+    const seen: { logAverage: number; steps: number; gradient: Float32Array; estimate: number }[] =
+      [];
+    for (const batch of batches) {
+      const s = tf.tensor2d(batch);
+      const gradient = tf.grad((x) => bound.compute({ scores: x as tf.Tensor2D }, state).loss)(s);
+      const out = bound.compute({ scores: s }, state);
+      tf.dispose(Object.values(state));
+      state = out.state;
+      seen.push({
+        logAverage: state['logAverage']!.dataSync()[0] as number,
+        steps: state['steps']!.dataSync()[0] as number,
+        gradient: gradient.dataSync() as Float32Array,
+        estimate: out.estimate.dataSync()[0] as number,
+      });
+      tf.dispose([s, gradient, out.loss, out.estimate, ...Object.values(out.terms)]);
+    }
+    tf.dispose(Object.values(state));
+    return seen;
+  }
+
+  it('starts the average at the first batch, then blends with weight decay, and divides the gradient by it', () => {
+    const decay = 0.5;
+    const seen = run({ decay });
+    const b = batches.map(batchMean);
+    const averages = [
+      b[0]!,
+      0.5 * b[0]! + 0.5 * b[1]!,
+      0.5 * (0.5 * b[0]! + 0.5 * b[1]!) + 0.5 * b[2]!,
+    ];
+    for (let t = 0; t < 3; t++) {
+      expect(seen[t]!.steps).toBe(t + 1);
+      expect(seen[t]!.logAverage).toBeCloseTo(Math.log(averages[t]!), 5);
+      // The value is the plain DV value of the batch.
+      const m = batches[t]!;
+      const offValues = [0, 1, 2].flatMap((i) =>
+        [0, 1, 2].filter((j) => j !== i).map((j) => m[i]![j] as number),
+      );
+      expect(seen[t]!.estimate).toBeCloseTo(
+        mean([m[0]![0]!, m[1]![1]!, m[2]![2]!]) - logMeanExp(offValues),
+        5,
+      );
+      // ∂loss/∂S_ii = −1/n; ∂loss/∂S_ij = e^{S_ij} / (n(n−1) · ma_t).
+      const expected = [0, 1, 2].flatMap((i) =>
+        [0, 1, 2].map((j) =>
+          i === j ? -1 / 3 : Math.exp(m[i]![j] as number) / (6 * averages[t]!),
+        ),
+      );
+      expectAllClose(seen[t]!.gradient, expected, { atol: 1e-5, rtol: 1e-4 });
+    }
+  });
+
+  it('debiases an average started at zero, and honours an initial value and a clamp', () => {
+    const decay = 0.25;
+    const b = batches.map(batchMean);
+    const debiased = run({ decay, debias: true });
+    // ma_1 = decay · b_1; the gradient uses ma_1 / (1 − (1 − decay)) = b_1.
+    expect(debiased[0]!.logAverage).toBeCloseTo(Math.log(decay * b[0]!), 5);
+    const firstGradient = Math.exp(0.5) / (6 * b[0]!); // entry (0, 1)
+    expect(debiased[0]!.gradient[1]).toBeCloseTo(firstGradient, 5);
+    const initial = run({ decay, initial: 2 });
+    expect(initial[0]!.logAverage).toBeCloseTo(Math.log(0.75 * 2 + 0.25 * b[0]!), 5);
+    const clamped = run({ decay, initial: 2, clamp: { max: 1.5 } });
+    expect(clamped[0]!.gradient[1]).toBeCloseTo(Math.exp(0.5) / (6 * 1.5), 5);
+  });
+});
+
+describe('minee', () => {
+  it('subtracts the two marginal divergences from the joint one', () => {
+    const t = (v: number[]) => tf.tensor1d(v);
+    const entropic = {
+      jointData: t([1, 2]),
+      jointReference: t([0, 1, -1, 0.5]),
+      xData: t([0.5, 0.1]),
+      xReference: t([0, 0.2, 0.1, -0.3]),
+      yData: t([0.3, 0.4]),
+      yReference: t([0.1, 0, -0.2, 0.2]),
+    };
+    const D = (data: number[], reference: number[]) => mean(data) - logMeanExp(reference);
+    const dJoint = D([1, 2], [0, 1, -1, 0.5]);
+    const dX = D([0.5, 0.1], [0, 0.2, 0.1, -0.3]);
+    const dY = D([0.3, 0.4], [0.1, 0, -0.2, 0.2]);
+    const r = evaluateBound(minee.create(), { scores, entropic });
+    expect(r.estimate).toBeCloseTo(dJoint - dX - dY, 5);
+    expect(r.loss).toBeCloseTo(-(dJoint + dX + dY), 5);
+    tf.dispose(Object.values(entropic));
+  });
+});
+
+describe('numerics at the edges', () => {
+  it('gives finite DV/InfoNCE/SMILE values at ±1e4 and a typed error where NWJ overflows', () => {
+    const big = tf.tensor2d([
+      [1e4, -1e4, 1e4],
+      [1e4, -1e4, -1e4],
+      [-1e4, 1e4, 1e4],
+    ]);
+    const dvValue = evaluateBound(donskerVaradhan.create(), { scores: big });
+    // joint = (1e4 − 1e4 + 1e4)/3; partition: three of six off-diagonal entries are 1e4.
+    expect(dvValue.estimate).toBeCloseTo(1e4 / 3 - (1e4 + Math.log(3 / 6)), 0);
+    expect(Number.isFinite(evaluateBound(infoNCE.create(), { scores: big }).estimate)).toBe(true);
+    expect(evaluateBound(smile.create({ tau: 5 }), { scores: big }).estimate).toBeCloseTo(
+      1e4 / 3 - logMeanExp([-5, 5, 5, -5, -5, 5]),
+      1,
+    );
+    expect(() => evaluateBound(nwj.create(), { scores: big })).toThrow(
+      'nwj: estimate is -Infinity (the bound overflows float32 for these scores)',
+    );
+    big.dispose();
+  });
+});
+
+describe('option and input validation', () => {
+  it.each([
+    [
+      () => smile.create({ tau: 0 }),
+      "smile: invalid option 'tau': expected a number > 0, received 0",
+    ],
+    [
+      () => smile.create({ tau: -1 }),
+      "smile: invalid option 'tau': expected a number > 0, received -1",
+    ],
+    [
+      () => interpolated.create({ alpha: 1 }),
+      "interpolated: invalid option 'alpha': expected a number in (0, 1), received 1",
+    ],
+    [
+      () => interpolated.create({ alpha: 0 }),
+      "interpolated: invalid option 'alpha': expected a number in (0, 1), received 0",
+    ],
+    [
+      () => remine.create({ lambda: -0.1 }),
+      "remine: invalid option 'lambda': expected a number >= 0, received -0.1",
+    ],
+    [
+      () => remine.create({ distance: 'l3' as never }),
+      "remine: invalid option 'distance': expected one of 'l2', 'l1', 'log-euclidean', received \"l3\"",
+    ],
+    [
+      () => mine.create({ decay: 1.5 }),
+      "mine: invalid option 'decay': expected a number in (0, 1], received 1.5",
+    ],
+    [
+      () => mine.create({ initial: -1 }),
+      "mine: invalid option 'initial': expected a number > 0, received -1",
+    ],
+    [
+      () => infoNCE.create({ direction: 'diagonal' as never }),
+      "infonce: invalid option 'direction': expected one of 'rows', 'columns', 'symmetric', received \"diagonal\"",
+    ],
+    [
+      () => remine.create({ lamda: 1 } as never),
+      "remine: unknown option 'lamda'; known options: distance, lambda, target, clip",
+    ],
+    [
+      () => tuba.create({ logBaseline: Number.NaN }),
+      "tuba: invalid option 'logBaseline': expected a finite number, received NaN",
+    ],
+  ])('%#: rejects bad options with a typed error', (make, message) => {
+    expect(make).toThrow(message);
+  });
+
+  it('rejects score matrices that are not square n × n with n ≥ 2, and missing inputs', () => {
+    const bound = nwj.create();
+    const rectangular = tf.zeros([2, 3]) as tf.Tensor2D;
+    const single = tf.zeros([1, 1]) as tf.Tensor2D;
+    const vector = tf.zeros([4]) as unknown as tf.Tensor2D;
+    expect(() => bound.compute({ scores: rectangular }, {})).toThrow(
+      "nwj.compute: argument 'scores' has shape [2, 3], expected [2, 2] (a square n × n score matrix with n >= 2)",
+    );
+    expect(() => bound.compute({ scores: single }, {})).toThrow(
+      "argument 'scores' has shape [1, 1], expected [2, 2]",
+    );
+    expect(() => bound.compute({ scores: vector }, {})).toThrow(
+      "argument 'scores' has shape [4], expected [*, *]",
+    );
+    expect(() => tuba.create({ logBaseline: 'learned' }).compute({ scores }, {})).toThrow(
+      "tuba.compute: invalid option 'inputs.logBaseline': expected a length-n tensor of log a(y_j), the learned baseline, received undefined",
+    );
+    expect(() => mine.create().compute({ scores }, {})).toThrow(
+      "mine.compute: invalid option 'state'",
+    );
+    tf.dispose([rectangular, single, vector]);
+  });
+});

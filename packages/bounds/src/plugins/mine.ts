@@ -1,0 +1,149 @@
+import { assertNumber, stopGradient, valueWithGradientOf } from '@mi/core';
+import { type BoundPlugin, InvalidArgumentError } from '@mi/spec';
+import * as tf from '@tensorflow/tfjs-core';
+import { createBound } from '../shared/create-bound';
+import { readOptions } from '../shared/read-options';
+import { references } from '../shared/references';
+import { jointTerm, logPartitionOffDiagonal } from '../shared/terms';
+
+/** Options of {@link mine}. */
+export interface MineOptions {
+  /**
+   * Weight of the new batch in the moving average of E_Q[e^T]:
+   * `ma ← (1 − decay)·ma + decay·batch`. Default 0.01, the rate Chan et al. (2019, §4) use for
+   * MINE. (A "momentum" of 0.9 corresponds to `decay = 0.1`.)
+   */
+  readonly decay?: number;
+  /**
+   * Initial value of the moving average (> 0). By default the first batch's E_Q[e^T] starts it
+   * (or, with `debias`, zero corrected by 1 − (1 − decay)^t).
+   */
+  readonly initial?: number;
+  /** Bounds on the moving average used in the gradient, against division by a tiny average. */
+  readonly clamp?: { readonly min?: number; readonly max?: number };
+  /** Start the average at 0 and divide by 1 − (1 − decay)^t, as Adam debiases its moments. */
+  readonly debias?: boolean;
+}
+
+/**
+ * MINE (Belghazi et al. 2018, §3.2): the DV value, with the gradient of the partition term
+ * divided by a moving average instead of the batch mean, which removes most of the mini-batch
+ * bias of the DV gradient:
+ *
+ * ```
+ * value      I = E_diag[T] − log mean_{i≠j} e^{S_ij}
+ * gradient   ∇I ≈ E_diag[∇T] − mean_{i≠j}[∇T e^{S_ij}] / ma_t
+ * ma_t       = (1 − decay)·ma_{t−1} + decay·mean_{i≠j} e^{S_ij}
+ * ```
+ *
+ * The average is kept in the log domain (`state.logAverage`), so scores of ±1e4 do not overflow.
+ * State: `logAverage` and `steps` (scalars). Loss value = −I.
+ */
+export const mine: BoundPlugin<MineOptions> = {
+  id: 'mine',
+  specificationVersion: 'v1',
+  displayName: 'MINE',
+  description: 'DV value with the moving-average gradient correction of MINE.',
+  formula: 'E_diag[T] − log mean_{i≠j} e^{S_ij}; ∇ partition / moving average',
+  references: [
+    { ...references.mine, location: '§3.2' },
+    { ...references.minee, location: '§4' },
+  ],
+  create(options) {
+    const read = readOptions('mine', options, ['decay', 'initial', 'clamp', 'debias']);
+    const decay = read.decay ?? 0.01;
+    assertNumber('mine', 'decay', decay, { min: 0, max: 1, minExclusive: true });
+    const debias = read.debias ?? false;
+    if (typeof debias !== 'boolean') {
+      throw new InvalidArgumentError({
+        functionName: 'mine',
+        parameter: 'debias',
+        value: debias,
+        expected: 'a boolean',
+      });
+    }
+    if (read.initial !== undefined) {
+      assertNumber('mine', 'initial', read.initial, { min: 0, minExclusive: true });
+      if (debias) {
+        throw new InvalidArgumentError({
+          functionName: 'mine',
+          parameter: 'initial',
+          value: read.initial,
+          expected: 'no initial value when debias is true (the debiased average starts at 0)',
+        });
+      }
+    }
+    const clampMin = read.clamp?.min;
+    const clampMax = read.clamp?.max;
+    if (clampMin !== undefined)
+      assertNumber('mine', 'clamp.min', clampMin, { min: 0, minExclusive: true });
+    if (clampMax !== undefined)
+      assertNumber('mine', 'clamp.max', clampMax, { min: clampMin ?? 0, minExclusive: true });
+
+    const config = {
+      decay,
+      debias,
+      ...(read.initial === undefined ? {} : { initial: read.initial }),
+      ...(read.clamp === undefined ? {} : { clamp: { ...read.clamp } }),
+    };
+    return createBound({
+      id: 'mine',
+      config,
+      initialState: () => ({
+        logAverage: tf.scalar(
+          read.initial === undefined ? Number.NEGATIVE_INFINITY : Math.log(read.initial),
+        ),
+        steps: tf.scalar(0),
+      }),
+      compute({ scores }, state) {
+        const logAverage = state['logAverage'];
+        const steps = state['steps'];
+        if (logAverage === undefined || steps === undefined) {
+          throw new InvalidArgumentError({
+            functionName: 'mine.compute',
+            parameter: 'state',
+            value: Object.keys(state),
+            expected:
+              "the state from mine's initialState() or a previous compute(): { logAverage, steps }",
+          });
+        }
+        const joint = jointTerm(scores);
+        const logBatch = logPartitionOffDiagonal(scores);
+        const estimate = tf.sub(joint, logBatch);
+
+        // The average is state, not part of the objective: no gradient flows into it.
+        const batchValue = stopGradient(logBatch);
+        const blended = tf.logSumExp(
+          tf.stack([tf.add(logAverage, Math.log(1 - decay)), tf.add(batchValue, Math.log(decay))]),
+        );
+        // Without debiasing and without an initial value, the first batch starts the average.
+        const startsHere =
+          read.initial === undefined && !debias ? tf.equal(steps, 0) : tf.scalar(false, 'bool');
+        const nextLogAverage = tf.where(startsHere, batchValue, blended) as tf.Scalar;
+        const nextSteps = tf.add(steps, 1) as tf.Scalar;
+
+        let used: tf.Scalar = nextLogAverage;
+        if (debias) {
+          // log(1 − (1 − decay)^t)
+          used = tf.sub(used, tf.log(tf.sub(1, tf.pow(1 - decay, nextSteps)))) as tf.Scalar;
+        }
+        if (clampMin !== undefined || clampMax !== undefined) {
+          used = tf.clipByValue(
+            used,
+            clampMin === undefined ? Number.NEGATIVE_INFINITY : Math.log(clampMin),
+            clampMax === undefined ? Number.POSITIVE_INFINITY : Math.log(clampMax),
+          );
+        }
+        // ∇ exp(logBatch − used) = ∇E_Q[e^T] / ma: the corrected gradient of the partition term.
+        const surrogate = tf.sub(joint, tf.exp(tf.sub(logBatch, stopGradient(used))));
+        return {
+          loss: tf.neg(valueWithGradientOf(estimate, surrogate)),
+          estimate,
+          terms: { joint, logPartition: logBatch, logMovingAverage: used },
+          state: { logAverage: nextLogAverage, steps: nextSteps },
+        };
+      },
+      logPartition: ({ scores }, clip) => logPartitionOffDiagonal(scores, clip),
+    });
+  },
+};

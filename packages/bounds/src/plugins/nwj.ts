@@ -1,0 +1,47 @@
+import type { BoundPlugin } from '@mi/spec';
+import * as tf from '@tensorflow/tfjs-core';
+import { createBound } from '../shared/create-bound';
+import { readOptions } from '../shared/read-options';
+import { references } from '../shared/references';
+import { jointTerm, logPartitionOffDiagonal } from '../shared/terms';
+
+/** NWJ has no options. */
+export type NwjOptions = Record<string, never>;
+
+/**
+ * The NWJ (f-divergence, MINE-f) lower bound (Nguyen et al. 2010; Belghazi et al. 2018 §3.1;
+ * Poole et al. 2019 Eq. 8):
+ *
+ * ```
+ * I_NWJ = E_diag[T] − e^{−1} · 1/(n(n−1)) Σ_{i≠j} e^{S_ij}
+ * ```
+ *
+ * Its mini-batch estimate and gradient are unbiased; its variance grows like e^{I}. The second
+ * term is computed as exp(log-mean-exp − 1), so it is exact up to the float32 range; beyond it
+ * (off-diagonal scores above ~89) the value is −∞, which `evaluateBound` reports as a
+ * `NonFiniteEstimateError`. Loss = −I_NWJ.
+ */
+export const nwj: BoundPlugin<NwjOptions> = {
+  id: 'nwj',
+  aliases: ['mine-f'],
+  specificationVersion: 'v1',
+  displayName: 'NWJ',
+  description: 'Nguyen–Wainwright–Jordan bound (MINE-f): unbiased mini-batch estimate.',
+  formula: 'E_diag[T] − e^{−1} mean_{i≠j} e^{S_ij}',
+  references: [references.nwj, { ...references.poole, location: 'Eq. 8' }],
+  create(options) {
+    readOptions('nwj', options, []);
+    return createBound({
+      id: 'nwj',
+      config: {},
+      compute({ scores }) {
+        const joint = jointTerm(scores);
+        // log E_Q[e^{T−1}]
+        const logPartition = tf.sub(logPartitionOffDiagonal(scores), 1);
+        const estimate = tf.sub(joint, tf.exp(logPartition));
+        return { loss: tf.neg(estimate), estimate, terms: { joint, logPartition }, state: {} };
+      },
+      logPartition: ({ scores }, clip) => tf.sub(logPartitionOffDiagonal(scores, clip), 1),
+    });
+  },
+};

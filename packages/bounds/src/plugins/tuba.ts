@@ -1,0 +1,68 @@
+import { assertNumber, logMeanExpOffDiagonal } from '@mi/core';
+import type { BoundInputs, BoundPlugin } from '@mi/spec';
+import * as tf from '@tensorflow/tfjs-core';
+import { createBound } from '../shared/create-bound';
+import { readOptions } from '../shared/read-options';
+import { references } from '../shared/references';
+import { jointTerm } from '../shared/terms';
+
+/** Options of {@link tuba}. */
+export interface TubaOptions {
+  /**
+   * The baseline a(y): a constant log a (default 0, i.e. a(y) = 1, the setting of Choi & Lee's
+   * Table 1), or `'learned'` to read log a(y_j) from `inputs.logBaseline` (a critic head the caller
+   * trains). log a = 1 gives back NWJ.
+   */
+  readonly logBaseline?: number | 'learned';
+}
+
+/**
+ * The TUBA lower bound with a baseline a(y) (Poole et al. 2019, Eq. 7):
+ *
+ * ```
+ * I_TUBA = 1 + E_diag[T − log a(y)] − 1/(n(n−1)) Σ_{i≠j} e^{S_ij − log a(y_j)}
+ * ```
+ *
+ * Columns index y, so the baseline of entry (i, j) is a(y_j). Loss = −I_TUBA.
+ */
+export const tuba: BoundPlugin<TubaOptions> = {
+  id: 'tuba',
+  specificationVersion: 'v1',
+  displayName: 'TUBA',
+  description:
+    'Tractable unnormalised Barber–Agakov bound with a constant or learned baseline a(y).',
+  formula: '1 + E_diag[T − log a(y)] − mean_{i≠j} e^{S_ij − log a(y_j)}',
+  references: [{ ...references.poole, location: '§2.2, Eq. 7' }],
+  create(options) {
+    const { logBaseline = 0 } = readOptions('tuba', options, ['logBaseline']);
+    if (logBaseline !== 'learned') assertNumber('tuba', 'logBaseline', logBaseline);
+    const centred = ({ scores, logBaseline: learned }: BoundInputs): tf.Tensor2D => {
+      if (logBaseline !== 'learned') return tf.sub(scores, logBaseline);
+      const n = scores.shape[0];
+      return tf.sub(scores, tf.reshape(learned as tf.Tensor1D, [1, n]));
+    };
+    return createBound({
+      id: 'tuba',
+      config: { logBaseline },
+      requires: logBaseline === 'learned' ? ['logBaseline'] : [],
+      compute(inputs) {
+        const shifted = centred(inputs);
+        const joint = jointTerm(shifted);
+        const logPartition = logMeanExpOffDiagonal(shifted);
+        const estimate = tf.sub(tf.add(1, joint), tf.exp(logPartition));
+        return {
+          loss: tf.neg(estimate),
+          estimate,
+          terms: { joint: jointTerm(inputs.scores), logPartition },
+          state: {},
+        };
+      },
+      logPartition(inputs, clip) {
+        const shifted = centred(inputs);
+        return logMeanExpOffDiagonal(
+          clip === undefined ? shifted : tf.clipByValue(shifted, -clip, clip),
+        );
+      },
+    });
+  },
+};

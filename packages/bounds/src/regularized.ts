@@ -1,0 +1,197 @@
+import { assertNumber, assertOneOf } from '@mi/core';
+import { type Bound, type BoundPlugin, InvalidArgumentError } from '@mi/spec';
+import * as tf from '@tensorflow/tfjs-core';
+import { createBound } from './shared/create-bound';
+import { readOptions } from './shared/read-options';
+import { references } from './shared/references';
+
+/**
+ * The distance d(·, target) between a bound's log partition term L and its target:
+ * - `l2`: λ(L − C)², the Euclidean distance of ReMINE / ReDV on log E_Q[e^T];
+ * - `l1`: λ|L − C|;
+ * - `log-euclidean`: λ(L − log C)², the log-Euclidean distance of ReNWJ on E_Q[e^{T−1}] (C = 1).
+ */
+export type RegularizerDistance = 'l2' | 'l1' | 'log-euclidean';
+
+/** Options of {@link regularized}. */
+export interface RegularizerOptions {
+  /** Which distance; `l2` by default. */
+  readonly distance?: RegularizerDistance;
+  /** λ ≥ 0, the weight of the regulariser. Default 1 (Choi & Lee 2022 fix λ = 1 in §5). */
+  readonly lambda?: number;
+  /**
+   * C: the value the partition term is pulled to. In the log domain for `l2`/`l1` (default 0:
+   * E_Q[e^T] = 1); in the linear domain for `log-euclidean` (default 1).
+   */
+  readonly target?: number;
+  /** Clip scores to [−clip, clip] inside the regulariser only (Choi & Lee 2022 use 10 for NWJ, TUBA). */
+  readonly clip?: number;
+}
+
+/** The regulariser options with defaults applied. */
+export interface ResolvedRegularizer {
+  readonly distance: RegularizerDistance;
+  readonly lambda: number;
+  readonly target: number;
+  readonly clip: number | undefined;
+}
+
+const REGULARIZER_KEYS = ['distance', 'lambda', 'target', 'clip'] as const;
+
+/** Validates regulariser options and applies defaults. */
+export function resolveRegularizer(
+  functionName: string,
+  options: RegularizerOptions,
+): ResolvedRegularizer {
+  const distance = options.distance ?? 'l2';
+  assertOneOf(functionName, 'distance', distance, ['l2', 'l1', 'log-euclidean']);
+  const lambda = options.lambda ?? 1;
+  assertNumber(functionName, 'lambda', lambda, { min: 0 });
+  const target = options.target ?? (distance === 'log-euclidean' ? 1 : 0);
+  assertNumber(
+    functionName,
+    'target',
+    target,
+    distance === 'log-euclidean' ? { min: 0, minExclusive: true } : {},
+  );
+  if (options.clip !== undefined) {
+    assertNumber(functionName, 'clip', options.clip, {
+      min: 0,
+      minExclusive: true,
+      allowInfinity: true,
+    });
+  }
+  return { distance, lambda, target, clip: options.clip };
+}
+
+/**
+ * Adds the regulariser of ReMINE / Choi & Lee (2022, Eqs. 10–15) to any bound:
+ *
+ * ```
+ * loss = loss_bound + λ · d(L, C)        L = log of the bound's partition term
+ * ```
+ *
+ * The reported estimate is the wrapped bound's own estimate (the regulariser only changes the
+ * gradient); the penalty is reported as the term `regularizer`. The partition term comes from the
+ * bound's `logPartition(inputs, { clip })`, or, for bounds without it, from `terms.logPartition`
+ * (then `clip` is not available).
+ *
+ * @example
+ * ```ts
+ * const reinfonce = regularized(infoNCE.create(), { distance: 'l2', lambda: 0.1 });
+ * ```
+ */
+export function regularized(
+  bound: Bound,
+  options: RegularizerOptions = {},
+  id = `re-${bound.id}`,
+): Bound {
+  const functionName = id === `re-${bound.id}` ? 'regularized' : id;
+  readOptions(functionName, options, [...REGULARIZER_KEYS]);
+  const regularizer = resolveRegularizer(functionName, options);
+  if (regularizer.clip !== undefined && bound.logPartition === undefined) {
+    throw new InvalidArgumentError({
+      functionName,
+      parameter: 'clip',
+      value: regularizer.clip,
+      expected: `no clip: bound '${bound.id}' has no logPartition(inputs, { clip }) method`,
+    });
+  }
+  const logPartition = bound.logPartition?.bind(bound);
+  return createBound({
+    id,
+    config: { bound: bound.id, boundConfig: bound.config, ...regularizer },
+    requires: bound.requires,
+    initialState: () => bound.initialState(),
+    compute(inputs, state) {
+      const inner = bound.compute(inputs, state);
+      const partition =
+        logPartition !== undefined && regularizer.clip !== undefined
+          ? logPartition(inputs, { clip: regularizer.clip })
+          : inner.terms['logPartition'];
+      if (partition === undefined) {
+        throw new InvalidArgumentError({
+          functionName: `${id}.compute`,
+          parameter: 'bound',
+          value: bound.id,
+          expected: 'a bound that reports terms.logPartition or implements logPartition()',
+        });
+      }
+      const penalty = tf.mul(regularizer.lambda, distanceOf(regularizer, partition));
+      return {
+        loss: tf.add(inner.loss, penalty),
+        estimate: inner.estimate,
+        terms: { ...inner.terms, regularizer: penalty },
+        state: inner.state,
+      };
+    },
+    ceiling: (n) => bound.ceiling(n),
+    ...(logPartition === undefined
+      ? {}
+      : {
+          logPartition: (inputs, clip) => logPartition(inputs, clip === undefined ? {} : { clip }),
+        }),
+  });
+}
+
+function distanceOf(regularizer: ResolvedRegularizer, logPartition: tf.Scalar): tf.Tensor {
+  switch (regularizer.distance) {
+    case 'l2':
+      return tf.square(tf.sub(logPartition, regularizer.target));
+    case 'l1':
+      return tf.abs(tf.sub(logPartition, regularizer.target));
+    case 'log-euclidean':
+      return tf.square(tf.sub(logPartition, Math.log(regularizer.target)));
+  }
+}
+
+/** How a built-in regularised plugin is made from a base plugin. */
+export interface RegularizedPluginSpec<BaseOptions> {
+  readonly id: string;
+  readonly displayName: string;
+  readonly base: BoundPlugin<BaseOptions>;
+  /** Names of the base plugin's own options, passed through to it. */
+  readonly baseOptionKeys: readonly (keyof BaseOptions & string)[];
+  /** Defaults for the base bound (e.g. τ = 10 for ReSMILE). */
+  readonly baseDefaults?: Partial<BaseOptions>;
+  /** Defaults for the regulariser (distance, target, clip). */
+  readonly regularizerDefaults: RegularizerOptions;
+  readonly description: string;
+}
+
+/**
+ * A plugin whose bound is `regularized(base.create(baseOptions), regularizerOptions)`. Its options
+ * are the base bound's options plus `distance`, `lambda`, `target`, `clip`.
+ */
+export function regularizedPlugin<BaseOptions>(
+  spec: RegularizedPluginSpec<BaseOptions>,
+): BoundPlugin<BaseOptions & RegularizerOptions> {
+  return {
+    id: spec.id,
+    specificationVersion: 'v1',
+    displayName: spec.displayName,
+    description: spec.description,
+    formula: `${spec.base.formula}; loss adds λ·d(log partition, C)`,
+    references: [
+      ...spec.base.references,
+      { ...references.choiLee, location: 'Eqs. 10–15, Table 1' },
+    ],
+    create(options) {
+      const read = readOptions(
+        spec.id,
+        options as BaseOptions & RegularizerOptions,
+        [...spec.baseOptionKeys, ...REGULARIZER_KEYS] as (keyof (BaseOptions & RegularizerOptions) &
+          string)[],
+      );
+      const baseOptions: Record<string, unknown> = { ...spec.baseDefaults };
+      for (const key of spec.baseOptionKeys) {
+        if (read[key] !== undefined) baseOptions[key] = read[key];
+      }
+      const regularizerOptions: RegularizerOptions = { ...spec.regularizerDefaults };
+      for (const key of REGULARIZER_KEYS) {
+        if (read[key] !== undefined) Object.assign(regularizerOptions, { [key]: read[key] });
+      }
+      return regularized(spec.base.create(baseOptions as BaseOptions), regularizerOptions, spec.id);
+    },
+  };
+}

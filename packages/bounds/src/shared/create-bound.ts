@@ -1,0 +1,136 @@
+import { assertScoreMatrix } from '@mi/core';
+import {
+  type Bound,
+  type BoundInputs,
+  type BoundOutput,
+  type BoundRequirement,
+  type BoundState,
+  InvalidArgumentError,
+} from '@mi/spec';
+import * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * A bound's outputs as its maths produces them. tfjs ops are typed by their first argument's
+ * rank, so scalar results come out as `Tensor`; {@link createBound} checks they are scalars.
+ */
+export interface RawBoundOutput {
+  readonly loss: tf.Tensor;
+  readonly estimate: tf.Tensor;
+  readonly terms: Readonly<Record<string, tf.Tensor>>;
+  readonly state: BoundState;
+}
+
+/** What a bound implementation provides; {@link createBound} adds validation and memory care. */
+export interface BoundDefinition {
+  readonly id: string;
+  readonly config: Readonly<Record<string, unknown>>;
+  readonly requires?: readonly BoundRequirement[];
+  readonly initialState?: () => BoundState;
+  /** The bound's maths. Runs inside `tf.tidy`: intermediates are freed, the outputs kept. */
+  readonly compute: (inputs: BoundInputs, state: BoundState) => RawBoundOutput;
+  readonly ceiling?: (n: number) => number | undefined;
+  /** Log of the partition term, on scores clipped to [−clip, clip] when `clip` is given. */
+  readonly logPartition?: (inputs: BoundInputs, clip: number | undefined) => tf.Tensor;
+}
+
+/**
+ * Turns a {@link BoundDefinition} into a {@link Bound}: validates the score matrix (square,
+ * n ≥ 2) and the extra inputs the bound requires, and runs the maths in `tf.tidy` so that only
+ * the returned tensors survive. Inputs and the incoming state are never disposed.
+ */
+export function createBound(definition: BoundDefinition): Bound {
+  const requires = definition.requires ?? [];
+  const validate = (inputs: BoundInputs, where: string): void => {
+    if (inputs == null || typeof inputs !== 'object') {
+      throw new InvalidArgumentError({
+        functionName: where,
+        parameter: 'inputs',
+        value: inputs,
+        expected: 'an object { scores, ... }',
+      });
+    }
+    if (!requires.includes('entropic')) assertScoreMatrix(where, inputs.scores);
+    for (const requirement of requires) {
+      if (inputs[requirement] === undefined) {
+        throw new InvalidArgumentError({
+          functionName: where,
+          parameter: `inputs.${requirement}`,
+          value: undefined,
+          expected: requirementDescription[requirement],
+        });
+      }
+    }
+  };
+  const logPartition = definition.logPartition;
+  return {
+    id: definition.id,
+    config: definition.config,
+    requires,
+    initialState: () => (definition.initialState ? definition.initialState() : {}),
+    compute(inputs, state = {}) {
+      validate(inputs, `${definition.id}.compute`);
+      // tidy's types want an index signature; the output object holds only tensors.
+      return tf.tidy(
+        () =>
+          asScalars(
+            definition.id,
+            definition.compute(inputs, state),
+          ) as unknown as tf.TensorContainer,
+      ) as unknown as BoundOutput;
+    },
+    ceiling: (n) => definition.ceiling?.(n),
+    ...(logPartition === undefined
+      ? {}
+      : {
+          logPartition(inputs: BoundInputs, options: { readonly clip?: number } = {}) {
+            validate(inputs, `${definition.id}.logPartition`);
+            return tf.tidy(() =>
+              asScalar(definition.id, 'logPartition', logPartition(inputs, options.clip)),
+            );
+          },
+        }),
+  };
+}
+
+function asScalar(id: string, name: string, tensor: tf.Tensor): tf.Scalar {
+  if (tensor.rank !== 0) {
+    // A programming error in the bound, not bad user input: say which output is wrong.
+    throw new InvalidArgumentError({
+      functionName: `${id}.compute`,
+      parameter: name,
+      value: tensor,
+      expected: 'a scalar tensor',
+    });
+  }
+  return tensor as tf.Scalar;
+}
+
+function asScalars(id: string, raw: RawBoundOutput): BoundOutput {
+  // The caller disposes each output separately, so one tensor must not appear twice (a term
+  // that is also the state, say): later occurrences become clones.
+  const seen = new Set<number>();
+  const distinct = <T extends tf.Tensor>(t: T): T => {
+    if (!seen.has(t.id)) {
+      seen.add(t.id);
+      return t;
+    }
+    return tf.clone(t);
+  };
+  const state = Object.fromEntries(Object.entries(raw.state).map(([k, v]) => [k, distinct(v)]));
+  return {
+    loss: distinct(asScalar(id, 'loss', raw.loss)),
+    estimate: distinct(asScalar(id, 'estimate', raw.estimate)),
+    terms: Object.fromEntries(
+      Object.entries(raw.terms).map(([name, value]) => [
+        name,
+        distinct(asScalar(id, `terms.${name}`, value)),
+      ]),
+    ),
+    state,
+  };
+}
+
+const requirementDescription: Record<BoundRequirement, string> = {
+  logBaseline: 'a length-n tensor of log a(y_j), the learned baseline',
+  entropic: 'the MI-NEE head scores on data and reference samples',
+};

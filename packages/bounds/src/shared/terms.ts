@@ -1,0 +1,24 @@
+import { diagonal, logMeanExpOffDiagonal } from '@mi/core';
+import * as tf from '@tensorflow/tfjs-core';
+
+/** E_P[T]: the mean of the diagonal (joint pairs) of the score matrix. */
+export function jointTerm(scores: tf.Tensor2D): tf.Scalar {
+  return tf.mean(diagonal(scores));
+}
+
+/**
+ * log E_Q[e^T] over the off-diagonal entries, on scores clipped to [−clip, clip] when `clip`
+ * is finite (SMILE's clipped partition function, Song & Ermon 2020 §5).
+ */
+export function logPartitionOffDiagonal(scores: tf.Tensor2D, clip?: number): tf.Scalar {
+  const clipped =
+    clip === undefined || clip === Number.POSITIVE_INFINITY
+      ? scores
+      : tf.clipByValue(scores, -clip, clip);
+  return logMeanExpOffDiagonal(clipped);
+}
+
+/** The negated value, as a loss. */
+export function negate(x: tf.Scalar): tf.Scalar {
+  return tf.neg(x);
+}
