@@ -102,6 +102,7 @@ export function regularized(
     id,
     config: { bound: bound.id, boundConfig: bound.config, ...regularizer },
     requires: bound.requires,
+    microAveraging: bound.microAveraging ?? false,
     initialState: () => bound.initialState(),
     compute(inputs, state) {
       const inner = bound.compute(inputs, state);

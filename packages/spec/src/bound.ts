@@ -81,6 +81,12 @@ export interface Bound {
   readonly config: Readonly<Record<string, unknown>>;
   /** Extra inputs beside the score matrix. */
   readonly requires: readonly BoundRequirement[];
+  /**
+   * True for the DV family (estimate = `joint − logPartition` with `logPartition` =
+   * log E_Q[e^T]): the outputs of several batches can then be pooled into one DV value, the micro
+   * average of ReMINE (Algorithm 1). Absent or false otherwise.
+   */
+  readonly microAveraging?: boolean;
   /** A fresh state; the caller owns its tensors. */
   initialState(): BoundState;
   /** The bound on one batch. */

@@ -1,4 +1,5 @@
 import type { Tensor, Tensor1D, Variable } from '@tensorflow/tfjs-core';
+import type { EntropicScores } from './bound';
 import type { Plugin } from './plugin';
 import type { ScoreMatrix } from './score-matrix';
 
@@ -30,6 +31,19 @@ export interface Critic {
   getConfig(): CriticConfig;
   /** Frees the variables. */
   dispose(): void;
+  /**
+   * The log-baseline log a(y_j) of a learned-baseline head, length n, for bounds that require
+   * `logBaseline` (TUBA, I_α with `logBaseline: 'learned'`). Optional.
+   */
+  logBaseline?(y: Tensor): Tensor1D;
+  /**
+   * MI-NEE's three heads on a data batch and a reference batch (Chan et al. 2019 §3.2), for
+   * bounds that require `entropic`. Optional; the `minee` critic implements it.
+   */
+  entropicScores?(
+    data: { x: Tensor; y: Tensor },
+    reference: { x: Tensor; y: Tensor },
+  ): EntropicScores;
 }
 
 /** A critic as a plugin of a critic registry. */

@@ -26,14 +26,7 @@ export type OptimizerOptions = (AdamOptions | SgdOptions) & {
 };
 
 /** Which of the reported estimates is "the estimate" of a run, and the names of the others. */
-export type EstimateKind =
-  | 'last'
-  | 'ema'
-  | 'macro'
-  | 'micro'
-  | 'window'
-  | 'validationBest'
-  | 'validationFinal';
+export type EstimateKind = 'ema' | 'macro' | 'micro' | 'validationBest' | 'validationFinal';
 
 /** Per-step facts passed to callbacks. */
 export interface StepReport {
@@ -84,14 +77,18 @@ export interface TrainOptions {
 export interface EstimateSummary {
   /** Per-batch estimates in step order. */
   readonly perBatch: Float32Array;
-  /** Exponential moving average of the per-batch estimates (last value). */
+  /** The last value of the exponential moving average of the per-batch estimates. */
   readonly ema: number;
-  /** Mean of the per-batch estimates over the reporting window. */
+  /** Macro average: the mean of the per-batch estimates over the last `windowSize` batches. */
   readonly macro: number;
-  /** The bound evaluated on the pooled critic outputs of the reporting window (ReMINE Alg. 1). */
+  /**
+   * Micro average over the same window (ReMINE Algorithm 1): the DV value of the pooled critic
+   * outputs, mean of the joint terms − log of the mean of the batches' E_Q[e^T]. Defined only for
+   * bounds whose estimate is `joint − logPartition` (the DV family); `undefined` otherwise.
+   */
   readonly micro: number | undefined;
-  /** Mean of the last K batches (ReMINE Alg. 1). */
-  readonly window: number;
+  /** K, the number of last batches the macro and micro averages use. */
+  readonly windowSize: number;
   /** Best and final held-out estimates (finite-data mode). */
   readonly validationBest: number | undefined;
   readonly validationFinal: number | undefined;

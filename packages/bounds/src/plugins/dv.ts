@@ -36,6 +36,7 @@ export const donskerVaradhan: BoundPlugin<DonskerVaradhanOptions> = {
     return createBound({
       id: 'dv',
       config: {},
+      microAveraging: true,
       compute({ scores }) {
         const joint = jointTerm(scores);
         const logPartition = logPartitionOffDiagonal(scores);

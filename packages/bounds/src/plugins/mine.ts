@@ -89,6 +89,7 @@ export const mine: BoundPlugin<MineOptions> = {
     return createBound({
       id: 'mine',
       config,
+      microAveraging: true,
       initialState: () => ({
         logAverage: tf.scalar(
           read.initial === undefined ? Number.NEGATIVE_INFINITY : Math.log(read.initial),

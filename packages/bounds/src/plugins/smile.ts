@@ -44,6 +44,7 @@ export const smile: BoundPlugin<SmileOptions> = {
     return createBound({
       id: 'smile',
       config: { tau },
+      microAveraging: true,
       compute({ scores }) {
         const joint = jointTerm(scores);
         const logPartition = logPartitionOffDiagonal(scores, tau);
@@ -86,6 +87,7 @@ export const smileDv: BoundPlugin<SmileOptions> = {
     return createBound({
       id: 'smile-dv',
       config: { tau },
+      microAveraging: true,
       compute({ scores }) {
         const joint = jointTerm(scores);
         const logPartition = logPartitionOffDiagonal(scores, tau);

@@ -25,6 +25,8 @@ export interface BoundDefinition {
   readonly id: string;
   readonly config: Readonly<Record<string, unknown>>;
   readonly requires?: readonly BoundRequirement[];
+  /** See `Bound.microAveraging`: true for the DV family. */
+  readonly microAveraging?: boolean;
   readonly initialState?: () => BoundState;
   /** The bound's maths. Runs inside `tf.tidy`: intermediates are freed, the outputs kept. */
   readonly compute: (inputs: BoundInputs, state: BoundState) => RawBoundOutput;
@@ -66,6 +68,7 @@ export function createBound(definition: BoundDefinition): Bound {
     id: definition.id,
     config: definition.config,
     requires,
+    microAveraging: definition.microAveraging ?? false,
     initialState: () => (definition.initialState ? definition.initialState() : {}),
     compute(inputs, state = {}) {
       validate(inputs, `${definition.id}.compute`);

@@ -1,0 +1,126 @@
+import { restoreRandom } from '@mi/core';
+import {
+  type Batch,
+  type DataSource,
+  type Dataset,
+  InvalidArgumentError,
+  type RandomSource,
+  type RandomState,
+} from '@mi/spec';
+
+/** The serialisable position of a {@link DataStream}, for checkpoints. */
+export interface DataStreamState {
+  readonly random: RandomState;
+  readonly epoch: number;
+  readonly position: number;
+  readonly order: number[] | null;
+}
+
+/**
+ * Where training batches come from. An infinite sampler gives fresh samples every step; a finite
+ * dataset is split once into training and validation indices (seeded), and the training indices
+ * are reshuffled every epoch and cut into full batches (a last partial batch is dropped, so every
+ * batch has the same n and the same bound ceiling).
+ */
+export class DataStream {
+  /** Completed passes over the training split (finite data). */
+  epoch = 0;
+  private position = 0;
+  private order: Int32Array | null = null;
+
+  constructor(
+    private random: RandomSource,
+    private readonly batchSize: number,
+    readonly trainIndices: Int32Array | null,
+    readonly validationIndices: Int32Array | null,
+  ) {}
+
+  /** Splits a dataset (or not, for a sampler) and checks the batch fits. */
+  static create(
+    data: DataSource,
+    batchSize: number,
+    random: RandomSource,
+    validationFraction: number | undefined,
+  ): DataStream {
+    if (data.kind === 'sampler') return new DataStream(random, batchSize, null, null);
+    const permutation = random.permutation(data.size);
+    const validationSize =
+      validationFraction === undefined ? 0 : Math.floor(data.size * validationFraction);
+    const trainIndices = permutation.slice(validationSize);
+    const validationIndices = validationSize > 0 ? permutation.slice(0, validationSize) : null;
+    if (trainIndices.length < batchSize) {
+      throw new InvalidArgumentError({
+        functionName: 'train',
+        parameter: 'batchSize',
+        value: batchSize,
+        expected: `at most the ${trainIndices.length} training rows of dataset '${data.name}' (${data.size} rows, ${validationSize} held out)`,
+      });
+    }
+    if (validationIndices !== null && validationIndices.length < 2) {
+      throw new InvalidArgumentError({
+        functionName: 'train',
+        parameter: 'validation.fraction',
+        value: validationFraction,
+        expected: `a fraction that holds out at least 2 of the ${data.size} rows`,
+      });
+    }
+    return new DataStream(random, batchSize, trainIndices, validationIndices);
+  }
+
+  /** Full batches per epoch (finite data); Infinity for a sampler. */
+  get batchesPerEpoch(): number {
+    return this.trainIndices === null
+      ? Number.POSITIVE_INFINITY
+      : Math.floor(this.trainIndices.length / this.batchSize);
+  }
+
+  /** The next training batch; the caller owns its tensors. */
+  next(data: DataSource): Batch {
+    if (data.kind === 'sampler') return data.sample(this.batchSize, this.random);
+    const train = this.trainIndices!;
+    if (this.order === null || this.position + this.batchSize > train.length) {
+      if (this.order !== null) this.epoch += 1;
+      const shuffle = this.random.permutation(train.length);
+      this.order = Int32Array.from(shuffle, (k) => train[k] as number);
+      this.position = 0;
+    }
+    const indices = this.order.subarray(this.position, this.position + this.batchSize);
+    this.position += this.batchSize;
+    return (data as Dataset).gather(indices);
+  }
+
+  /** Whether the next `next()` starts a new epoch. */
+  get atEpochEnd(): boolean {
+    return (
+      this.trainIndices !== null &&
+      this.order !== null &&
+      this.position + this.batchSize > this.trainIndices.length
+    );
+  }
+
+  /** The validation split in batches of `batchSize` (a last partial batch of ≥ 2 rows is kept). */
+  *validationBatches(data: Dataset): Generator<Batch> {
+    const indices = this.validationIndices;
+    if (indices === null) return;
+    for (let start = 0; start < indices.length; start += this.batchSize) {
+      const chunk = indices.subarray(start, Math.min(indices.length, start + this.batchSize));
+      if (chunk.length >= 2) yield data.gather(chunk);
+    }
+  }
+
+  getState(): DataStreamState {
+    return {
+      random: this.random.getState(),
+      epoch: this.epoch,
+      position: this.position,
+      order: this.order === null ? null : Array.from(this.order),
+    };
+  }
+
+  setState(state: DataStreamState): void {
+    this.random = restoreRandom(state.random);
+    this.epoch = state.epoch;
+    this.position = state.position;
+    this.order = state.order === null ? null : Int32Array.from(state.order);
+  }
+}

@@ -1,0 +1,160 @@
+import { assertNumber, assertOneOf, assertPositiveInteger } from '@mi/core';
+import { InvalidArgumentError, type TrainOptions } from '@mi/spec';
+
+/** Held-out evaluation and early stopping for finite datasets. */
+export interface ValidationOptions {
+  /** Fraction of the dataset held out, in (0, 1). Default 0.2. */
+  readonly fraction?: number;
+  /** Evaluate every this many steps. Default: once per epoch. */
+  readonly every?: number;
+  /** Stop after this many evaluations without improvement. Default: no early stopping. */
+  readonly patience?: number;
+  /** Improvement smaller than this (nats) does not count. Default 0. */
+  readonly minDelta?: number;
+}
+
+/** Writes the state of a run every `every` steps so that it can be resumed. */
+export interface CheckpointOptions {
+  readonly directory: string;
+  readonly every: number;
+}
+
+/** What `train` accepts: the spec's options plus the loop's own knobs. */
+export interface TrainLoopOptions extends TrainOptions {
+  /** Decay of the EMA-smoothed estimate (weight of the old value). Default 0.99. */
+  readonly emaDecay?: number;
+  /** K: batches in the macro/micro reporting window (ReMINE Alg. 1). Default min(1000, ⌈steps/2⌉). */
+  readonly windowSize?: number;
+  /** Finite-data mode: held-out split and early stopping. */
+  readonly validation?: ValidationOptions;
+  /** On a non-finite loss or estimate: stop (default) or skip the update and go on. */
+  readonly onNonFinite?: 'stop' | 'skip';
+  /** Steps at which to record histograms of the critic outputs on joint and marginal pairs. */
+  readonly histogramSteps?: readonly number[];
+  /** Number of histogram bins. Default 30. */
+  readonly histogramBins?: number;
+  /** Checkpoint every k steps. */
+  readonly checkpoint?: CheckpointOptions;
+  /** Resume from the checkpoint in this directory (written by `checkpoint`). */
+  readonly resumeFrom?: string;
+  /** Append one JSON line per step (step, estimate, loss, terms) to this file. */
+  readonly logFile?: string;
+  /** MI-NEE: reference batch size = factor × batch size (Chan et al. use 10). Default 10. */
+  readonly referenceFactor?: number;
+}
+
+/** Validates the options that do not depend on the data; throws `InvalidArgumentError`. */
+export function validateTrainOptions(options: TrainLoopOptions): void {
+  const fn = 'train';
+  if (options == null || typeof options !== 'object') {
+    throw new InvalidArgumentError({
+      functionName: fn,
+      parameter: 'options',
+      value: options,
+      expected: 'an options object',
+    });
+  }
+  for (const key of ['critic', 'bound', 'data'] as const) {
+    if (options[key] == null) {
+      throw new InvalidArgumentError({
+        functionName: fn,
+        parameter: key,
+        value: options[key],
+        expected: `a ${key}`,
+      });
+    }
+  }
+  assertNumber(fn, 'batchSize', options.batchSize, { min: 2, integer: true });
+  if (options.steps !== undefined) assertPositiveInteger(fn, 'steps', options.steps);
+  if (options.epochs !== undefined) assertPositiveInteger(fn, 'epochs', options.epochs);
+  if (options.steps === undefined && options.epochs === undefined) {
+    throw new InvalidArgumentError({
+      functionName: fn,
+      parameter: 'steps',
+      value: undefined,
+      expected: 'steps (or epochs, for a finite dataset)',
+    });
+  }
+  if (options.epochs !== undefined && options.data.kind !== 'dataset') {
+    throw new InvalidArgumentError({
+      functionName: fn,
+      parameter: 'epochs',
+      value: options.epochs,
+      expected: 'no epochs for an infinite sampler (use steps)',
+    });
+  }
+  if (options.seed !== undefined) assertNumber(fn, 'seed', options.seed, { integer: true });
+  if (options.emaDecay !== undefined)
+    assertNumber(fn, 'emaDecay', options.emaDecay, { min: 0, max: 1, maxExclusive: true });
+  if (options.windowSize !== undefined) assertPositiveInteger(fn, 'windowSize', options.windowSize);
+  if (options.onNonFinite !== undefined)
+    assertOneOf(fn, 'onNonFinite', options.onNonFinite, ['stop', 'skip']);
+  if (options.referenceFactor !== undefined)
+    assertPositiveInteger(fn, 'referenceFactor', options.referenceFactor);
+  if (options.histogramBins !== undefined)
+    assertNumber(fn, 'histogramBins', options.histogramBins, { min: 2, integer: true });
+  const optimizer = options.optimizer;
+  if (optimizer !== undefined) {
+    assertOneOf(fn, 'optimizer.kind', optimizer.kind, ['adam', 'sgd']);
+    if (optimizer.learningRate !== undefined) {
+      assertNumber(fn, 'optimizer.learningRate', optimizer.learningRate, {
+        min: 0,
+        minExclusive: true,
+      });
+    }
+    if (optimizer.clipGradientNorm !== undefined) {
+      assertNumber(fn, 'optimizer.clipGradientNorm', optimizer.clipGradientNorm, {
+        min: 0,
+        minExclusive: true,
+      });
+    }
+  }
+  const validation = options.validation;
+  if (validation !== undefined) {
+    if (options.data.kind !== 'dataset') {
+      throw new InvalidArgumentError({
+        functionName: fn,
+        parameter: 'validation',
+        value: validation,
+        expected:
+          'no validation split for an infinite sampler (fresh samples are already held out)',
+      });
+    }
+    if (validation.fraction !== undefined) {
+      assertNumber(fn, 'validation.fraction', validation.fraction, {
+        min: 0,
+        max: 1,
+        minExclusive: true,
+        maxExclusive: true,
+      });
+    }
+    if (validation.every !== undefined)
+      assertPositiveInteger(fn, 'validation.every', validation.every);
+    if (validation.patience !== undefined)
+      assertPositiveInteger(fn, 'validation.patience', validation.patience);
+    if (validation.minDelta !== undefined)
+      assertNumber(fn, 'validation.minDelta', validation.minDelta, { min: 0 });
+  }
+  if (options.checkpoint !== undefined) {
+    assertPositiveInteger(fn, 'checkpoint.every', options.checkpoint.every);
+    if (typeof options.checkpoint.directory !== 'string' || options.checkpoint.directory === '') {
+      throw new InvalidArgumentError({
+        functionName: fn,
+        parameter: 'checkpoint.directory',
+        value: options.checkpoint.directory,
+        expected: 'a directory path',
+      });
+    }
+  }
+  for (const requirement of options.bound.requires) {
+    const method = requirement === 'logBaseline' ? 'logBaseline' : 'entropicScores';
+    if (typeof options.critic[method] !== 'function') {
+      throw new InvalidArgumentError({
+        functionName: fn,
+        parameter: 'critic',
+        value: options.critic.id,
+        expected: `a critic with ${method}() (bound '${options.bound.id}' requires ${requirement})`,
+      });
+    }
+  }
+}
