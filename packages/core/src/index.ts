@@ -27,3 +27,13 @@ export {
   type NumberRange,
 } from './validate/assert-number';
 export { assertScoreMatrix, assertShape } from './validate/assert-shape';
+export { conv2DBackpropFilterWasm } from './wasm/conv2d-backprop-filter';
+export {
+  type DenseActivation,
+  type ExplicitTransposeMode,
+  fastDense,
+  fastMatMul,
+  setExplicitTransposes,
+  usesExplicitTransposes,
+} from './wasm/explicit-transpose-matmul';
+export { registerWasmTrainingKernels } from './wasm/register-wasm-training-kernels';

@@ -1,6 +1,49 @@
 /**
- * Critic networks for mutual-information bounds: joint, separable, bilinear, one-hot, CNN, ResNet-18, MI-NEE.
+ * Critic networks for mutual-information bounds: joint, separable, bilinear, one-hot, CNN,
+ * ResNet-18 and MI-NEE critics, each returning the score matrix `S[i][j] = T(x_i, y_j)`, with
+ * seeded initialisation, config round trips through an explicit registry, and save/load of
+ * weights to a local directory. Call `initBackend()` from `@mi/core` first: it registers the
+ * gradients and, on wasm, the kernels training needs.
  *
  * @packageDocumentation
  */
-export {};
+export {
+  type BilinearCriticOptions,
+  bilinearCritic,
+  bilinearCriticPlugin,
+} from './bilinear-critic';
+export { type CnnCriticOptions, cnnCritic, cnnCriticPlugin } from './cnn-critic';
+export {
+  CRITIC_FILE_FORMAT,
+  type FileSystemHandlerOptions,
+  fileSystemHandler,
+} from './io/file-system-handler';
+export {
+  type JointCritic,
+  type JointCriticOptions,
+  jointCritic,
+  jointCriticPlugin,
+} from './joint-critic';
+export {
+  type MineeCritic,
+  type MineeCriticOptions,
+  mineeCritic,
+  mineeCriticPlugin,
+  type PairedBatch,
+} from './minee-critic';
+export type { NeuralCritic, NeuralCriticPlugin } from './neural-critic';
+export { type OnehotCriticOptions, onehotCritic, onehotCriticPlugin } from './onehot-critic';
+export { builtinCritics, type CriticRegistry, createCriticRegistry } from './registry';
+export {
+  type ResNet18Critic,
+  type ResNet18CriticOptions,
+  type ResNetHead,
+  resnet18Critic,
+  resnet18CriticPlugin,
+} from './resnet18-critic';
+export {
+  type SeparableCritic,
+  type SeparableCriticOptions,
+  separableCritic,
+  separableCriticPlugin,
+} from './separable-critic';

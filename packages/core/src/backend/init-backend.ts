@@ -7,6 +7,7 @@ import {
   InvalidArgumentError,
 } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
+import { registerWasmTrainingKernels } from '../wasm/register-wasm-training-kernels';
 import { BACKEND_ORDER, BACKEND_PREFERENCES, type BackendCandidate } from './backend-catalogue';
 import { registerGradients } from './register-gradients';
 
@@ -61,6 +62,7 @@ export async function initBackend(
     const outcome = await tryStart(candidate);
     if (outcome.ok) {
       await registerGradients();
+      if (candidate.tfjsName === 'wasm') registerWasmTrainingKernels();
       const info: BackendInfo = {
         name: candidate.name,
         tfjsName: tf.getBackend(),

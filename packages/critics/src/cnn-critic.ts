@@ -1,0 +1,236 @@
+import { InvalidArgumentError } from '@mi/spec';
+import * as tf from '@tensorflow/tfjs-core';
+import { applyConv, convOutputSize, createConvFilter } from './layers/conv';
+import { applyDense, createDense, type DenseWeights } from './layers/dense';
+import { createWeightStore } from './layers/weight-store';
+import { assembleCritic, type NeuralCritic, type NeuralCriticPlugin } from './neural-critic';
+import { SONG_ERMON_2020 } from './references';
+import { checkPairedBatches } from './validate/check-inputs';
+import {
+  assertNumber,
+  assertPositiveInteger,
+  checkUnits,
+  rejectUnknownOptions,
+  resolveSeed,
+} from './validate/check-options';
+
+/** Options of {@link cnnCritic}. Defaults give the MNIST network of paper 003. */
+export interface CnnCriticOptions {
+  /** Image height. Default `28` (MNIST; `32` for CIFAR-10). */
+  readonly height?: number;
+  /** Image width. Default `28`. */
+  readonly width?: number;
+  /** Channels of an x image. Default `1` (MNIST; `3` for CIFAR-10; 2 for two stacked images). */
+  readonly xChannels?: number;
+  /** Channels of a y image. Default `1`. */
+  readonly yChannels?: number;
+  /** Output channels of the convolutions. Default `[64, 128]`. */
+  readonly filters?: readonly number[];
+  /** Kernel size of every convolution. Default `5`. */
+  readonly kernelSize?: number;
+  /** Stride of every convolution. Default `2`. */
+  readonly stride?: number;
+  /** Zero padding on each side of every convolution. Default `2`. */
+  readonly padding?: number;
+  /** Widths of the dense hidden layers after the convolutions. Default `[1024]`. */
+  readonly denseUnits?: readonly number[];
+  /** Seed of the initial weights; drawn at random (and recorded in the config) when absent. */
+  readonly seed?: number;
+}
+
+const OPTION_NAMES = [
+  'height',
+  'width',
+  'xChannels',
+  'yChannels',
+  'filters',
+  'kernelSize',
+  'stride',
+  'padding',
+  'denseUnits',
+  'seed',
+];
+
+/**
+ * The convolutional critic of paper 003 (App. B, the self-consistency tests): x and y are
+ * stacked on the channel axis and passed through
+ *
+ * ```
+ * conv 64, k5, s2, p2 → ReLU → conv 128, k5, s2, p2 → ReLU → dense 1024 → ReLU → dense 1
+ * ```
+ *
+ * It takes MNIST (28 × 28 × 1) and CIFAR-10 (32 × 32 × 3) images, NHWC, and any other size.
+ *
+ * All pairs without copying images: the first convolution is linear in its input, so for the
+ * stacked pair [x_i, y_j] it equals conv(x_i, W_x) + conv(y_j, W_y) + b. `scores` convolves the n
+ * x and the n y images once each and forms the n² first-layer maps by a broadcast add; the layers
+ * after the first are non-linear in the pair and run on the n² maps (n² × 14 × 14 × 64 floats for
+ * MNIST). `pairs` stacks x_i and y_i on channels and runs the network as written.
+ *
+ * @example
+ * ```ts
+ * const critic = cnnCritic({ seed: 1 });                           // MNIST
+ * const cifar = cnnCritic({ height: 32, width: 32, xChannels: 3, yChannels: 3, seed: 1 });
+ * ```
+ * @see Song & Ermon 2020, App. B (paper 003).
+ */
+export function cnnCritic(options: CnnCriticOptions = {}): NeuralCritic {
+  const name = 'cnnCritic';
+  rejectUnknownOptions(name, options, OPTION_NAMES);
+  const height = options.height ?? 28;
+  const width = options.width ?? 28;
+  const xChannels = options.xChannels ?? 1;
+  const yChannels = options.yChannels ?? 1;
+  const kernelSize = options.kernelSize ?? 5;
+  const stride = options.stride ?? 2;
+  const padding = options.padding ?? 2;
+  for (const [key, value] of Object.entries({
+    height,
+    width,
+    xChannels,
+    yChannels,
+    kernelSize,
+    stride,
+  })) {
+    assertPositiveInteger(name, key, value);
+  }
+  assertNumber(name, 'padding', padding, { integer: true, min: 0 });
+  const filters = checkUnits(name, 'filters', options.filters ?? [64, 128], 1);
+  const denseUnits = checkUnits(name, 'denseUnits', options.denseUnits ?? [1024]);
+  const seed = resolveSeed(name, options.seed);
+
+  // Spatial size after each convolution; every one must keep at least one pixel.
+  let h = height;
+  let w = width;
+  for (const _ of filters) {
+    h = convOutputSize(h, kernelSize, stride, padding);
+    w = convOutputSize(w, kernelSize, stride, padding);
+    if (h < 1 || w < 1) {
+      throw new InvalidArgumentError({
+        functionName: name,
+        parameter: 'filters',
+        value: filters,
+        expected: `at most as many convolutions as ${height} × ${width} images allow (one shrinks them to ${h} × ${w})`,
+      });
+    }
+  }
+  const flatSize = h * w * filters[filters.length - 1]!;
+
+  const store = createWeightStore('cnn', seed);
+  const first = filters[0]!;
+  const fanIn = xChannels + yChannels;
+  const xFilter = createConvFilter(
+    store,
+    'conv0/x-filter',
+    kernelSize,
+    xChannels,
+    first,
+    'pytorch',
+    fanIn,
+  );
+  const yFilter = createConvFilter(
+    store,
+    'conv0/y-filter',
+    kernelSize,
+    yChannels,
+    first,
+    'pytorch',
+    fanIn,
+  );
+  const firstBias = store.uniform(
+    'conv0/bias',
+    [first],
+    1 / Math.sqrt(kernelSize * kernelSize * fanIn),
+  ) as tf.Variable<tf.Rank.R1>;
+  const convs: { filter: tf.Variable<tf.Rank.R4>; bias: tf.Variable<tf.Rank.R1> }[] = [];
+  for (let k = 1; k < filters.length; k++) {
+    const filter = createConvFilter(
+      store,
+      `conv${k}/filter`,
+      kernelSize,
+      filters[k - 1]!,
+      filters[k]!,
+      'pytorch',
+    );
+    const bias = store.uniform(
+      `conv${k}/bias`,
+      [filters[k]!],
+      1 / Math.sqrt(kernelSize * kernelSize * filters[k - 1]!),
+    ) as tf.Variable<tf.Rank.R1>;
+    convs.push({ filter, bias });
+  }
+  const denseSizes = [flatSize, ...denseUnits, 1];
+  const dense: DenseWeights[] = [];
+  for (let k = 0; k + 1 < denseSizes.length; k++) {
+    dense.push(createDense(store, `dense${k}`, denseSizes[k]!, denseSizes[k + 1]!));
+  }
+
+  // Everything after the first convolution's pre-activation: m maps → m scores.
+  const head = (preActivation: tf.Tensor4D): tf.Tensor1D => {
+    let maps = tf.relu(preActivation);
+    for (const conv of convs)
+      maps = applyConv(maps, conv.filter, stride, padding, conv.bias, 'relu');
+    let features = tf.reshape(maps, [maps.shape[0], flatSize]) as tf.Tensor2D;
+    dense.forEach((layer, k) => {
+      features = applyDense(layer, features, k + 1 === dense.length ? 'linear' : 'relu');
+    });
+    return tf.reshape(features, [-1]) as tf.Tensor1D;
+  };
+  const check = (method: string, x: tf.Tensor, y: tf.Tensor) =>
+    checkPairedBatches(`cnn.${method}`, x, [height, width, xChannels], y, [
+      height,
+      width,
+      yChannels,
+    ]);
+
+  return assembleCritic({
+    id: 'cnn',
+    options: {
+      height,
+      width,
+      xChannels,
+      yChannels,
+      filters,
+      kernelSize,
+      stride,
+      padding,
+      denseUnits,
+      seed,
+    },
+    store,
+    scores: (x, y) =>
+      tf.tidy(() => {
+        const n = check('scores', x, y);
+        const a = applyConv(x as tf.Tensor4D, xFilter, stride, padding);
+        const b = applyConv(y as tf.Tensor4D, yFilter, stride, padding, firstBias);
+        const [, mh, mw, c] = a.shape;
+        // Row i·n + j is the pair (x_i, y_j): the reshape gives rows indexed by x.
+        const pre = tf.reshape(tf.add(tf.expandDims(a, 1), tf.expandDims(b, 0)), [
+          n * n,
+          mh,
+          mw,
+          c,
+        ]);
+        return tf.reshape(head(pre as tf.Tensor4D), [n, n]) as tf.Tensor2D;
+      }),
+    pairs: (x, y) =>
+      tf.tidy(() => {
+        check('pairs', x, y);
+        const stacked = tf.concat([x as tf.Tensor4D, y as tf.Tensor4D], 3);
+        const filter = tf.concat([xFilter, yFilter], 2);
+        return head(applyConv(stacked, filter, stride, padding, firstBias));
+      }),
+    extra: {},
+  });
+}
+
+/** The `cnn` critic as a registry plugin. */
+export const cnnCriticPlugin: NeuralCriticPlugin<CnnCriticOptions> = {
+  id: 'cnn',
+  specificationVersion: 'v1',
+  displayName: 'Convolutional critic (Song & Ermon)',
+  description:
+    'Images stacked on channels → conv 64 k5 s2 p2 → conv 128 k5 s2 p2 → dense 1024 → dense 1, ReLU (paper 003 App. B); MNIST and CIFAR sizes.',
+  references: [SONG_ERMON_2020],
+  create: (options) => cnnCritic(options),
+};

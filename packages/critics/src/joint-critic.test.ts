@@ -1,0 +1,113 @@
+import { fastDense } from '@mi/core';
+import { jointCritic } from '@mi/critics';
+import { expectAllClose, expectNoTensorLeakOf } from '@mi/test-utils';
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+
+describe('jointCritic', () => {
+  it('equals the naive evaluation on the tiled n² × (dx + dy) input to 1e-5', () => {
+    const critic = jointCritic({ xFeatures: 5, yFeatures: 3, hiddenUnits: [16, 8], seed: 3 });
+    const n = 6;
+    const x = tf.randomNormal([n, 5], 0, 1, 'float32', 1) as tf.Tensor2D;
+    const y = tf.randomNormal([n, 3], 0, 1, 'float32', 2) as tf.Tensor2D;
+    const scores = expectNoTensorLeakOf(() => critic.scores(x, y));
+    const naive = tf.tidy(() => {
+      const w = critic.weights;
+      // Row i·n + j = [x_i, y_j]: the input the split layer never builds.
+      const xs = tf.reshape(tf.tile(tf.expandDims(x, 1), [1, n, 1]), [n * n, 5]);
+      const ys = tf.tile(y, [n, 1]);
+      const kernel = tf.concat([w.get('dense0/x-kernel')!, w.get('dense0/y-kernel')!], 0);
+      let h = tf.relu(tf.add(tf.matMul(tf.concat([xs, ys], 1), kernel), w.get('dense0/bias')!));
+      h = tf.relu(tf.add(tf.matMul(h, w.get('dense1/kernel')!), w.get('dense1/bias')!));
+      return tf.reshape(tf.add(tf.matMul(h, w.get('dense2/kernel')!), w.get('dense2/bias')!), [
+        n,
+        n,
+      ]);
+    });
+    expectAllClose(scores, naive.dataSync(), { atol: 1e-5, rtol: 1e-5 });
+    tf.dispose([scores, naive, x, y]);
+    critic.dispose();
+  });
+
+  it('computes S[i][j] = f(x_i, y_j) for a network set by hand', () => {
+    // One hidden unit: f(x, y) = 2·relu(x₀ − 3y₀ + 0.5) − 1.
+    const critic = jointCritic({ xFeatures: 2, yFeatures: 1, hiddenUnits: [1], seed: 1 });
+    const w = critic.weights;
+    w.get('dense0/x-kernel')!.assign(tf.tensor2d([[1], [0]]));
+    w.get('dense0/y-kernel')!.assign(tf.tensor2d([[-3]]));
+    w.get('dense0/bias')!.assign(tf.tensor1d([0.5]));
+    w.get('dense1/kernel')!.assign(tf.tensor2d([[2]]));
+    w.get('dense1/bias')!.assign(tf.tensor1d([-1]));
+    const xs = [
+      [1, 9],
+      [-2, 9],
+      [0.25, 9],
+    ];
+    const ys = [[0], [1], [-1]];
+    const f = (x: number[], y: number[]) => 2 * Math.max(0, x[0]! - 3 * y[0]! + 0.5) - 1;
+    const scores = critic.scores(tf.tensor2d(xs), tf.tensor2d(ys));
+    expectAllClose(
+      scores,
+      xs.flatMap((x) => ys.map((y) => f(x, y))),
+    );
+    tf.dispose(scores);
+    critic.dispose();
+  });
+
+  it("lays out sampled scores as R[i][c] = T(x_i, y_(i+c) mod n), 'all' being a cyclic shift of S", () => {
+    const n = 5;
+    const x = tf.randomNormal([n, 2], 0, 1, 'float32', 4);
+    const y = tf.randomNormal([n, 2], 0, 1, 'float32', 5);
+    const all = jointCritic({ xFeatures: 2, yFeatures: 2, hiddenUnits: [8], seed: 7 });
+    const two = jointCritic({
+      xFeatures: 2,
+      yFeatures: 2,
+      hiddenUnits: [8],
+      negatives: 2,
+      seed: 7,
+    });
+    const s = all.scores(x, y).arraySync() as number[][];
+    const shifted = (k: number) =>
+      s.flatMap((row, i) => Array.from({ length: k + 1 }, (_, c) => row[(i + c) % n]!));
+    const sampledAll = expectNoTensorLeakOf(() => all.sampledScores(x, y));
+    expect(sampledAll.shape).toEqual([n, n]);
+    expectAllClose(sampledAll, shifted(n - 1));
+    const sampledTwo = two.sampledScores(x, y);
+    expect(sampledTwo.shape).toEqual([n, 3]);
+    expectAllClose(sampledTwo, shifted(2));
+    const small = tf.zeros([2, 2]);
+    expect(() => two.sampledScores(small, small)).toThrow(
+      "joint.sampledScores: argument 'x' has shape [2, 2], expected [3, 2] (negatives = 2 needs a batch of at least 3 rows)",
+    );
+    tf.dispose([x, y, sampledAll, sampledTwo, small]);
+    all.dispose();
+    two.dispose();
+  });
+
+  it('trains the split layer with the same gradient as the naive layer (fastDense path)', () => {
+    const x = tf.randomNormal([4, 3], 0, 1, 'float32', 1) as tf.Tensor2D;
+    const kernel = tf.randomNormal([3, 2], 0, 1, 'float32', 2) as tf.Tensor2D;
+    const g1 = tf.grad((k) => tf.sum(fastDense(x, k as tf.Tensor2D, undefined, 'relu')))(kernel);
+    const g2 = tf.grad((k) => tf.sum(tf.relu(tf.matMul(x, k as tf.Tensor2D))))(kernel);
+    expectAllClose(g1, g2.dataSync());
+    tf.dispose([x, kernel, g1, g2]);
+  });
+
+  it('validates its options with messages that name them', () => {
+    expect(() => jointCritic({ xFeatures: 0, yFeatures: 2 })).toThrow(
+      "jointCritic: invalid option 'xFeatures': expected an integer >= 1, received 0",
+    );
+    expect(() => jointCritic({ xFeatures: 2, yFeatures: 2, hiddenUnits: [] })).toThrow(
+      "jointCritic: invalid option 'hiddenUnits': expected an array of at least 1 positive integers, received []",
+    );
+    expect(() => jointCritic({ xFeatures: 2, yFeatures: 2, activation: 'tanh' as never })).toThrow(
+      "jointCritic: invalid option 'activation': expected one of 'relu', 'elu', received \"tanh\"",
+    );
+    expect(() => jointCritic({ xFeatures: 2, yFeatures: 2, negatives: 0 })).toThrow(
+      "jointCritic: invalid option 'negatives': expected an integer >= 1, received 0",
+    );
+    expect(() => jointCritic({ xFeatures: 2, yFeatures: 2, hiden: [3] } as never)).toThrow(
+      "jointCritic: unknown option 'hiden'; known options: xFeatures, yFeatures, hiddenUnits, activation, negatives, seed",
+    );
+  });
+});

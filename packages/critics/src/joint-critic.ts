@@ -1,0 +1,147 @@
+import type { DenseActivation } from '@mi/core';
+import { ShapeMismatchError } from '@mi/spec';
+import type * as tf from '@tensorflow/tfjs-core';
+import {
+  createJointNetwork,
+  jointAllPairs,
+  jointDiagonal,
+  jointShifted,
+} from './layers/joint-network';
+import { createWeightStore } from './layers/weight-store';
+import { assembleCritic, type NeuralCritic, type NeuralCriticPlugin } from './neural-critic';
+import { BELGHAZI_2018, REMINE_2021, SONG_ERMON_2020 } from './references';
+import { checkPairedBatches } from './validate/check-inputs';
+import {
+  assertNumber,
+  assertOneOf,
+  assertPositiveInteger,
+  checkUnits,
+  rejectUnknownOptions,
+  resolveSeed,
+} from './validate/check-options';
+
+/** Options of {@link jointCritic}. */
+export interface JointCriticOptions {
+  /** Number of features of x (columns of the x batch). */
+  readonly xFeatures: number;
+  /** Number of features of y. */
+  readonly yFeatures: number;
+  /** Widths of the hidden layers, at least one. Default `[256, 256]` (papers 003 and 000). */
+  readonly hiddenUnits?: readonly number[];
+  /** Hidden-layer activation. Default `'relu'`. */
+  readonly activation?: 'relu' | 'elu';
+  /**
+   * Partners per row in {@link JointCritic.sampledScores}: `'all'` (the n − 1 other rows) or a
+   * count k < n of shifted partners, for batches whose n² pairs do not fit. Default `'all'`.
+   */
+  readonly negatives?: 'all' | number;
+  /** Seed of the initial weights; drawn at random (and recorded in the config) when absent. */
+  readonly seed?: number;
+}
+
+/** A joint critic: see {@link jointCritic}. */
+export interface JointCritic extends NeuralCritic {
+  /**
+   * Scores of each x against its own y and k partners, without the other pairs:
+   *
+   * ```
+   * R[i][c] = T(x_i, y_{(i + c) mod n}),   c = 0 … k
+   * ```
+   *
+   * Column 0 holds the joint pairs (the diagonal of `scores`); columns 1 … k hold samples of the
+   * product of marginals (for i.i.d. rows, y_{i+c} is independent of x_i). With `negatives:
+   * 'all'`, k = n − 1 and each row is a cyclic shift of the row of `scores`. Costs n·(k + 1) pair
+   * evaluations instead of n².
+   */
+  sampledScores(x: tf.Tensor, y: tf.Tensor): tf.Tensor2D;
+}
+
+const OPTION_NAMES = ['xFeatures', 'yFeatures', 'hiddenUnits', 'activation', 'negatives', 'seed'];
+
+/**
+ * The joint (concatenation) critic of MINE and of papers 003 and 000:
+ *
+ * ```
+ * T(x, y) = MLP([x, y]),   S[i][j] = T(x_i, y_j)
+ * ```
+ *
+ * an MLP on the concatenation, `dx + dy → 256 → 256 → 1` with ReLU by default. All n² pairs are
+ * scored with the first layer split as `x_i·W_x + y_j·W_y + b` (two n-row products and one
+ * broadcast add) instead of an n²-row product on the tiled input; the later layers run on n²
+ * rows. Weights are initialised as PyTorch's `nn.Linear`.
+ *
+ * @example
+ * ```ts
+ * const critic = jointCritic({ xFeatures: 20, yFeatures: 20, seed: 1 });
+ * const scores = critic.scores(x, y); // 64 × 64 for a batch of 64
+ * ```
+ * @see Song & Ermon 2020, App. B (paper 003); ReMINE §4 network settings (paper 000).
+ */
+export function jointCritic(options: JointCriticOptions): JointCritic {
+  const name = 'jointCritic';
+  rejectUnknownOptions(name, options, OPTION_NAMES);
+  assertPositiveInteger(name, 'xFeatures', options.xFeatures);
+  assertPositiveInteger(name, 'yFeatures', options.yFeatures);
+  const hiddenUnits = checkUnits(name, 'hiddenUnits', options.hiddenUnits ?? [256, 256], 1);
+  const activation = options.activation ?? 'relu';
+  assertOneOf(name, 'activation', activation, ['relu', 'elu'] as const);
+  const negatives = options.negatives ?? 'all';
+  if (negatives !== 'all') assertNumber(name, 'negatives', negatives, { integer: true, min: 1 });
+  const seed = resolveSeed(name, options.seed);
+  const { xFeatures, yFeatures } = options;
+
+  const store = createWeightStore('joint', seed);
+  const net = createJointNetwork(
+    store,
+    '',
+    xFeatures,
+    yFeatures,
+    hiddenUnits,
+    activation as DenseActivation,
+  );
+  const inputs = (method: string, x: tf.Tensor, y: tf.Tensor) => {
+    const n = checkPairedBatches(`joint.${method}`, x, [xFeatures], y, [yFeatures]);
+    return { n, x: x as tf.Tensor2D, y: y as tf.Tensor2D };
+  };
+
+  return assembleCritic({
+    id: 'joint',
+    options: { xFeatures, yFeatures, hiddenUnits, activation, negatives, seed },
+    store,
+    scores: (x, y) => {
+      const batch = inputs('scores', x, y);
+      return jointAllPairs(net, batch.x, batch.y);
+    },
+    pairs: (x, y) => {
+      const batch = inputs('pairs', x, y);
+      return jointDiagonal(net, batch.x, batch.y);
+    },
+    extra: {
+      sampledScores(x: tf.Tensor, y: tf.Tensor): tf.Tensor2D {
+        const batch = inputs('sampledScores', x, y);
+        const k = negatives === 'all' ? batch.n - 1 : negatives;
+        if (k >= batch.n) {
+          throw new ShapeMismatchError({
+            functionName: 'joint.sampledScores',
+            parameter: 'x',
+            expected: [k + 1, xFeatures],
+            received: x.shape,
+            detail: `negatives = ${k} needs a batch of at least ${k + 1} rows`,
+          });
+        }
+        return jointShifted(net, batch.x, batch.y, k);
+      },
+    },
+  });
+}
+
+/** The `joint` critic as a registry plugin. */
+export const jointCriticPlugin: NeuralCriticPlugin<JointCriticOptions> = {
+  id: 'joint',
+  specificationVersion: 'v1',
+  displayName: 'Joint (concatenation) critic',
+  description:
+    'T(x, y) = MLP([x, y]): an MLP on the concatenated pair (default dx + dy → 256 → 256 → 1, ReLU), scored on all n² pairs with the first layer split as x·W_x + y·W_y + b.',
+  references: [SONG_ERMON_2020, REMINE_2021, BELGHAZI_2018],
+  create: (options) => jointCritic(options),
+};

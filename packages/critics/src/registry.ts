@@ -1,0 +1,105 @@
+import {
+  type CriticConfig,
+  createRegistry,
+  InvalidArgumentError,
+  NoSuchCriticError,
+  type RegisterOptions,
+  type Registry,
+} from '@mi/spec';
+import { bilinearCriticPlugin } from './bilinear-critic';
+import { cnnCriticPlugin } from './cnn-critic';
+import { jointCriticPlugin } from './joint-critic';
+import { mineeCriticPlugin } from './minee-critic';
+import {
+  loadWeights,
+  type NeuralCritic,
+  type NeuralCriticPlugin,
+  readSavedConfig,
+} from './neural-critic';
+import { onehotCriticPlugin } from './onehot-critic';
+import { resnet18CriticPlugin } from './resnet18-critic';
+import { separableCriticPlugin } from './separable-critic';
+
+// A plugin for specific options seen as one for any options (create validates them at run time).
+const generic = <Options>(plugin: NeuralCriticPlugin<Options>) =>
+  plugin as unknown as NeuralCriticPlugin;
+
+/** Every critic this package provides, in the order of DESIGN.md §5. */
+export const builtinCritics: readonly NeuralCriticPlugin[] = [
+  generic(jointCriticPlugin),
+  generic(separableCriticPlugin),
+  generic(bilinearCriticPlugin),
+  generic(onehotCriticPlugin),
+  generic(cnnCriticPlugin),
+  generic(resnet18CriticPlugin),
+  generic(mineeCriticPlugin),
+];
+
+/** A registry of critic plugins that also rebuilds critics from configs and saved directories. */
+export interface CriticRegistry extends Registry<NeuralCriticPlugin> {
+  /** Builds the critic a `getConfig()` describes (same options and seed: same initial weights). */
+  fromConfig(config: CriticConfig): NeuralCritic;
+  /** Rebuilds a critic saved with `critic.save(directory)`: its config, then its weights. */
+  load(directory: string): Promise<NeuralCritic>;
+  /** A new registry with `plugins` added (plugins with their own options types welcome). */
+  with(
+    plugins: NeuralCriticPlugin<never> | readonly NeuralCriticPlugin<never>[],
+    options?: RegisterOptions,
+  ): CriticRegistry;
+}
+
+/**
+ * An explicit registry of critics: importing this package registers nothing. Unknown ids throw
+ * `NoSuchCriticError` listing the known ones; duplicate ids throw unless `override` is set.
+ *
+ * @example
+ * ```ts
+ * const critics = createCriticRegistry(builtinCritics);
+ * const critic = critics.get('separable').create({ xFeatures: 20, yFeatures: 20, seed: 1 });
+ * const copy = critics.fromConfig(critic.getConfig());
+ * await critic.save('runs/critic');
+ * const restored = await critics.load('runs/critic');
+ * ```
+ */
+export function createCriticRegistry(
+  plugins: readonly NeuralCriticPlugin<never>[] = builtinCritics,
+  options: RegisterOptions = {},
+): CriticRegistry {
+  return wrap(
+    createRegistry<NeuralCriticPlugin>('critic', plugins as readonly NeuralCriticPlugin[], {
+      ...options,
+      notFound: (id, knownIds) => new NoSuchCriticError({ id, knownIds }),
+    }),
+  );
+}
+
+function wrap(registry: Registry<NeuralCriticPlugin>): CriticRegistry {
+  const fromConfig = (config: CriticConfig): NeuralCritic => {
+    if (config == null || typeof config !== 'object' || typeof config.id !== 'string') {
+      throw new InvalidArgumentError({
+        functionName: 'CriticRegistry.fromConfig',
+        parameter: 'config',
+        value: config,
+        expected: 'a critic config { id, options }',
+      });
+    }
+    return registry.get(config.id).create({ ...(config.options ?? {}) });
+  };
+  return {
+    ...registry,
+    fromConfig,
+    async load(directory) {
+      const saved = await readSavedConfig(directory);
+      const critic = fromConfig(saved.config);
+      try {
+        await loadWeights(critic, directory, saved.artifacts);
+      } catch (error) {
+        critic.dispose();
+        throw error;
+      }
+      return critic;
+    },
+    with: (more, withOptions) =>
+      wrap(registry.with(more as NeuralCriticPlugin | readonly NeuralCriticPlugin[], withOptions)),
+  };
+}
