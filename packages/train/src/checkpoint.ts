@@ -83,9 +83,7 @@ export async function writeCheckpoint(
 }
 
 /** Reads a checkpoint written by {@link writeCheckpoint}; validates its format and sizes. */
-export async function readCheckpoint(
-  directory: string,
-): Promise<{
+export async function readCheckpoint(directory: string): Promise<{
   manifest: CheckpointManifest;
   values: (entry: CheckpointManifest['tensors'][number]) => Float32Array;
 }> {

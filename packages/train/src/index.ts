@@ -10,6 +10,11 @@ export type { DataStreamState } from './data-stream';
 export { type OutputHistogram, outputHistogram, trainFlags } from './diagnostics';
 export { chooseEstimate, windowAverages } from './estimates';
 export { clipByGlobalNorm, createOptimizer, resolveOptimizer } from './optimizer';
-export type { CheckpointOptions, TrainLoopOptions, ValidationOptions } from './options';
+export type {
+  CheckpointOptions,
+  ScoreObservation,
+  TrainLoopOptions,
+  ValidationOptions,
+} from './options';
 export { type BoundingBox, boundingBox, sampleUniformBox } from './reference-sampler';
 export { type NonFiniteReport, type TrainRunResult, type TrainTraces, train } from './train';

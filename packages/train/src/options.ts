@@ -31,6 +31,15 @@ export interface TrainLoopOptions extends TrainOptions {
   readonly onNonFinite?: 'stop' | 'skip';
   /** Steps at which to record histograms of the critic outputs on joint and marginal pairs. */
   readonly histogramSteps?: readonly number[];
+  /**
+   * Read the batch and the full score matrix back every `every` steps (a sync of n² values) and
+   * hand them to `callback`: for experiments that need per-pair outputs, such as the joint vs
+   * non-joint outputs of the one-hot drift study (ReMINE §3).
+   */
+  readonly observe?: {
+    readonly every: number;
+    readonly callback: (observation: ScoreObservation) => void | Promise<void>;
+  };
   /** Number of histogram bins. Default 30. */
   readonly histogramBins?: number;
   /** Checkpoint every k steps. */
@@ -41,6 +50,15 @@ export interface TrainLoopOptions extends TrainOptions {
   readonly logFile?: string;
   /** MI-NEE: reference batch size = factor × batch size (Chan et al. use 10). Default 10. */
   readonly referenceFactor?: number;
+}
+
+/** One observed step: the batch rows and the score matrix S[i][j] = T(x_i, y_j), row-major. */
+export interface ScoreObservation {
+  readonly step: number;
+  readonly n: number;
+  readonly x: Float32Array;
+  readonly y: Float32Array;
+  readonly scores: Float32Array;
 }
 
 /** Validates the options that do not depend on the data; throws `InvalidArgumentError`. */
@@ -91,6 +109,8 @@ export function validateTrainOptions(options: TrainLoopOptions): void {
     assertOneOf(fn, 'onNonFinite', options.onNonFinite, ['stop', 'skip']);
   if (options.referenceFactor !== undefined)
     assertPositiveInteger(fn, 'referenceFactor', options.referenceFactor);
+  if (options.observe !== undefined)
+    assertPositiveInteger(fn, 'observe.every', options.observe.every);
   if (options.histogramBins !== undefined)
     assertNumber(fn, 'histogramBins', options.histogramBins, { min: 2, integer: true });
   const optimizer = options.optimizer;

@@ -380,3 +380,39 @@ describe('memory', () => {
     critic.dispose();
   });
 });
+
+describe('observing scores', () => {
+  it('hands the batch and the score matrix to the callback every k steps', async () => {
+    const critic = separableCritic({
+      xFeatures: 2,
+      yFeatures: 2,
+      hiddenUnits: [4],
+      embeddingSize: 2,
+      seed: 15,
+    });
+    const seen: { step: number; n: number; x: number; scores: number }[] = [];
+    const before = tf.memory().numTensors;
+    await train({
+      critic,
+      bound: nwj.create(),
+      data: correlatedGaussian({ dimension: 2, mi: 1 }),
+      steps: 7,
+      batchSize: 3,
+      seed: 15,
+      observe: {
+        every: 3,
+        callback: (o) => {
+          seen.push({ step: o.step, n: o.n, x: o.x.length, scores: o.scores.length });
+        },
+      },
+    });
+    expect(seen).toEqual([
+      { step: 0, n: 3, x: 6, scores: 9 },
+      { step: 3, n: 3, x: 6, scores: 9 },
+      { step: 6, n: 3, x: 6, scores: 9 },
+    ]);
+    // Nothing of the run is left: only the critic's own variables, until it is disposed.
+    expect(tf.memory().numTensors).toBe(before);
+    critic.dispose();
+  });
+});

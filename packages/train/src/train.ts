@@ -143,7 +143,8 @@ export async function train(options: TrainLoopOptions): Promise<TrainRunResult> 
       const stepStart = performance.now();
       data = options.schedule ? options.schedule(step, options.data) : data;
       const batch = stream.next(data);
-      const keepScores = histogramSteps.has(step);
+      const observing = options.observe !== undefined && step % options.observe.every === 0;
+      const keepScores = histogramSteps.has(step) || observing;
       let kept:
         | {
             estimate: tf.Scalar;
@@ -174,21 +175,22 @@ export async function train(options: TrainLoopOptions): Promise<TrainRunResult> 
         number,
         number,
       ];
-      tf.dispose([
-        stacked,
-        lossTensor,
-        outputs.estimate,
-        outputs.joint,
-        outputs.logPartition,
-        batch.x,
-        batch.y,
-      ]);
+      tf.dispose([stacked, lossTensor, outputs.estimate, outputs.joint, outputs.logPartition]);
 
       if (outputs.scores) {
         const values = (await outputs.scores.data()) as Float32Array;
-        histograms.push(outputHistogram(step, values, outputs.scores.shape[0] as number, bins));
+        const n = outputs.scores.shape[0] as number;
+        if (histogramSteps.has(step)) histograms.push(outputHistogram(step, values, n, bins));
+        if (observing) {
+          const [x, y] = (await Promise.all([batch.x.data(), batch.y.data()])) as [
+            Float32Array,
+            Float32Array,
+          ];
+          await options.observe!.callback({ step, n, x, y, scores: values });
+        }
         outputs.scores.dispose();
       }
+      tf.dispose([batch.x, batch.y]);
 
       if (!Number.isFinite(loss) || !Number.isFinite(estimate)) {
         tf.dispose(Object.values(grads));

@@ -1,0 +1,154 @@
+import { access, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  convergenceSteps,
+  levelWindow,
+  mergeResults,
+  ResultsFolder,
+  runGaussianBenchmark,
+  runMineeBenchmark,
+  runOnehotBenchmark,
+  writeGaussianReport,
+} from '@mi/bench';
+import { NoSuchBoundError } from '@mi/spec';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'mi-bench-'));
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+// A tiny staircase: d = 2, two levels of 12 steps, a small separable critic.
+const tiny = {
+  bounds: ['nwj', 'infonce'],
+  critic: 'separable' as const,
+  seeds: [1, 2],
+  dimension: 2,
+  levels: [0.5, 1],
+  stepsPerLevel: 12,
+  batchSize: 8,
+  hiddenUnits: [8],
+  embeddingSize: 4,
+};
+
+describe('gaussian staircase benchmark', () => {
+  it('windows: the last half of each level by default', () => {
+    expect(levelWindow(0, 4000, 'last-half')).toEqual([2000, 4000]);
+    expect(levelWindow(2, 4000, 'all')).toEqual([8000, 12000]);
+    expect(levelWindow(1, 4000, 500)).toEqual([7500, 8000]);
+  });
+
+  it('writes one record per run with per-level stats, a report and figures, and resumes', async () => {
+    const folder = await ResultsFolder.open(join(root, 'full'));
+    const started: string[] = [];
+    const { tables } = await runGaussianBenchmark(tiny, {
+      folder,
+      onRunStart: (r) => started.push(r.label),
+    });
+    expect(started).toHaveLength(4);
+    const records = folder.all();
+    expect(records).toHaveLength(4);
+    for (const r of records) {
+      for (const level of [0.5, 1]) {
+        const bias = r.metrics[`bias@${level}`] as number;
+        const variance = r.metrics[`variance@${level}`] as number;
+        expect(r.metrics[`mse@${level}`]).toBeCloseTo(bias * bias + variance, 6);
+      }
+    }
+    expect(tables[0]?.rows.map((row) => `${row.bound}/${row.stat}/${row.seeds}`)).toEqual([
+      'nwj/bias/2',
+      'nwj/variance/2',
+      'nwj/mse/2',
+      'infonce/bias/2',
+      'infonce/variance/2',
+      'infonce/mse/2',
+    ]);
+    await access(join(root, 'full', 'report.md'));
+    await access(join(root, 'full', 'staircase-gaussian-separable-12.svg'));
+    await access(join(root, 'full', 'staircase-gaussian-separable-12.png'));
+    // A second call finds every run done and trains nothing.
+    const skipped: string[] = [];
+    await runGaussianBenchmark(tiny, {
+      folder: await ResultsFolder.open(join(root, 'full')),
+      onRunStart: (r) => started.push(r.label),
+      onRunSkipped: (r) => skipped.push(r.label),
+    });
+    expect(started).toHaveLength(4);
+    expect(skipped).toHaveLength(4);
+  });
+
+  it('two shards merged give the same records as the unsharded run', async () => {
+    for (const index of [1, 2]) {
+      await runGaussianBenchmark(tiny, {
+        folder: await ResultsFolder.open(join(root, `shard${index}`)),
+        shard: { index, count: 2 },
+      });
+    }
+    const { folder } = await mergeResults(
+      [join(root, 'shard1'), join(root, 'shard2')],
+      join(root, 'merged'),
+    );
+    const full = await ResultsFolder.open(join(root, 'full'));
+    const metrics = (f: ResultsFolder) =>
+      Object.fromEntries(f.all().map((r) => [r.runId, r.metrics['mse@1']]));
+    expect(metrics(folder)).toEqual(metrics(full));
+    const { tables } = await writeGaussianReport(folder);
+    expect(tables[0]?.rows).toHaveLength(6);
+  });
+
+  it('rejects an unknown bound before training anything', async () => {
+    const folder = await ResultsFolder.open(join(root, 'bad'));
+    await expect(
+      runGaussianBenchmark({ ...tiny, bounds: ['smiley'] }, { folder }),
+    ).rejects.toBeInstanceOf(NoSuchBoundError);
+    expect(folder.all()).toHaveLength(0);
+  });
+});
+
+describe('one-hot and MI-NEE benchmarks (tiny)', () => {
+  it('records the drift terms, joint/non-joint outputs and the batch sweep', async () => {
+    const folder = await ResultsFolder.open(join(root, 'onehot'));
+    const { records, figures } = await runOnehotBenchmark(
+      {
+        classes: 4,
+        bounds: ['mine', 'remine'],
+        driftBatchSizes: [8],
+        sweepBatchSizes: [4, 8],
+        steps: 20,
+      },
+      { folder },
+    );
+    expect(records).toHaveLength(6);
+    const drift = records.find(
+      (r) => r.params['kind'] === 'drift' && r.params['bound'] === 'remine',
+    );
+    expect(drift?.metrics['trueMI']).toBeCloseTo(Math.log(4), 10);
+    expect(typeof drift?.metrics['finalJointOutput']).toBe('number');
+    expect(figures.filter((f) => f.endsWith('.png'))).toHaveLength(3);
+  });
+
+  it('counts the steps to within 10% of the truth', async () => {
+    expect(convergenceSteps([0, 1, 2, 3, 4], [0, 0.95, 0.5, 0.92, 1.05], 1)).toEqual({
+      first: 1,
+      settled: 3,
+    });
+    expect(convergenceSteps([0, 1], [0, 0.5], 1)).toEqual({ first: undefined, settled: undefined });
+    const folder = await ResultsFolder.open(join(root, 'minee'));
+    const { records } = await runMineeBenchmark(
+      {
+        tasks: [{ kind: 'mg', rho: 0.9, learningRate: 1e-3, referenceFactor: 2 }],
+        sampleSize: 40,
+        batchSize: 10,
+        steps: 20,
+        hiddenUnits: [8],
+      },
+      { folder },
+    );
+    expect(records.map((r) => r.params['method'])).toEqual(['minee', 'mine']);
+    expect(records[0]?.metrics['trueMI']).toBeCloseTo(0.408443, 5);
+  });
+});

@@ -1,0 +1,158 @@
+import type { BenchmarkRecord } from '@mi/spec';
+import { writeFigure } from '../figures/render-figure';
+import type { ResultsFolder } from '../records/results-folder';
+import { PUBLISHED_GAUSSIAN_JOINT, type PublishedRow } from './published';
+import { estimateFigure } from './staircase-figure';
+
+type Stat = 'bias' | 'variance' | 'mse';
+const STATS: readonly Stat[] = ['bias', 'variance', 'mse'];
+
+/** One table row: a bound's statistic per level, averaged over its seeds. */
+export interface StaircaseTableRow {
+  readonly bound: string;
+  readonly stat: Stat;
+  readonly values: readonly (number | null)[];
+  readonly seeds: number;
+}
+
+/** A table per (task, critic, protocol) group found in the folder. */
+export interface StaircaseTable {
+  readonly task: string;
+  readonly critic: string;
+  readonly stepsPerLevel: number;
+  readonly levels: readonly number[];
+  readonly window: string;
+  readonly rows: readonly StaircaseTableRow[];
+}
+
+/** Groups the folder's Gaussian records and averages each bound's statistics over seeds. */
+export function staircaseTables(records: readonly BenchmarkRecord[]): StaircaseTable[] {
+  const groups = new Map<string, BenchmarkRecord[]>();
+  for (const record of records) {
+    if (record.benchmark !== 'gaussian') continue;
+    const p = record.params;
+    const key = JSON.stringify([
+      p['task'],
+      p['critic'],
+      p['stepsPerLevel'],
+      p['levels'],
+      p['window'],
+      p['dimension'],
+      p['batchSize'],
+    ]);
+    groups.set(key, [...(groups.get(key) ?? []), record]);
+  }
+  return [...groups.values()].map((group) => {
+    const first = group[0]!.params;
+    const levels = first['levels'] as number[];
+    const bounds = [...new Set(group.map((r) => String(r.params['bound'])))];
+    const rows: StaircaseTableRow[] = [];
+    for (const bound of bounds) {
+      const runs = group.filter((r) => r.params['bound'] === bound);
+      for (const stat of STATS) {
+        rows.push({
+          bound,
+          stat,
+          seeds: runs.length,
+          values: levels.map((level) => {
+            const values = runs
+              .map((r) => r.metrics[`${stat}@${level}`])
+              .filter((v): v is number => typeof v === 'number');
+            return values.length === runs.length
+              ? values.reduce((a, b) => a + b, 0) / values.length
+              : null;
+          }),
+        });
+      }
+    }
+    return {
+      task: String(first['task']),
+      critic: String(first['critic']),
+      stepsPerLevel: Number(first['stepsPerLevel']),
+      levels,
+      window: String(first['window'] ?? 'last-half'),
+      rows,
+    };
+  });
+}
+
+/** 2 significant decimals like the papers; large values in exponent form; missing as "–". */
+export function formatNumber(value: number | null | undefined): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return '–';
+  const magnitude = Math.abs(value);
+  if (magnitude >= 1000) return value.toExponential(1);
+  if (magnitude >= 100) return value.toFixed(0);
+  if (magnitude >= 10) return value.toFixed(1);
+  return value.toFixed(2);
+}
+
+/** The markdown table of one group, with published rows of the same bound and statistic beside ours. */
+export function staircaseMarkdown(
+  table: StaircaseTable,
+  published: readonly PublishedRow[] = PUBLISHED_GAUSSIAN_JOINT,
+): string {
+  const header = `| estimator | stat | ${table.levels.map((l) => `MI=${l}`).join(' | ')} |`;
+  const rule = `|---|---|${table.levels.map(() => '---').join('|')}|`;
+  const lines = [header, rule];
+  const comparable =
+    table.task === 'gaussian' && table.critic === 'joint' && sameLevels(table.levels);
+  for (const row of table.rows) {
+    lines.push(
+      `| ${row.bound}${row.seeds > 1 ? ` (${row.seeds} seeds)` : ''} | ${row.stat} | ${row.values.map(formatNumber).join(' | ')} |`,
+    );
+    if (!comparable) continue;
+    for (const paper of published.filter(
+      (p) => p.bound === row.bound && p[row.stat] !== undefined,
+    )) {
+      lines.push(
+        `| _${paper.source}: ${paper.label}_ | _${row.stat}_ | ${paper[row.stat]!.map((v) => `_${formatNumber(v)}_`).join(' | ')} |`,
+      );
+    }
+  }
+  return lines.join('\n');
+}
+
+function sameLevels(levels: readonly number[]): boolean {
+  return levels.length === 5 && levels.every((l, i) => l === 2 * (i + 1));
+}
+
+/**
+ * Writes `report.md` for every Gaussian/Cubic group in the folder, and the estimate-vs-step figure
+ * of each group whose traces are present.
+ */
+export async function writeGaussianReport(
+  folder: ResultsFolder,
+  options?: { readonly window?: unknown },
+) {
+  const records = folder.all().filter((r) => r.benchmark === 'gaussian');
+  const tables = staircaseTables(records);
+  const sections: string[] = ['# Gaussian / Cubic staircase', ''];
+  sections.push(
+    'Bias = true MI − mean estimate (positive = under-estimate), variance = population variance of the per-step estimates, MSE = bias² + variance, in nats, over the stated window of each level; averaged over seeds. Published rows (italics) are converted to this sign convention; ReMINE reports estimate − truth. Published numbers use the joint critic, 4000 steps per level.',
+    '',
+  );
+  const figures: string[] = [];
+  for (const table of tables) {
+    const name = `staircase-${table.task}-${table.critic}-${table.stepsPerLevel}`;
+    sections.push(
+      `## ${table.task}, ${table.critic} critic, ${table.stepsPerLevel} steps per level (window: ${table.window})`,
+      '',
+    );
+    sections.push(staircaseMarkdown(table), '');
+    const groupRecords = records.filter(
+      (r) =>
+        r.params['task'] === table.task &&
+        r.params['critic'] === table.critic &&
+        r.params['stepsPerLevel'] === table.stepsPerLevel,
+    );
+    const spec = await estimateFigure(folder, groupRecords, table);
+    if (spec) {
+      const written = await writeFigure(folder, name, spec);
+      figures.push(written.svg, written.png);
+      sections.push(`![estimates](${name}.svg)`, '');
+    }
+  }
+  void options;
+  const report = await folder.write('report.md', `${sections.join('\n')}\n`);
+  return { tables, report, figures, records };
+}

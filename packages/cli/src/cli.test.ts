@@ -1,0 +1,250 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createProgram } from '@mi/cli';
+import { createRandom } from '@mi/core';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'mi-cli-'));
+});
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+/** Runs `mi …` in-process and captures stdout, stderr and the exit code. */
+async function mi(
+  ...args: string[]
+): Promise<{ stdout: string; stderr: string; exitCode: number }> {
+  let stdout = '';
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    stdout += String(chunk);
+    return true;
+  });
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+    stderr += String(chunk);
+    return true;
+  });
+  process.exitCode = 0;
+  try {
+    await createProgram().parseAsync(['node', 'mi', ...args]);
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+  const exitCode = Number(process.exitCode ?? 0);
+  process.exitCode = 0;
+  return { stdout, stderr, exitCode };
+}
+
+// x ~ N(0, 1), y = ρx + √(1−ρ²)ε with ρ = 0.8: I = −½ log(1 − ρ²) = 0.5108 nats.
+const rho = 0.8;
+const trueMI = -0.5 * Math.log(1 - rho * rho);
+function gaussianRows(n: number, seed: number): [number, number, number][] {
+  const random = createRandom(seed);
+  return Array.from({ length: n }, () => {
+    const x = random.normal();
+    const noise = random.normal();
+    return [x, rho * x + Math.sqrt(1 - rho * rho) * noise, random.normal()];
+  });
+}
+
+function npy(values: Float64Array, rows: number, columns: number): Buffer {
+  let header = `{'descr': '<f8', 'fortran_order': False, 'shape': (${rows}, ${columns}), }`;
+  const total = 10 + header.length + 1;
+  header += ' '.repeat((64 - (total % 64)) % 64) + '\n';
+  const prefix = Buffer.alloc(10);
+  prefix.write('\x93NUMPY', 0, 'latin1');
+  prefix[6] = 1;
+  prefix[7] = 0;
+  prefix.writeUInt16LE(header.length, 8);
+  return Buffer.concat([prefix, Buffer.from(header, 'latin1'), Buffer.from(values.buffer)]);
+}
+
+const fast = [
+  '--steps',
+  '400',
+  '--seeds',
+  '2',
+  '--hidden',
+  '32,32',
+  '--lr',
+  '3e-3',
+  '--batch-size',
+  '64',
+];
+
+describe('mi estimate', () => {
+  it('estimates MI between CSV columns within 0.2 nats of the truth, as JSON', async () => {
+    const file = join(root, 'gauss.csv');
+    await writeFile(
+      file,
+      `a,b,noise\n${gaussianRows(2000, 1)
+        .map((r) => r.join(','))
+        .join('\n')}\n`,
+    );
+    const { stdout, exitCode } = await mi(
+      '--json',
+      'estimate',
+      '--data',
+      file,
+      '--x',
+      'a',
+      '--y',
+      'b',
+      ...fast,
+    );
+    expect(exitCode).toBe(0);
+    const result = JSON.parse(stdout);
+    expect(Object.keys(result)).toEqual(
+      expect.arrayContaining([
+        'estimate',
+        'unit',
+        'bits',
+        'interval',
+        'bound',
+        'critic',
+        'backend',
+        'steps',
+        'flags',
+      ]),
+    );
+    expect(result.unit).toBe('nats');
+    expect(result.bits).toBeCloseTo(result.estimate / Math.LN2, 10);
+    expect(result.bound).toBe('smile:tau=5');
+    expect(Math.abs(result.estimate - trueMI), `estimate ${result.estimate}`).toBeLessThan(0.2);
+    expect(result.interval[0]).toBeLessThanOrEqual(result.estimate);
+  });
+
+  it('estimates from two .npy files, and finds nothing between independent columns', async () => {
+    const rows = gaussianRows(2000, 2);
+    await writeFile(join(root, 'x.npy'), npy(Float64Array.from(rows.map((r) => r[0])), 2000, 1));
+    await writeFile(join(root, 'y.npy'), npy(Float64Array.from(rows.map((r) => r[1])), 2000, 1));
+    await writeFile(join(root, 'z.npy'), npy(Float64Array.from(rows.map((r) => r[2])), 2000, 1));
+    const dependent = JSON.parse(
+      (
+        await mi(
+          '--json',
+          'estimate',
+          '--x',
+          join(root, 'x.npy'),
+          '--y',
+          join(root, 'y.npy'),
+          ...fast,
+        )
+      ).stdout,
+    );
+    expect(Math.abs(dependent.estimate - trueMI)).toBeLessThan(0.2);
+    const independent = JSON.parse(
+      (
+        await mi(
+          '--json',
+          'estimate',
+          '--x',
+          join(root, 'x.npy'),
+          '--y',
+          join(root, 'z.npy'),
+          ...fast,
+        )
+      ).stdout,
+    );
+    expect(Math.abs(independent.estimate)).toBeLessThan(0.1);
+  });
+
+  it('names the file, row and column of a bad value, with exit code 3', async () => {
+    const file = join(root, 'bad.csv');
+    await writeFile(file, 'a,b\n1,2\n3,NaN\n');
+    const { stderr, exitCode } = await mi('estimate', '--data', file, '--x', 'a', '--y', 'b');
+    expect(exitCode).toBe(3);
+    expect(stderr).toContain(`${file} (row 3, column "b")`);
+  });
+
+  it('exits 3 on a missing file and 2 on an unknown bound or missing columns', async () => {
+    expect((await mi('estimate', '--data', join(root, 'none.csv'), '--x', 'a')).exitCode).toBe(3);
+    const file = join(root, 'gauss.csv');
+    const unknown = await mi(
+      'estimate',
+      '--data',
+      file,
+      '--x',
+      'a',
+      '--y',
+      'b',
+      '--bound',
+      'smiley',
+      '--steps',
+      '2',
+    );
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.stderr).toContain("no bound named 'smiley'; known bounds: dv, mine, nwj");
+    const noColumns = await mi('--json', 'estimate', '--data', file);
+    expect(noColumns.exitCode).toBe(2);
+    expect(JSON.parse(noColumns.stderr).error.code).toBe('MI_INVALID_ARGUMENT');
+  });
+});
+
+describe('mi bounds / critics', () => {
+  it('lists every built-in bound with its formula, and plugins given with --plugin', async () => {
+    const { stdout, exitCode } = await mi('--json', 'bounds');
+    expect(exitCode).toBe(0);
+    const ids = JSON.parse(stdout).map((b: { id: string }) => b.id);
+    expect(ids).toContain('smile');
+    expect(ids).toHaveLength(17);
+    const plugin = join(root, 'plugin.mjs');
+    await writeFile(
+      plugin,
+      `export const halfDv = { id: 'half-dv', specificationVersion: 'v1', displayName: 'Half DV', description: 'test', formula: 'DV / 2', references: [{ citation: 'x', title: 'y' }], create() { throw new Error('unused'); } };\n`,
+    );
+    const withPlugin = JSON.parse((await mi('--json', '--plugin', plugin, 'bounds')).stdout);
+    expect(withPlugin.map((b: { id: string }) => b.id)).toContain('half-dv');
+    const critics = JSON.parse((await mi('--json', 'critics')).stdout).map(
+      (c: { id: string }) => c.id,
+    );
+    expect(critics).toEqual(
+      expect.arrayContaining(['joint', 'separable', 'cnn', 'resnet18', 'minee']),
+    );
+  });
+
+  it('rejects a module without plugins', async () => {
+    const empty = join(root, 'empty.mjs');
+    await writeFile(empty, 'export const nothing = 1;\n');
+    const { exitCode, stderr } = await mi('--plugin', empty, 'bounds');
+    expect(exitCode).toBe(2);
+    expect(stderr).toContain("mi: invalid option '--plugin'");
+  });
+});
+
+describe('mi bench', () => {
+  it('runs a tiny staircase, writes the folder, and rejects a bad shard', async () => {
+    const out = join(root, 'stairs');
+    const args = [
+      'bench',
+      'gaussian',
+      '--critic',
+      'separable',
+      '--bounds',
+      'infonce',
+      '--dimension',
+      '2',
+      '--levels',
+      '0.5,1',
+      '--steps-per-level',
+      '6',
+      '--batch-size',
+      '8',
+      '--hidden',
+      '8',
+      '--out',
+      out,
+    ];
+    const { stdout, exitCode } = await mi('--quiet', ...args);
+    expect(exitCode).toBe(0);
+    expect(stdout).toContain('| true MI | 0.50 | 1.00 |');
+    expect(await readFile(join(out, 'results.jsonl'), 'utf8')).toContain('"benchmark":"gaussian"');
+    const bad = await mi(...args, '--shard', '3/2');
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toContain("invalid option '--shard'");
+  });
+});

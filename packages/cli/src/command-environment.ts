@@ -1,0 +1,77 @@
+import { initBackend } from '@mi/core';
+import { type BackendInfo, type BackendPreference, MIError } from '@mi/spec';
+import type { Command } from 'commander';
+import { EXIT, exitCodeOf } from './exit-codes';
+import { createOutput, type Output } from './output';
+import { loadRegistries, type Registries } from './plugins';
+
+/** What every command body receives. */
+export interface CommandScope {
+  readonly output: Output;
+  readonly registries: Registries;
+  /** Aborted on Ctrl-C: benchmarks stop after the current step; finished runs are already saved. */
+  readonly signal: AbortSignal;
+  /** The backend in use, when the command computes (undefined for listings). */
+  readonly backend: BackendInfo | undefined;
+}
+
+/** Runs command bodies with the global options applied and errors turned into exit codes. */
+export interface CommandEnvironment {
+  run(
+    command: Command,
+    body: (scope: CommandScope) => Promise<void>,
+    options?: { readonly backend?: boolean },
+  ): Promise<void>;
+}
+
+export function createCommandEnvironment(): CommandEnvironment {
+  return {
+    async run(command, body, { backend: needsBackend = true } = {}) {
+      const globals = command.optsWithGlobals() as {
+        json?: boolean;
+        quiet?: boolean;
+        progress?: boolean;
+        backend?: BackendPreference;
+        plugin?: string[];
+      };
+      const output = createOutput(globals);
+      const controller = new AbortController();
+      const interrupt = () => {
+        output.note('interrupted: stopping after the current step (finished runs are saved)');
+        controller.abort();
+      };
+      process.once('SIGINT', interrupt);
+      try {
+        const registries = await loadRegistries(globals.plugin ?? []);
+        const backend = needsBackend
+          ? await initBackend(globals.backend, {
+              log: globals.json || globals.quiet ? false : (line) => output.note(line),
+            })
+          : undefined;
+        await body({ output, registries, signal: controller.signal, backend });
+        if (controller.signal.aborted) process.exitCode = EXIT.interrupted;
+      } catch (error) {
+        const code = exitCodeOf(error);
+        const message = error instanceof Error ? error.message : String(error);
+        if (globals.json) {
+          process.stderr.write(
+            `${JSON.stringify({ error: { code: MIError.isInstance(error) ? error.code : 'MI_UNEXPECTED', message, exitCode: code } })}\n`,
+          );
+        } else {
+          process.stderr.write(`mi: ${message}\n`);
+          if (
+            code === EXIT.failure &&
+            error instanceof Error &&
+            error.stack &&
+            !MIError.isInstance(error)
+          ) {
+            process.stderr.write(`${error.stack}\n`);
+          }
+        }
+        process.exitCode = code;
+      } finally {
+        process.removeListener('SIGINT', interrupt);
+      }
+    },
+  };
+}

@@ -1,0 +1,163 @@
+import { extname } from 'node:path';
+import { type EstimateOptions, estimateMutualInformation, formatNumber } from '@mi/bench';
+import { readCsv, readJsonPair, readNpyPair, type TabularData } from '@mi/datasets';
+import { InvalidArgumentError } from '@mi/spec';
+import type { Command } from 'commander';
+import type { CommandEnvironment } from '../command-environment';
+import { numberList, positiveInteger, positiveNumber, seedList } from '../parse-options';
+import { pick } from './bench-gaussian';
+
+/** `--quick`: 300 steps, two seeds, 64-64 critic. */
+export const ESTIMATE_QUICK: EstimateOptions = { steps: 300, seeds: [1, 2], hiddenUnits: [64, 64] };
+
+export function registerEstimate(program: Command, environment: CommandEnvironment): void {
+  program
+    .command('estimate')
+    .description(
+      'estimate I(X; Y) in nats between two groups of columns of your data (CSV, JSON) or two .npy files',
+    )
+    .option('--data <file>', 'a CSV or JSON file holding both X and Y')
+    .option(
+      '--x <columns|file.npy>',
+      "X: column names or 0-based indices ('a,b', '0:3') of a CSV, the key of a JSON file (default x), or an .npy file",
+    )
+    .option('--y <columns|file.npy>', 'Y: the same; with --data, defaults to every other column')
+    .option('--no-header', 'the CSV has no header row (columns by index)')
+    .option(
+      '--drop-invalid',
+      'drop rows with NaN, infinite or missing values (default: stop with the row)',
+    )
+    .option('--bound <id>', 'bound (default smile:tau=5)')
+    .option('--critic <name>', 'separable (default) or joint')
+    .option('--hidden <widths>', 'critic hidden widths (default 256,256)', numberList('--hidden'))
+    .option(
+      '--steps <n>',
+      'maximum training steps per seed (default 2000)',
+      positiveInteger('--steps'),
+    )
+    .option('--batch-size <n>', 'batch size (default 64)', positiveInteger('--batch-size'))
+    .option('--lr <rate>', 'Adam learning rate (default 5e-4)', positiveNumber('--lr'))
+    .option('--seeds <n|list>', 'independent runs for the interval (default 3)', seedList)
+    .option(
+      '--validation <fraction>',
+      'held-out fraction (default 0.2)',
+      positiveNumber('--validation'),
+    )
+    .option(
+      '--patience <n>',
+      'early-stopping patience in evaluations (default 10)',
+      positiveInteger('--patience'),
+    )
+    .option('--no-standardize', 'do not standardise the columns')
+    .option('--quick', 'a preset that finishes in seconds')
+    .action(async (options: Record<string, unknown>, command: Command) =>
+      environment.run(command, async ({ output, registries, signal }) => {
+        const data = readUserData(options);
+        output.note(
+          `data: ${data.source}: ${data.x.rows} rows, X ${data.x.columns} columns, Y ${data.y.columns} columns${data.droppedRows ? ` (${data.droppedRows} invalid rows dropped)` : ''}`,
+        );
+        const result = await estimateMutualInformation(data, {
+          ...(options['quick'] ? ESTIMATE_QUICK : {}),
+          registry: registries.bounds,
+          signal,
+          standardize: options['standardize'] !== false,
+          ...pick(options, {
+            bound: 'bound',
+            critic: 'critic',
+            hiddenUnits: 'hidden',
+            steps: 'steps',
+            batchSize: 'batchSize',
+            learningRate: 'lr',
+            seeds: 'seeds',
+            validationFraction: 'validation',
+            patience: 'patience',
+          }),
+        } as EstimateOptions);
+        if (output.json) {
+          const {
+            estimate,
+            unit,
+            bits,
+            interval,
+            bound,
+            critic,
+            backend,
+            steps,
+            flags,
+            ceiling,
+            perSeed,
+          } = result;
+          output.result(
+            JSON.stringify(
+              {
+                estimate,
+                unit,
+                bits,
+                interval,
+                bound,
+                critic,
+                backend,
+                steps,
+                flags,
+                ceiling,
+                perSeed,
+              },
+              null,
+              2,
+            ),
+          );
+          return;
+        }
+        const [low, high] = result.interval;
+        output.result(
+          [
+            `I(X; Y) = ${formatNumber(result.estimate)} nats (${formatNumber(result.bits)} bits)` +
+              (low === null || high === null
+                ? ''
+                : `, 95% interval over ${result.perSeed.length} seeds [${formatNumber(low)}, ${formatNumber(high)}]`),
+            `bound ${result.bound}, ${result.critic} critic, backend ${result.backend}; held-out final estimate per seed: ${result.perSeed.map((s) => formatNumber(s.estimate)).join(', ')}`,
+            ...(result.ceiling === null
+              ? []
+              : [`ceiling of the bound at this batch size: ${formatNumber(result.ceiling)} nats`]),
+            result.flags.length === 0 ? 'no warnings' : `warnings: ${result.flags.join(', ')}`,
+          ].join('\n'),
+        );
+      }),
+    );
+}
+
+/** Reads X and Y from `--data` (CSV or JSON) or from two `.npy` files. */
+export function readUserData(options: Record<string, unknown>): TabularData {
+  const data = options['data'] as string | undefined;
+  const x = options['x'] as string | undefined;
+  const y = options['y'] as string | undefined;
+  const invalidRows = options['dropInvalid'] ? 'drop' : 'error';
+  if (data === undefined) {
+    if (x?.endsWith('.npy') && y?.endsWith('.npy')) return readNpyPair(x, y, { invalidRows });
+    throw new InvalidArgumentError({
+      functionName: 'mi estimate',
+      parameter: '--data',
+      value: data,
+      expected:
+        'a data file (--data file.csv --x a,b --y c) or two .npy files (--x x.npy --y y.npy)',
+    });
+  }
+  if (extname(data).toLowerCase() === '.json') {
+    // JSON holds X and Y under two keys ("x" and "y" unless --x/--y name others).
+    return readJsonPair(data, { xKey: x ?? 'x', yKey: y ?? 'y', invalidRows });
+  }
+  if (x === undefined) {
+    throw new InvalidArgumentError({
+      functionName: 'mi estimate',
+      parameter: '--x',
+      value: x,
+      expected: 'the columns of X, e.g. --x a,b or --x 0:3',
+    });
+  }
+  return readCsv(data, {
+    x,
+    ...(y === undefined ? {} : { y }),
+    header: options['header'] === false ? false : 'auto',
+    invalidRows,
+  });
+}

@@ -1,0 +1,43 @@
+import {
+  BackendUnavailableError,
+  DataFormatError,
+  InvalidArgumentError,
+  MIError,
+  NonFiniteEstimateError,
+  NoSuchPluginError,
+  ShapeMismatchError,
+} from '@mi/spec';
+
+/**
+ * Exit codes scripts can rely on:
+ * 0 success; 1 unexpected failure; 2 bad arguments or options (including unknown bounds and
+ * critics); 3 a bad or missing data file; 4 the estimate could not be computed (non-finite);
+ * 5 the requested backend is not available; 130 interrupted (Ctrl-C).
+ */
+export const EXIT = {
+  ok: 0,
+  failure: 1,
+  usage: 2,
+  data: 3,
+  nonFinite: 4,
+  backend: 5,
+  interrupted: 130,
+} as const;
+
+/** The exit code for an error thrown by a command. */
+export function exitCodeOf(error: unknown): number {
+  if (
+    InvalidArgumentError.isInstance(error) ||
+    NoSuchPluginError.isInstance(error) ||
+    ShapeMismatchError.isInstance(error)
+  ) {
+    return EXIT.usage;
+  }
+  if (DataFormatError.isInstance(error)) return EXIT.data;
+  if (NonFiniteEstimateError.isInstance(error)) return EXIT.nonFinite;
+  if (BackendUnavailableError.isInstance(error)) return EXIT.backend;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') return EXIT.data;
+  if (MIError.isInstance(error)) return EXIT.failure;
+  return EXIT.failure;
+}

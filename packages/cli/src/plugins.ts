@@ -1,0 +1,79 @@
+import { createRequire } from 'node:module';
+import { isAbsolute, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { type BoundRegistry, createBoundRegistry } from '@mi/bounds';
+import {
+  builtinCritics,
+  type CriticRegistry,
+  createCriticRegistry,
+  type NeuralCriticPlugin,
+} from '@mi/critics';
+import { type BoundPlugin, InvalidArgumentError } from '@mi/spec';
+
+/** Registries with the built-ins and the plugins named with `--plugin`. */
+export interface Registries {
+  readonly bounds: BoundRegistry;
+  readonly critics: CriticRegistry;
+}
+
+/**
+ * Loads plugin packages (resolved from the current directory, as the user's own code would) or
+ * files, and adds every exported bound plugin (an object with `specificationVersion`, `create`
+ * and `formula`) and critic plugin (`specificationVersion` and `create`, no `formula`).
+ */
+export async function loadRegistries(
+  plugins: readonly string[] = [],
+  cwd = process.cwd(),
+): Promise<Registries> {
+  let bounds = createBoundRegistry();
+  const extraCritics: NeuralCriticPlugin<never>[] = [];
+  for (const name of plugins) {
+    const module = await importPlugin(name, cwd);
+    let found = 0;
+    for (const value of Object.values(module)) {
+      if (!isPlugin(value)) continue;
+      found += 1;
+      if ('formula' in value) bounds = bounds.with(value as BoundPlugin<never>);
+      else extraCritics.push(value as unknown as NeuralCriticPlugin<never>);
+    }
+    if (found === 0) {
+      throw new InvalidArgumentError({
+        functionName: 'mi',
+        parameter: '--plugin',
+        value: name,
+        expected:
+          'a module that exports bound or critic plugin objects ({ id, specificationVersion, create })',
+      });
+    }
+  }
+  return { bounds, critics: createCriticRegistry([...builtinCritics, ...extraCritics]) };
+}
+
+function isPlugin(
+  value: unknown,
+): value is { id: string; specificationVersion: string; create: unknown } {
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as { id?: unknown }).id === 'string' &&
+    typeof (value as { specificationVersion?: unknown }).specificationVersion === 'string' &&
+    typeof (value as { create?: unknown }).create === 'function'
+  );
+}
+
+async function importPlugin(name: string, cwd: string): Promise<Record<string, unknown>> {
+  const isPath = name.startsWith('.') || isAbsolute(name);
+  let target: string;
+  try {
+    target = isPath ? resolve(cwd, name) : createRequire(join(cwd, 'package.json')).resolve(name);
+  } catch (cause) {
+    throw new InvalidArgumentError({
+      functionName: 'mi',
+      parameter: '--plugin',
+      value: name,
+      expected: 'an installed package or a path to a module',
+      cause,
+    });
+  }
+  return (await import(pathToFileURL(target).href)) as Record<string, unknown>;
+}
