@@ -32,7 +32,11 @@ export function createRandom(seed: number): RandomSource {
   }
   // pure-rand takes 32 bits; fold the high bits in so that large seeds stay distinct.
   const folded = (seed ^ Math.floor(seed / 2 ** 32)) | 0;
-  return wrap(xoroshiro128plus(folded), null);
+  const generator = xoroshiro128plus(folded);
+  // A small seed gives a state with few bits set, and the first outputs of every seed then
+  // agree (the first uniform is ~1.0 for seeds 0–5). One jump (2⁶⁴ steps) mixes the state.
+  generator.jump();
+  return wrap(generator, null);
 }
 
 /** Rebuilds a stream from `RandomSource.getState()`; it continues exactly where that one was. */
