@@ -29,6 +29,7 @@ export {
 } from './gaussian/gaussian-benchmark';
 export {
   formatNumber,
+  type Stat,
   type StaircaseTable,
   type StaircaseTableRow,
   staircaseMarkdown,
@@ -92,6 +93,8 @@ export {
   type PerfComparison,
   type PerfReport,
   type PerfTarget,
+  type PhaseCost,
+  type StepPhases,
   type StepProfile,
 } from './perf/perf-report';
 export { locateCnnScript, locatePeerScript, pytorchStepFlops } from './perf/pytorch-reference';

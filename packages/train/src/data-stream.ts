@@ -8,7 +8,7 @@ import {
   type RandomState,
 } from '@mi/spec';
 
-/** The serialisable position of a {@link DataStream}, for checkpoints. */
+/** The serialisable position of the training data stream (epoch, shuffle, random state), for checkpoints. */
 export interface DataStreamState {
   readonly random: RandomState;
   readonly epoch: number;

@@ -8,7 +8,7 @@
  */
 export type { DataStreamState } from './data-stream';
 export { type OutputHistogram, outputHistogram, trainFlags } from './diagnostics';
-export { chooseEstimate, windowAverages } from './estimates';
+export { chooseEstimate, Traces, windowAverages } from './estimates';
 export { clipByGlobalNorm, createOptimizer, resolveOptimizer } from './optimizer';
 export type {
   CheckpointOptions,

@@ -4,7 +4,8 @@ import type { ResultsFolder } from '../records/results-folder';
 import { PUBLISHED_GAUSSIAN_JOINT, type PublishedRow } from './published';
 import { estimateFigure } from './staircase-figure';
 
-type Stat = 'bias' | 'variance' | 'mse';
+/** A statistic of the staircase tables. */
+export type Stat = 'bias' | 'variance' | 'mse';
 const STATS: readonly Stat[] = ['bias', 'variance', 'mse'];
 
 /** One table row: a bound's statistic per level, averaged over its seeds. */
