@@ -1,7 +1,7 @@
 import { assertNumber, valueWithGradientOf } from '@mi/core';
 import type { BoundPlugin } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
-import { createBound } from '../shared/create-bound';
+import { createBound, type RawBoundOutput } from '../shared/create-bound';
 import { jensenShannonObjective } from '../shared/jensen-shannon';
 import { readOptions } from '../shared/read-options';
 import { references } from '../shared/references';
@@ -11,6 +11,34 @@ import { jointTerm, logPartitionOffDiagonal } from '../shared/terms';
 export interface SmileOptions {
   /** Clipping threshold τ > 0 (the paper uses 1, 5, 10; `Infinity` disables clipping). Default 5. */
   readonly tau?: number;
+}
+
+/**
+ * The clipped DV bound shared by both SMILE variants; `trainOnJensenShannon` picks the gradient:
+ * the JS objective's (Song & Ermon) or the clipped DV's own (Choi & Lee).
+ */
+function clippedDv(id: string, tau: number, trainOnJensenShannon: boolean) {
+  return createBound({
+    id,
+    config: { tau },
+    microAveraging: true,
+    compute({ scores }): RawBoundOutput {
+      const joint = jointTerm(scores);
+      const logPartition = logPartitionOffDiagonal(scores, tau);
+      const estimate = tf.sub(joint, logPartition);
+      if (!trainOnJensenShannon) {
+        return { loss: tf.neg(estimate), estimate, terms: { joint, logPartition }, state: {} };
+      }
+      const objective = jensenShannonObjective(scores);
+      return {
+        loss: tf.neg(valueWithGradientOf(estimate, objective)),
+        estimate,
+        terms: { joint, logPartition, jsObjective: objective },
+        state: {},
+      };
+    },
+    logPartition: ({ scores }, clip) => logPartitionOffDiagonal(scores, Math.min(tau, clip ?? tau)),
+  });
 }
 
 function readTau(id: string, options: SmileOptions | undefined): number {
@@ -40,26 +68,7 @@ export const smile: BoundPlugin<SmileOptions> = {
   formula: 'report E_diag[T] − log mean_{i≠j} clip(e^{S_ij}, e^{−τ}, e^{τ}); train on JS',
   references: [{ ...references.smile, location: '§5, Eq. 17' }],
   create(options) {
-    const tau = readTau('smile', options);
-    return createBound({
-      id: 'smile',
-      config: { tau },
-      microAveraging: true,
-      compute({ scores }) {
-        const joint = jointTerm(scores);
-        const logPartition = logPartitionOffDiagonal(scores, tau);
-        const estimate = tf.sub(joint, logPartition);
-        const objective = jensenShannonObjective(scores);
-        return {
-          loss: tf.neg(valueWithGradientOf(estimate, objective)),
-          estimate,
-          terms: { joint, logPartition, jsObjective: objective },
-          state: {},
-        };
-      },
-      logPartition: ({ scores }, clip) =>
-        logPartitionOffDiagonal(scores, Math.min(tau, clip ?? tau)),
-    });
+    return clippedDv('smile', readTau('smile', options), true);
   },
 };
 
@@ -83,19 +92,6 @@ export const smileDv: BoundPlugin<SmileOptions> = {
     { ...references.choiLee, location: 'Table 1' },
   ],
   create(options) {
-    const tau = readTau('smile-dv', options);
-    return createBound({
-      id: 'smile-dv',
-      config: { tau },
-      microAveraging: true,
-      compute({ scores }) {
-        const joint = jointTerm(scores);
-        const logPartition = logPartitionOffDiagonal(scores, tau);
-        const estimate = tf.sub(joint, logPartition);
-        return { loss: tf.neg(estimate), estimate, terms: { joint, logPartition }, state: {} };
-      },
-      logPartition: ({ scores }, clip) =>
-        logPartitionOffDiagonal(scores, Math.min(tau, clip ?? tau)),
-    });
+    return clippedDv('smile-dv', readTau('smile-dv', options), false);
   },
 };
