@@ -29,13 +29,14 @@ export {
 } from './gaussian/gaussian-benchmark';
 export {
   formatNumber,
-  type Stat,
   type StaircaseTable,
   type StaircaseTableRow,
+  type Stat,
   staircaseMarkdown,
   staircaseTables,
   writeGaussianReport,
 } from './gaussian/gaussian-report';
+export { type PeerRow, readPeerResults } from './gaussian/peer-results';
 export { PUBLISHED_GAUSSIAN_JOINT, type PublishedRow } from './gaussian/published';
 export {
   convergenceSteps,

@@ -152,3 +152,47 @@ describe('one-hot and MI-NEE benchmarks (tiny)', () => {
     expect(records[0]?.metrics['trueMI']).toBeCloseTo(0.408443, 5);
   });
 });
+
+describe('PyTorch reference rows', () => {
+  it('prints a peer run of the same protocol beside ours, and rejects other files', async () => {
+    const { readPeerResults, staircaseMarkdown, staircaseTables } = await import('@mi/bench');
+    const { writeFile } = await import('node:fs/promises');
+    const peerFile = join(root, 'peer.json');
+    const level = (mi: number, bias: number) => ({
+      mi,
+      mean: mi - bias,
+      bias,
+      var: 0.1,
+      mse: bias * bias + 0.1,
+      n: 6,
+      n_nonfinite: 0,
+    });
+    await writeFile(
+      peerFile,
+      JSON.stringify({
+        task: 'gaussian',
+        critic: 'separable',
+        iters_per_level: 12,
+        runs: {
+          nwj: {
+            estimates: {
+              nwj: { last_half: [level(0.5, 0.1), level(1, 0.2)] },
+              unknown_estimate: { last_half: [] },
+            },
+          },
+        },
+      }),
+    );
+    const peers = await readPeerResults(peerFile);
+    expect(peers.map((p) => p.bound)).toEqual(['nwj']);
+    const folder = await ResultsFolder.open(join(root, 'full'));
+    const table = staircaseTables(folder.all()).find((t) => t.critic === 'separable')!;
+    const markdown = staircaseMarkdown(table, [], peers);
+    expect(markdown).toContain('| _PyTorch reference: nwj_ | _bias_ | _0.10_ | _0.20_ |');
+    expect(markdown).toContain('| _PyTorch reference: nwj_ | _mse_ | _0.11_ | _0.14_ |');
+    await writeFile(join(root, 'other.json'), '{"hello": 1}');
+    await expect(readPeerResults(join(root, 'other.json'))).rejects.toThrow(
+      'not a results file of the PyTorch reference staircase',
+    );
+  });
+});

@@ -11,6 +11,7 @@ import { runId } from '../records/run-id';
 import { selectShard } from '../records/shard';
 import { biasVariance } from '../stats/bias-variance';
 import { writeGaussianReport } from './gaussian-report';
+import type { PeerRow } from './peer-results';
 
 /** Which critic the staircase trains. */
 export type StaircaseCritic = 'joint' | 'separable';
@@ -42,6 +43,8 @@ export interface GaussianBenchmarkOptions {
   readonly window?: 'last-half' | 'all' | number;
   /** Registry to look bounds up in (built-ins plus plugins). */
   readonly registry?: BoundRegistry;
+  /** Reference rows (e.g. {@link readPeerResults}) to print beside ours under the same protocol. */
+  readonly peers?: readonly PeerRow[];
 }
 
 /** One planned run of the sweep. */
@@ -224,7 +227,7 @@ export async function runGaussianBenchmark(
     }
     done += 1;
   }
-  return writeGaussianReport(context.folder, resolved);
+  return writeGaussianReport(context.folder, { peers: options.peers ?? [] });
 }
 
 function makeCritic(options: ResolvedGaussianOptions, seed: number): Critic {

@@ -1,6 +1,7 @@
 import type { BenchmarkRecord } from '@mi/spec';
 import { writeFigure } from '../figures/render-figure';
 import type { ResultsFolder } from '../records/results-folder';
+import type { PeerRow } from './peer-results';
 import { PUBLISHED_GAUSSIAN_JOINT, type PublishedRow } from './published';
 import { estimateFigure } from './staircase-figure';
 
@@ -91,6 +92,7 @@ export function formatNumber(value: number | null | undefined): string {
 export function staircaseMarkdown(
   table: StaircaseTable,
   published: readonly PublishedRow[] = PUBLISHED_GAUSSIAN_JOINT,
+  peers: readonly PeerRow[] = [],
 ): string {
   const header = `| estimator | stat | ${table.levels.map((l) => `MI=${l}`).join(' | ')} |`;
   const rule = `|---|---|${table.levels.map(() => '---').join('|')}|`;
@@ -101,6 +103,15 @@ export function staircaseMarkdown(
     lines.push(
       `| ${row.bound}${row.seeds > 1 ? ` (${row.seeds} seeds)` : ''} | ${row.stat} | ${row.values.map(formatNumber).join(' | ')} |`,
     );
+    // Another implementation under the same protocol (task, critic, steps per level, window).
+    for (const peer of peers) {
+      if (peer.bound !== row.bound || peer.task !== table.task || peer.critic !== table.critic)
+        continue;
+      if (peer.stepsPerLevel !== table.stepsPerLevel || table.window !== 'last-half') continue;
+      lines.push(
+        `| _${peer.source}: ${peer.label}_ | _${row.stat}_ | ${(peer[row.stat] ?? []).map((v) => `_${formatNumber(v)}_`).join(' | ')} |`,
+      );
+    }
     if (!comparable) continue;
     for (const paper of published.filter(
       (p) => p.bound === row.bound && p[row.stat] !== undefined,
@@ -123,13 +134,13 @@ function sameLevels(levels: readonly number[]): boolean {
  */
 export async function writeGaussianReport(
   folder: ResultsFolder,
-  options?: { readonly window?: unknown },
+  options: { readonly peers?: readonly PeerRow[] } = {},
 ) {
   const records = folder.all().filter((r) => r.benchmark === 'gaussian');
   const tables = staircaseTables(records);
   const sections: string[] = ['# Gaussian / Cubic staircase', ''];
   sections.push(
-    'Bias = true MI − mean estimate (positive = under-estimate), variance = population variance of the per-step estimates, MSE = bias² + variance, in nats, over the stated window of each level; averaged over seeds. Published rows (italics) are converted to this sign convention; ReMINE reports estimate − truth. Published numbers use the joint critic, 4000 steps per level.',
+    "Bias = true MI − mean estimate (positive = under-estimate), variance = population variance of the per-step estimates, MSE = bias² + variance, in nats, over the stated window of each level; averaged over seeds. Published rows (italics) are converted to this sign convention; ReMINE reports estimate − truth. Published numbers use the joint critic, 4000 steps per level. PyTorch reference rows (italics, when given with --compare) were measured by the team's reference implementation under the same protocol.",
     '',
   );
   const figures: string[] = [];
@@ -139,7 +150,7 @@ export async function writeGaussianReport(
       `## ${table.task}, ${table.critic} critic, ${table.stepsPerLevel} steps per level (window: ${table.window})`,
       '',
     );
-    sections.push(staircaseMarkdown(table), '');
+    sections.push(staircaseMarkdown(table, PUBLISHED_GAUSSIAN_JOINT, options.peers ?? []), '');
     const groupRecords = records.filter(
       (r) =>
         r.params['task'] === table.task &&
@@ -153,7 +164,6 @@ export async function writeGaussianReport(
       sections.push(`![estimates](${name}.svg)`, '');
     }
   }
-  void options;
   const report = await folder.write('report.md', `${sections.join('\n')}\n`);
   return { tables, report, figures, records };
 }

@@ -4,6 +4,7 @@ import {
   type GaussianBenchmarkOptions,
   parseShard,
   ResultsFolder,
+  readPeerResults,
   runGaussianBenchmark,
   type StaircaseTable,
   staircaseMarkdown,
@@ -71,6 +72,11 @@ export function registerGaussian(bench: Command, environment: CommandEnvironment
       )
       .option('--out <dir>', `results folder (default results/${task})`)
       .option('--shard <i/N>', 'run only shard i of N of the sweep')
+      .option(
+        '--compare <files>',
+        'PyTorch reference results (JSON of the peers staircase script) to print beside ours',
+        stringList,
+      )
       .option('--quick', 'a preset that finishes in well under a minute (see the docs)')
       .action(async (options: Record<string, unknown>, command: Command) =>
         environment.run(command, async ({ output, registries, signal }) => {
@@ -126,7 +132,9 @@ export function registerGaussian(bench: Command, environment: CommandEnvironment
               `\n${task}, ${table.critic} critic, ${table.stepsPerLevel} steps per level (window: ${table.window})\n`,
             );
             output.result(estimatesVersusTruth(table));
-            output.result(`\n${staircaseMarkdown(table)}\n`);
+            output.result(
+              `\n${staircaseMarkdown(table, undefined, benchmarkOptions.peers ?? [])}\n`,
+            );
           }
           output.result(`\nreport: ${report.report}`);
           for (const figure of report.figures) output.result(`figure: ${figure}`);
