@@ -82,8 +82,11 @@ export function registerGaussian(bench: Command, environment: CommandEnvironment
         environment.run(command, async ({ output, registries, signal }) => {
           const preset = options['quick'] ? GAUSSIAN_QUICK : {};
           const window = options['window'] as string | undefined;
+          const compare = (options['compare'] as string[] | undefined) ?? [];
+          const peers = (await Promise.all(compare.map(readPeerResults))).flat();
           const benchmarkOptions: GaussianBenchmarkOptions = {
             ...preset,
+            peers,
             task,
             registry: registries.bounds,
             ...pick(options, {
