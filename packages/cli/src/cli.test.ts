@@ -248,3 +248,11 @@ describe('mi bench', () => {
     expect(bad.stderr).toContain("invalid option '--shard'");
   });
 });
+
+describe('mi bench perf', () => {
+  it('rejects unknown critics and backends before measuring anything', async () => {
+    const { exitCode, stderr } = await mi('bench', 'perf', '--critics', 'joint,bogus', '--no-pytorch');
+    expect(exitCode).toBe(2);
+    expect(stderr).toContain('bogus');
+  });
+});

@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { createCommandEnvironment } from './command-environment';
 import { registerGaussian } from './commands/bench-gaussian';
 import { registerOtherBenchmarks } from './commands/bench-other';
+import { registerPerf } from './commands/bench-perf';
 import { registerEstimate } from './commands/estimate';
 import { registerLists } from './commands/list';
 import { EXIT } from './exit-codes';
@@ -53,6 +54,7 @@ export function createProgram(): Command {
     .description('run the experiments of the papers (results folder, report, figures)');
   registerGaussian(bench, environment);
   registerOtherBenchmarks(bench, environment);
+  registerPerf(bench, environment);
   registerLists(program, environment);
   return program;
 }

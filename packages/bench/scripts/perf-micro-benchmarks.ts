@@ -1,0 +1,174 @@
+// The micro-benchmarks behind PERFORMANCE.md's "what would reach the targets": each times a kernel
+// the perf benchmark's profile shows to be slow against a replacement built from other TF.js ops,
+// and checks that both give the same result. Not part of the package; run from the repository root:
+//
+//   node packages/critics/bench/run-ts.mjs packages/bench/scripts/perf-micro-benchmarks.ts wasm
+//   node packages/critics/bench/run-ts.mjs packages/bench/scripts/perf-micro-benchmarks.ts tensorflow
+import { initBackend } from '@mi/core';
+import { separableCritic } from '@mi/critics';
+import type { BackendName } from '@mi/spec';
+import * as tf from '@tensorflow/tfjs-core';
+
+const backend = (process.argv[3] ?? 'wasm') as BackendName;
+process.env['TF_NUM_INTRAOP_THREADS'] ??= '1';
+process.env['TF_NUM_INTEROP_THREADS'] ??= '1';
+process.env['TF_CPP_MIN_LOG_LEVEL'] ??= '2';
+await initBackend(backend, { log: false });
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
+
+/** Median wall time of `f` (its output read back), after one untimed call. */
+async function time(label: string, repetitions: number, f: () => tf.Tensor): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i <= repetitions; i++) {
+    const start = performance.now();
+    const out = f();
+    await out.data();
+    if (i > 0) times.push(performance.now() - start);
+    out.dispose();
+  }
+  console.log(`${backend} ${label}: ${median(times).toFixed(2)} ms`);
+  return median(times);
+}
+
+async function maxAbsDifference(a: tf.Tensor, b: tf.Tensor): Promise<number> {
+  const d = tf.max(tf.abs(tf.sub(a, b)));
+  const value = (await d.data())[0]!;
+  d.dispose();
+  return value;
+}
+
+// 1. Row sums of a 4096 × 256 gradient (bias gradients of the joint critic's n² rows).
+{
+  const dy = tf.randomNormal([4096, 256]);
+  const ones = tf.ones([1, 4096]);
+  const w = tf.randomNormal([256, 256]);
+  await time('sum(dy, 0), dy 4096×256', 10, () => tf.sum(dy, 0));
+  await time('matMul(ones[1,4096], dy)', 10, () => tf.matMul(ones, dy));
+  await time('matMul(dy, w), 4096×256×256', 10, () => tf.matMul(dy, w));
+  await time('matMul(dy, w, false, true)', 10, () => tf.matMul(dy, w, false, true));
+  await time('matMul(dy, dy, true, false)', 10, () => tf.matMul(dy, dy, true, false));
+  await time('transpose(dy)', 10, () => tf.transpose(dy));
+  const x = tf.randomNormal([4096, 256]);
+  await time('ReLU gradient mul(dy, step(x))', 10, () => tf.tidy(() => tf.mul(dy, tf.step(x))));
+  await time('ReLU gradient mul(dy, cast(greater(x, 0)))', 10, () =>
+    tf.tidy(() => tf.mul(dy, tf.cast(tf.greater(x, 0), 'float32'))),
+  );
+  tf.dispose([dy, ones, w, x]);
+}
+
+// 2. The input gradient of the CNN critic's second convolution (stride 2, k5, 'valid' on the
+//    padded 18 × 18 map) by four stride-1 convolutions: output phase (ry, rx) of dx only sees the
+//    taps k ≡ r (mod 2), so it is a full correlation of dy with that sub-filter, flipped and with
+//    in/out channels swapped; the phases are interleaved back with stack + reshape.
+function conv2dBackpropInputPolyphase(
+  dy: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  inHeight: number,
+  inWidth: number,
+): tf.Tensor4D {
+  return tf.tidy(() => {
+    const [k, , inChannels, outChannels] = filter.shape;
+    const [batch, outHeight, outWidth] = dy.shape;
+    const rows: tf.Tensor[] = [];
+    for (let ry = 0; ry < 2; ry++) {
+      const phases: tf.Tensor[] = [];
+      for (let rx = 0; rx < 2; rx++) {
+        const tapsY = Math.ceil((k - ry) / 2);
+        const tapsX = Math.ceil((k - rx) / 2);
+        const sub = tf.transpose(
+          tf.reverse(
+            tf.stridedSlice(filter, [ry, rx, 0, 0], [k, k, inChannels, outChannels], [2, 2, 1, 1]),
+            [0, 1],
+          ),
+          [0, 1, 3, 2],
+        ) as tf.Tensor4D;
+        const padded = tf.pad(dy, [
+          [0, 0],
+          [tapsY - 1, inHeight / 2 - outHeight],
+          [tapsX - 1, inWidth / 2 - outWidth],
+          [0, 0],
+        ]) as tf.Tensor4D;
+        phases.push(tf.conv2d(padded, sub, 1, 'valid'));
+      }
+      rows.push(tf.stack(phases, 3));
+    }
+    return tf.reshape(tf.stack(rows, 2), [batch, inHeight, inWidth, inChannels]) as tf.Tensor4D;
+  });
+}
+{
+  const n = Number(process.env['MI_PAIRS'] ?? 256);
+  const dy = tf.randomNormal([n, 7, 7, 128]) as tf.Tensor4D;
+  const filter = tf.randomNormal([5, 5, 64, 128]) as tf.Tensor4D;
+  const x = tf.randomNormal([n, 18, 18, 64]) as tf.Tensor4D;
+  const native = () => tf.conv2dTranspose(dy, filter, [n, 18, 18, 64], 2, 'valid');
+  const polyphase = () => conv2dBackpropInputPolyphase(dy, filter, 18, 18);
+  const a = native();
+  const b = polyphase();
+  console.log(
+    `${backend} polyphase vs native Conv2DBackpropInput: max |diff| ${await maxAbsDifference(a, b)}`,
+  );
+  tf.dispose([a, b]);
+  await time(`Conv2DBackpropInput ${n}×7×7×128 → ${n}×18×18×64`, 2, native);
+  await time('the same as 4 stride-1 conv2d (polyphase)', 2, polyphase);
+  await time('forward conv2d of that layer', 2, () => tf.conv2d(x, filter, 2, 'valid'));
+  tf.dispose([dy, filter, x]);
+}
+
+// 3. Adam on the separable critic's 12 variables: tf.train.adam (one update per variable) against a
+//    flat update (concatenate, one Adam step, split back), and the cost of one kernel.
+{
+  const critic = separableCritic({ xFeatures: 20, yFeatures: 20, seed: 1 });
+  const variables = critic.trainableVariables as tf.Variable[];
+  const grads = Object.fromEntries(variables.map((v) => [v.name, tf.randomNormal(v.shape)]));
+  const last = variables[variables.length - 1]!;
+  const adam = tf.train.adam(5e-4);
+  const sizes = variables.map((v) => v.size);
+  const m = tf.variable(tf.zeros([sizes.reduce((a, b) => a + b, 0)]));
+  const v = tf.variable(tf.zeros([sizes.reduce((a, b) => a + b, 0)]));
+  let t = 0;
+  const flatAdam = () =>
+    tf.tidy(() => {
+      t += 1;
+      const g = tf.concat(variables.map((x) => tf.reshape(grads[x.name]!, [-1])));
+      const p = tf.concat(variables.map((x) => tf.reshape(x, [-1])));
+      m.assign(tf.add(tf.mul(m, 0.9), tf.mul(g, 0.1)));
+      v.assign(tf.add(tf.mul(v, 0.999), tf.mul(tf.square(g), 0.001)));
+      const rate = (5e-4 * Math.sqrt(1 - 0.999 ** t)) / (1 - 0.9 ** t);
+      const next = tf.sub(p, tf.mul(tf.div(m, tf.add(tf.sqrt(v), 1e-8)), rate));
+      tf.split(next, sizes).forEach((part, i) => {
+        variables[i]!.assign(tf.reshape(part, variables[i]!.shape));
+      });
+    });
+  const measure = async (label: string, update: () => void) => {
+    const times: number[] = [];
+    for (let i = 0; i < 23; i++) {
+      const start = performance.now();
+      update();
+      await last.data();
+      if (i >= 3) times.push(performance.now() - start);
+    }
+    const kernels = (
+      await tf.profile(async () => {
+        update();
+        await last.data();
+        return [];
+      })
+    ).kernels.length;
+    console.log(`${backend} ${label}: ${median(times).toFixed(2)} ms, ${kernels} kernels`);
+  };
+  await measure('tf.train.adam on 12 variables', () => adam.applyGradients(grads));
+  await measure('flat Adam (concat → one update → split)', flatAdam);
+  const one = tf.scalar(1);
+  const chain = await time('300 chained scalar adds', 10, () =>
+    tf.tidy(() => {
+      let z: tf.Tensor = one;
+      for (let i = 0; i < 300; i++) z = tf.add(z, 1);
+      return z;
+    }),
+  );
+  console.log(`${backend} ≈ ${((1000 * chain) / 300).toFixed(1)} µs per kernel`);
+  critic.dispose();
+  tf.dispose([m, v, one, ...Object.values(grads)]);
+  adam.dispose();
+}

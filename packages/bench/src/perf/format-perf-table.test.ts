@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import {
+  formatGflops,
+  formatMebibytes,
+  formatMilliseconds,
+  formatPerfTable,
+  formatRatio,
+  formatTarget,
+} from './format-perf-table';
+import { compareWithPytorch, type PerfCaseResult, type PerfReport } from './perf-report';
+
+const measured = (
+  critic: PerfCaseResult['critic'],
+  backend: PerfCaseResult['backend'],
+  medianMs: number,
+): PerfCaseResult => ({
+  critic,
+  backend,
+  status: 'measured',
+  medianMs,
+  p10Ms: medianMs * 0.9,
+  p90Ms: medianMs * 1.2,
+  flopsPerStep: 1e9,
+  gflops: 1e9 / (medianMs * 1e6),
+});
+
+describe('number formatting', () => {
+  it('keeps three significant digits of milliseconds', () => {
+    expect(formatMilliseconds(1.5432)).toBe('1.54');
+    expect(formatMilliseconds(22.06)).toBe('22.1');
+    expect(formatMilliseconds(2187.9)).toBe('2188');
+    expect(formatMilliseconds(undefined)).toBe('–');
+    expect(formatMilliseconds(Number.NaN)).toBe('–');
+  });
+
+  it('writes ratios, GFLOP/s and MiB', () => {
+    expect(formatRatio(4.876)).toBe('4.88×');
+    expect(formatRatio(12.34)).toBe('12.3×');
+    expect(formatRatio(undefined)).toBe('–');
+    expect(formatGflops(0.73)).toBe('0.7');
+    expect(formatGflops(126.4)).toBe('126');
+    expect(formatMebibytes(3 * 2 ** 20)).toBe('3.0');
+  });
+});
+
+describe('compareWithPytorch', () => {
+  const cases = [
+    measured('joint', 'wasm', 100),
+    measured('joint', 'tensorflow', 30),
+    measured('joint', 'pytorch', 20),
+    measured('separable', 'wasm', 6),
+    { ...measured('separable', 'pytorch', 1.5), status: 'failed' as const },
+  ];
+
+  it('divides our median by PyTorch’s and checks issue 7’s targets', () => {
+    const comparisons = compareWithPytorch(cases);
+    expect(comparisons).toEqual([
+      {
+        critic: 'joint',
+        backend: 'wasm',
+        oursMs: 100,
+        pytorchMs: 20,
+        ratio: 5,
+        target: 4,
+        meetsTarget: false,
+      },
+      {
+        critic: 'joint',
+        backend: 'tensorflow',
+        oursMs: 30,
+        pytorchMs: 20,
+        ratio: 1.5,
+        target: 1.5,
+        meetsTarget: true,
+      },
+    ]);
+  });
+
+  it('leaves out critics whose PyTorch case did not run', () => {
+    expect(compareWithPytorch(cases).some((c) => c.critic === 'separable')).toBe(false);
+  });
+
+  it('formats a target verdict', () => {
+    const [wasm, native] = compareWithPytorch(cases);
+    expect(formatTarget(wasm)).toBe('≤ 4× MISSED');
+    expect(formatTarget(native)).toBe('≤ 1.5× ok');
+    expect(formatTarget(undefined)).toBe('');
+  });
+});
+
+describe('formatPerfTable', () => {
+  it('prints one row per case with the ratio beside our backend', () => {
+    const cases = [
+      measured('joint', 'wasm', 100),
+      measured('joint', 'pytorch', 20),
+      {
+        critic: 'cnn' as const,
+        backend: 'tensorflow' as const,
+        status: 'skipped' as const,
+        reason: 'backend not available',
+        flopsPerStep: 1,
+      },
+    ];
+    const report: PerfReport = {
+      kind: 'mi-perf-benchmark',
+      version: 1,
+      startedAt: '2025-01-01T00:00:00.000Z',
+      seconds: 1,
+      bound: 'infonce',
+      machine: {
+        cpuModel: 'Test CPU',
+        cpus: 2,
+        platform: 'linux',
+        node: 'v20',
+        totalMemoryBytes: 1,
+      },
+      versions: { torch: '1.13' },
+      cases,
+      comparisons: compareWithPytorch(cases),
+      notes: ['a note'],
+    };
+    const lines = formatPerfTable(report).split('\n');
+    expect(lines).toContain(
+      '| joint | wasm | 100 | 90.0–120 | 10.0 | 20.0 | 5.00× | ≤ 4× MISSED |  |  |  |  |  |  |',
+    );
+    expect(lines).toContain(
+      '| joint | pytorch | 20.0 | 18.0–24.0 | 50.0 |  |  |  |  |  |  |  |  |  |',
+    );
+    expect(lines).toContain(
+      '| cnn | tensorflow | skipped: backend not available |  |  |  |  |  |  |  |  |  |  |  |',
+    );
+    expect(lines).toContain('versions: torch 1.13');
+    expect(lines).toContain('- a note');
+  });
+});

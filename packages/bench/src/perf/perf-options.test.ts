@@ -1,0 +1,78 @@
+import { InvalidArgumentError } from '@mi/spec';
+import { describe, expect, it } from 'vitest';
+import type { PerfBenchmarkOptions } from './perf-options';
+import { resolvePerfOptions, stepCounts } from './perf-options';
+
+describe('resolvePerfOptions', () => {
+  it('applies the defaults', () => {
+    const resolved = resolvePerfOptions();
+    expect(resolved.critics).toEqual(['joint', 'separable', 'cnn']);
+    expect(resolved.backends).toEqual(['tensorflow', 'wasm', 'cpu']);
+    expect(resolved.bound).toBe('infonce');
+    expect(resolved.pytorch).toBe(true);
+    expect(resolved.python).toBe('/usr/bin/python3');
+    expect(resolved.torchIterations).toBe(400);
+    expect(resolved.nativeThreads).toBe(1);
+    expect(resolved.torchThreads).toBe(1);
+  });
+
+  it('names an unknown critic and lists the known ones', () => {
+    const bad = { critics: ['joint', 'resnet'] } as unknown as PerfBenchmarkOptions;
+    expect(() => resolvePerfOptions(bad)).toThrow(
+      `runPerfBenchmark: invalid option 'critics': expected a non-empty list without repeats of joint, separable, cnn, received ["joint", "resnet"]`,
+    );
+    try {
+      resolvePerfOptions(bad);
+    } catch (error) {
+      expect(InvalidArgumentError.isInstance(error)).toBe(true);
+      expect((error as InvalidArgumentError).parameter).toBe('critics');
+    }
+  });
+
+  it('rejects an unknown backend, bound and option name', () => {
+    expect(() =>
+      resolvePerfOptions({ backends: ['webgl'] } as unknown as PerfBenchmarkOptions),
+    ).toThrow(/'backends': expected a non-empty list without repeats of tensorflow, wasm, cpu/);
+    expect(() => resolvePerfOptions({ bound: 'dv' } as unknown as PerfBenchmarkOptions)).toThrow(
+      `runPerfBenchmark: invalid option 'bound': expected one of infonce, nwj, received "dv"`,
+    );
+    expect(() => resolvePerfOptions({ step: 3 } as unknown as PerfBenchmarkOptions)).toThrow(
+      /runPerfBenchmark: invalid option 'step': expected no such option \(known: critics, /,
+    );
+    expect(() => resolvePerfOptions({ critics: [] })).toThrow(InvalidArgumentError);
+    expect(() => resolvePerfOptions({ critics: ['joint', 'joint'] })).toThrow(InvalidArgumentError);
+  });
+
+  it('rejects bad counts with the accepted range', () => {
+    expect(() => resolvePerfOptions({ steps: 0 })).toThrow(
+      "runPerfBenchmark: invalid option 'steps': expected an integer ≥ 1, received 0",
+    );
+    expect(() => resolvePerfOptions({ warmupSteps: 1.5 })).toThrow(/'warmupSteps'/);
+    expect(() => resolvePerfOptions({ torchIterations: 100 })).toThrow(
+      "runPerfBenchmark: invalid option 'torchIterations': expected an integer ≥ 110, received 100",
+    );
+    expect(() => resolvePerfOptions({ python: '' })).toThrow(/'python': expected a non-empty path/);
+    expect(() => resolvePerfOptions({ quick: 'yes' } as unknown as PerfBenchmarkOptions)).toThrow(
+      /'quick': expected true or false/,
+    );
+  });
+});
+
+describe('stepCounts', () => {
+  const base = resolvePerfOptions();
+
+  it('gives each case its default', () => {
+    expect(stepCounts(base, 'joint', 'wasm')).toEqual({ warmup: 3, timed: 20 });
+    expect(stepCounts(base, 'separable', 'tensorflow')).toEqual({ warmup: 3, timed: 50 });
+    expect(stepCounts(base, 'cnn', 'wasm')).toEqual({ warmup: 2, timed: 5 });
+    expect(stepCounts(base, 'joint', 'cpu')).toEqual({ warmup: 1, timed: 3 });
+  });
+
+  it('divides by three when quick and lets explicit counts win', () => {
+    const quick = resolvePerfOptions({ quick: true });
+    expect(stepCounts(quick, 'joint', 'wasm')).toEqual({ warmup: 3, timed: 7 });
+    expect(stepCounts(quick, 'cnn', 'wasm')).toEqual({ warmup: 1, timed: 2 });
+    const explicit = resolvePerfOptions({ quick: true, steps: 4, warmupSteps: 0 });
+    expect(stepCounts(explicit, 'cnn', 'cpu')).toEqual({ warmup: 0, timed: 4 });
+  });
+});

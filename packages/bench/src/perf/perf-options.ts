@@ -1,0 +1,253 @@
+import { type BackendName, InvalidArgumentError } from '@mi/spec';
+
+/** The critics the performance benchmark times, at the sizes of issue 7. */
+export type PerfCriticId = 'joint' | 'separable' | 'cnn';
+
+/** The backends the performance benchmark can time (tfjs-node-gpu is left out: CPU machines). */
+export type PerfBackend = Extract<BackendName, 'tensorflow' | 'wasm' | 'cpu'>;
+
+/** The bound trained in every timed step. */
+export type PerfBoundId = 'infonce' | 'nwj';
+
+/** All critics, in table order. */
+export const PERF_CRITICS: readonly PerfCriticId[] = ['joint', 'separable', 'cnn'];
+/** All backends, in the order they are tried (the order of `initBackend('auto')`). */
+export const PERF_BACKENDS: readonly PerfBackend[] = ['tensorflow', 'wasm', 'cpu'];
+/** The bounds a step can train. */
+export const PERF_BOUNDS: readonly PerfBoundId[] = ['infonce', 'nwj'];
+
+/** Options of {@link runPerfBenchmark}. */
+export interface PerfBenchmarkOptions {
+  /** Critics to time. Default: all three (`joint`, `separable`, `cnn`). */
+  readonly critics?: readonly PerfCriticId[];
+  /**
+   * Backends to time. Default: `tensorflow`, `wasm`, `cpu`; a backend that is not installed is
+   * reported as skipped with the reason (tfjs-node comes from `pnpm setup:native`).
+   */
+  readonly backends?: readonly PerfBackend[];
+  /** Bound trained in each step (PyTorch trains the same one). Default `infonce`. */
+  readonly bound?: PerfBoundId;
+  /**
+   * Timed steps per case. Default: per case, enough for a stable median in a few seconds
+   * (joint 20, separable 50, CNN 5 on wasm and 10 on tensorflow; on `cpu`: 3, 10, 1).
+   */
+  readonly steps?: number;
+  /** Untimed steps before the timed ones (kernel set-up, allocator warm-up). Default 3 (CNN 2, cpu 1). */
+  readonly warmupSteps?: number;
+  /** Fewer steps everywhere, for a run in well under a minute. Default `false`. */
+  readonly quick?: boolean;
+  /**
+   * Time the CNN critic on the `cpu` backend too (≈25 GFLOP per step at ~0.7 GFLOP/s: about 35 s
+   * a step). Default `false`: reported as skipped.
+   */
+  readonly cpuCnn?: boolean;
+  /**
+   * Measure the PyTorch reference in the same run when `python` has torch. Default `true`.
+   * `false` skips it.
+   */
+  readonly pytorch?: boolean;
+  /** Python interpreter with torch. Default `/usr/bin/python3` (Debian's python3-torch). */
+  readonly python?: string;
+  /**
+   * The peer reference script that times the joint and separable critics
+   * (`torch_gaussian_staircase.py`). Default: `$MI_TORCH_PEER`, else
+   * `../shared/peers/torch_gaussian_staircase.py` next to the repository root.
+   */
+  readonly peerScript?: string;
+  /** Iterations of the peer's `timing` mode per critic (its first 100 are not timed). Default 400. */
+  readonly torchIterations?: number;
+  /**
+   * Intra-op threads of the native TensorFlow runtime (`TF_NUM_INTRAOP_THREADS`), set before
+   * tfjs-node loads. Default 1, as PyTorch and wasm run on one thread. Ignored when the
+   * environment already sets it.
+   */
+  readonly nativeThreads?: number;
+  /** PyTorch threads (torch and OpenBLAS). Default 1. */
+  readonly torchThreads?: number;
+  /** Seed of the critics' weights and of the batches. Default 1. */
+  readonly seed?: number;
+  /** Progress lines (stderr in the CLI). Default: none. */
+  readonly onProgress?: (message: string) => void;
+}
+
+/** {@link PerfBenchmarkOptions} with defaults applied. */
+export interface ResolvedPerfOptions {
+  readonly critics: readonly PerfCriticId[];
+  readonly backends: readonly PerfBackend[];
+  readonly bound: PerfBoundId;
+  readonly steps: number | undefined;
+  readonly warmupSteps: number | undefined;
+  readonly quick: boolean;
+  readonly cpuCnn: boolean;
+  readonly pytorch: boolean;
+  readonly python: string;
+  readonly peerScript: string | undefined;
+  readonly torchIterations: number;
+  readonly nativeThreads: number;
+  readonly torchThreads: number;
+  readonly seed: number;
+}
+
+const OPTION_NAMES = [
+  'critics',
+  'backends',
+  'bound',
+  'steps',
+  'warmupSteps',
+  'quick',
+  'cpuCnn',
+  'pytorch',
+  'python',
+  'peerScript',
+  'torchIterations',
+  'nativeThreads',
+  'torchThreads',
+  'seed',
+  'onProgress',
+];
+
+const FN = 'runPerfBenchmark';
+
+/**
+ * Applies the defaults of {@link PerfBenchmarkOptions} and validates every field; throws
+ * `InvalidArgumentError` naming the option, what it accepts and what it received.
+ */
+export function resolvePerfOptions(options: PerfBenchmarkOptions = {}): ResolvedPerfOptions {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new InvalidArgumentError({
+      functionName: FN,
+      parameter: 'options',
+      value: options,
+      expected: 'an options object',
+    });
+  }
+  for (const key of Object.keys(options)) {
+    if (!OPTION_NAMES.includes(key)) {
+      throw new InvalidArgumentError({
+        functionName: FN,
+        parameter: key,
+        value: (options as Record<string, unknown>)[key],
+        expected: `no such option (known: ${OPTION_NAMES.join(', ')})`,
+      });
+    }
+  }
+  const critics = checkList('critics', options.critics ?? PERF_CRITICS, PERF_CRITICS);
+  const backends = checkList('backends', options.backends ?? PERF_BACKENDS, PERF_BACKENDS);
+  const bound = options.bound ?? 'infonce';
+  if (!PERF_BOUNDS.includes(bound)) {
+    throw new InvalidArgumentError({
+      functionName: FN,
+      parameter: 'bound',
+      value: bound,
+      expected: `one of ${PERF_BOUNDS.join(', ')}`,
+    });
+  }
+  if (options.steps !== undefined) checkInteger('steps', options.steps, 1);
+  if (options.warmupSteps !== undefined) checkInteger('warmupSteps', options.warmupSteps, 0);
+  const torchIterations = options.torchIterations ?? 400;
+  // The peer skips its first 100 iterations; at least 10 must remain timed.
+  checkInteger('torchIterations', torchIterations, 110);
+  const nativeThreads = options.nativeThreads ?? 1;
+  checkInteger('nativeThreads', nativeThreads, 1);
+  const torchThreads = options.torchThreads ?? 1;
+  checkInteger('torchThreads', torchThreads, 1);
+  const seed = options.seed ?? 1;
+  checkInteger('seed', seed, 0);
+  for (const key of ['quick', 'cpuCnn', 'pytorch'] as const) {
+    const value = options[key];
+    if (value !== undefined && typeof value !== 'boolean') {
+      throw new InvalidArgumentError({
+        functionName: FN,
+        parameter: key,
+        value,
+        expected: 'true or false',
+      });
+    }
+  }
+  for (const key of ['python', 'peerScript'] as const) {
+    const value = options[key];
+    if (value !== undefined && (typeof value !== 'string' || value === '')) {
+      throw new InvalidArgumentError({
+        functionName: FN,
+        parameter: key,
+        value,
+        expected: 'a non-empty path',
+      });
+    }
+  }
+  if (options.onProgress !== undefined && typeof options.onProgress !== 'function') {
+    throw new InvalidArgumentError({
+      functionName: FN,
+      parameter: 'onProgress',
+      value: options.onProgress,
+      expected: 'a function (message: string) => void',
+    });
+  }
+  return {
+    critics,
+    backends,
+    bound,
+    steps: options.steps,
+    warmupSteps: options.warmupSteps,
+    quick: options.quick ?? false,
+    cpuCnn: options.cpuCnn ?? false,
+    pytorch: options.pytorch ?? true,
+    python: options.python ?? '/usr/bin/python3',
+    peerScript: options.peerScript,
+    torchIterations,
+    nativeThreads,
+    torchThreads,
+    seed,
+  };
+}
+
+/** Warm-up and timed steps of one case, from the options and the per-case defaults. */
+export function stepCounts(
+  options: Pick<ResolvedPerfOptions, 'steps' | 'warmupSteps' | 'quick'>,
+  critic: PerfCriticId,
+  backend: PerfBackend,
+): { readonly warmup: number; readonly timed: number } {
+  const defaults: Record<PerfCriticId, Record<PerfBackend, number>> = {
+    joint: { tensorflow: 30, wasm: 20, cpu: 3 },
+    separable: { tensorflow: 50, wasm: 50, cpu: 10 },
+    cnn: { tensorflow: 10, wasm: 5, cpu: 1 },
+  };
+  const base = defaults[critic][backend];
+  const timed = options.steps ?? (options.quick ? Math.max(1, Math.ceil(base / 3)) : base);
+  const warmup =
+    options.warmupSteps ??
+    (backend === 'cpu' || (options.quick && critic === 'cnn') ? 1 : critic === 'cnn' ? 2 : 3);
+  return { warmup, timed };
+}
+
+function checkList<T extends string>(
+  parameter: string,
+  value: readonly T[],
+  known: readonly T[],
+): readonly T[] {
+  const valid =
+    Array.isArray(value) &&
+    value.length > 0 &&
+    value.every((v) => known.includes(v)) &&
+    new Set(value).size === value.length;
+  if (!valid) {
+    throw new InvalidArgumentError({
+      functionName: FN,
+      parameter,
+      value,
+      expected: `a non-empty list without repeats of ${known.join(', ')}`,
+    });
+  }
+  return [...value];
+}
+
+function checkInteger(parameter: string, value: unknown, min: number): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
+    throw new InvalidArgumentError({
+      functionName: FN,
+      parameter,
+      value,
+      expected: `an integer ≥ ${min}`,
+    });
+  }
+}
