@@ -7,6 +7,7 @@ import {
   InvalidArgumentError,
 } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
+import { registerTensorflowTrainingKernels } from '../kernels/register-tensorflow-training-kernels';
 import { registerWasmTrainingKernels } from '../wasm/register-wasm-training-kernels';
 import { BACKEND_ORDER, BACKEND_PREFERENCES, type BackendCandidate } from './backend-catalogue';
 import { registerGradients } from './register-gradients';
@@ -63,6 +64,7 @@ export async function initBackend(
     if (outcome.ok) {
       await registerGradients();
       if (candidate.tfjsName === 'wasm') registerWasmTrainingKernels();
+      if (candidate.tfjsName === 'tensorflow') registerTensorflowTrainingKernels();
       const info: BackendInfo = {
         name: candidate.name,
         tfjsName: tf.getBackend(),

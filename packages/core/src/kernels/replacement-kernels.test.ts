@@ -1,0 +1,179 @@
+import {
+  conv2DBackpropInputPolyphase,
+  registerWasmTrainingKernels,
+  stepAsComparison,
+  sumAsProduct,
+} from '@mi/core';
+import { expectAllClose } from '@mi/test-utils';
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+
+// Each replacement is a function of the stock kernel; called directly here on the active backend
+// (cpu or wasm), it must give what the stock kernel gives, fallbacks included.
+const backend = () => tf.getBackend();
+const run = (func: tf.KernelFunc, inputs: tf.NamedTensorMap, attrs: Record<string, unknown>) =>
+  tf.tidy(() => {
+    const result = func({
+      inputs,
+      attrs: attrs as tf.NamedAttrMap,
+      backend: tf.backend(),
+    } as never) as unknown as tf.Tensor | tf.TensorInfo;
+    // Stock kernels return bare TensorInfo (the engine wraps them); replacements return tensors.
+    const out = result instanceof tf.Tensor ? result : tf.engine().makeTensorFromTensorInfo(result);
+    return Array.from(out.dataSync());
+  });
+const stockOf = (name: string) => {
+  // On wasm the registered kernel is already the replacement; its own fallback is the stock one,
+  // so compare against the cpu kernel's values through a plain reference computation instead.
+  const kernel = tf.getKernel(name, backend());
+  if (kernel === undefined) throw new Error(`no ${name} kernel on ${backend()}`);
+  return kernel;
+};
+
+describe('sumAsProduct', () => {
+  const x = () => tf.randomNormal([3, 4, 5], 0, 1, 'float32', 7);
+  it.each([
+    [[0], false],
+    [[1], true],
+    [[2], false],
+    [[0, 1], false],
+    [[1, 2], true],
+    [[0, 1, 2], false],
+  ] as const)('sums over axes %j (keepDims %s) like tf.sum', (axis, keepDims) => {
+    const input = x();
+    const expected = tf.tidy(() => {
+      // A reference through plain JavaScript arithmetic, independent of any kernel.
+      const values = input.arraySync() as number[][][];
+      const dims = [3, 4, 5];
+      const outDims = dims.map((d, i) => ((axis as readonly number[]).includes(i) ? 1 : d));
+      const out = new Float64Array(outDims.reduce((a, b) => a * b, 1));
+      for (let i = 0; i < 3; i++)
+        for (let j = 0; j < 4; j++)
+          for (let k = 0; k < 5; k++) {
+            const idx = [i, j, k].map((v, d) => ((axis as readonly number[]).includes(d) ? 0 : v));
+            const at = (idx[0]! * outDims[1]! + idx[1]!) * outDims[2]! + idx[2]!;
+            out[at] = (out[at] as number) + values[i]![j]![k]!;
+          }
+      return Array.from(out);
+    });
+    const replaced = run(sumAsProduct(stockOf('Sum')), { x: input }, { axis: [...axis], keepDims });
+    expectAllClose(replaced, expected, { atol: 1e-5, rtol: 1e-5 });
+    const shape = tf.tidy(() => tf.sum(input, [...axis], keepDims).shape);
+    expect(shape).toEqual(
+      keepDims
+        ? [3, 4, 5].map((d, i) => ((axis as readonly number[]).includes(i) ? 1 : d))
+        : [3, 4, 5].filter((_d, i) => !(axis as readonly number[]).includes(i)),
+    );
+    input.dispose();
+  });
+
+  it('hands non-contiguous axes and integer tensors to the stock kernel', () => {
+    const input = tf.tensor3d(
+      [
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        [
+          [5, 6],
+          [7, 8],
+        ],
+      ],
+      undefined,
+      'int32',
+    );
+    expect(
+      run(sumAsProduct(stockOf('Sum')), { x: input }, { axis: [0, 2], keepDims: false }),
+    ).toEqual([1 + 2 + 5 + 6, 3 + 4 + 7 + 8]);
+    input.dispose();
+  });
+});
+
+describe('conv2DBackpropInputPolyphase', () => {
+  // The CNN critic's layers: padded first, then 'valid', stride 2, k = 5.
+  it.each([
+    { name: 'MNIST layer 1 (30 × 30 → 13 × 13)', x: [2, 32, 32, 2], k: 5, out: 4 },
+    { name: 'MNIST layer 2 (18 × 18 → 7 × 7)', x: [2, 18, 18, 4], k: 5, out: 3 },
+    { name: 'k4 (even taps)', x: [1, 10, 12, 3], k: 4, out: 2 },
+    { name: 'k1 (ResNet shortcut: stock kernel)', x: [2, 8, 8, 4], k: 1, out: 6 },
+  ] as {
+    name: string;
+    x: [number, number, number, number];
+    k: number;
+    out: number;
+  }[])('equals the gradient of conv2d: $name', ({ x: xShape, k, out }) => {
+    const x = tf.randomNormal(xShape, 0, 1, 'float32', 1) as tf.Tensor4D;
+    const filter = tf.randomNormal([k, k, xShape[3]!, out], 0, 1, 'float32', 2) as tf.Tensor4D;
+    const dy = tf.tidy(() =>
+      tf.randomNormal(tf.conv2d(x, filter, 2, 'valid').shape, 0, 1, 'float32', 3),
+    ) as tf.Tensor4D;
+    // Reference: the input gradient by autodiff of conv2d, i.e. the registered kernel.
+    const reference = tf.tidy(() =>
+      Array.from(
+        tf
+          .grad((v) => tf.sum(tf.mul(tf.conv2d(v as tf.Tensor4D, filter, 2, 'valid'), dy)))(x)
+          .dataSync(),
+      ),
+    );
+    const stock = tf.getKernel('Conv2DBackpropInput', backend())!;
+    const replaced = run(
+      conv2DBackpropInputPolyphase(stock),
+      { dy, filter },
+      {
+        inputShape: xShape,
+        strides: [2, 2],
+        pad: 'valid',
+        dataFormat: 'NHWC',
+        dimRoundingMode: undefined,
+      },
+    );
+    const scale = Math.max(...reference.map(Math.abs));
+    expectAllClose(replaced, reference, { atol: 1e-5 * scale, rtol: 1e-5 });
+    tf.dispose([x, filter, dy]);
+  });
+});
+
+describe('stepAsComparison', () => {
+  it('is 1 above zero, 0 at and below (and for NaN); leaky steps use the stock kernel', () => {
+    const x = tf.tensor1d([-2, 0, 3, Number.NaN]);
+    const stock = tf.getKernel('Step', backend())!;
+    const values = run(stepAsComparison(stock), { x }, { alpha: 0 });
+    expect(values.slice(0, 3)).toEqual([0, 0, 1]);
+    expect(values[3]).toBe(0);
+    expect(run(stepAsComparison(stock), { x }, { alpha: 0.1 }).slice(0, 3)).toEqual(
+      tf.tidy(() => Array.from(tf.step(tf.tensor1d([-2, 0, 3]), 0.1).dataSync())),
+    );
+    x.dispose();
+  });
+});
+
+describe.runIf((process.env['MI_BACKEND'] || 'cpu') === 'wasm')('on wasm', () => {
+  it('initBackend installed the Sum and Conv2DBackpropInput replacements, once', () => {
+    expect(registerWasmTrainingKernels()).toEqual([]);
+  });
+});
+
+describe('replacements registered through the engine', () => {
+  it('leave no tensors behind in a training gradient (dense + conv on the active backend)', () => {
+    const x = tf.randomNormal([4, 18, 18, 2], 0, 1, 'float32', 4) as tf.Tensor4D;
+    const filter = tf.variable(
+      tf.randomNormal([5, 5, 2, 3], 0, 1, 'float32', 5),
+    ) as tf.Variable<tf.Rank.R4>;
+    const weights = tf.variable(
+      tf.randomNormal([147, 8], 0, 1, 'float32', 6),
+    ) as tf.Variable<tf.Rank.R2>;
+    const loss = () =>
+      tf.sum(
+        tf.relu(tf.matMul(tf.reshape(tf.conv2d(x, filter, 2, 'valid'), [4, 147]), weights)),
+      ) as tf.Scalar;
+    const grads = tf.variableGrads(loss);
+    tf.dispose([grads.value, ...Object.values(grads.grads)]);
+    const before = tf.memory().numTensors;
+    for (let step = 0; step < 3; step++) {
+      const again = tf.variableGrads(loss);
+      tf.dispose([again.value, ...Object.values(again.grads)]);
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, filter, weights]);
+  });
+});
