@@ -251,7 +251,13 @@ describe('mi bench', () => {
 
 describe('mi bench perf', () => {
   it('rejects unknown critics and backends before measuring anything', async () => {
-    const { exitCode, stderr } = await mi('bench', 'perf', '--critics', 'joint,bogus', '--no-pytorch');
+    const { exitCode, stderr } = await mi(
+      'bench',
+      'perf',
+      '--critics',
+      'joint,bogus',
+      '--no-pytorch',
+    );
     expect(exitCode).toBe(2);
     expect(stderr).toContain('bogus');
   });
