@@ -17,7 +17,7 @@ export interface EstimateOptions {
    */
   readonly bound?: string;
   /**
-   * `separable` (default: g(x)·h(y), ~15× faster per step than the joint critic at n = 64) or
+   * `separable` (default: g(x)·h(y), ~8× faster per step than the joint critic on wasm at n = 64) or
    * `joint` (concat(x, y) → MLP, less biased at high MI, O(n²) pairs per step).
    */
   readonly critic?: 'separable' | 'joint';
