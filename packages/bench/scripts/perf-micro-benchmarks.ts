@@ -4,7 +4,7 @@
 //
 //   node packages/critics/bench/run-ts.mjs packages/bench/scripts/perf-micro-benchmarks.ts wasm
 //   node packages/critics/bench/run-ts.mjs packages/bench/scripts/perf-micro-benchmarks.ts tensorflow
-import { initBackend } from '@mi/core';
+import { initBackend, registerWasmTrainingKernels, restoreStockKernels } from '@mi/core';
 import { separableCritic } from '@mi/critics';
 import type { BackendName } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
@@ -14,6 +14,8 @@ process.env['TF_NUM_INTRAOP_THREADS'] ??= '1';
 process.env['TF_NUM_INTEROP_THREADS'] ??= '1';
 process.env['TF_CPP_MIN_LOG_LEVEL'] ??= '2';
 await initBackend(backend, { log: false });
+// Time the stock kernels; each comparison installs @mi/core's replacement where it needs it.
+restoreStockKernels();
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
 
@@ -61,48 +63,21 @@ async function maxAbsDifference(a: tf.Tensor, b: tf.Tensor): Promise<number> {
 //    padded 18 × 18 map) by four stride-1 convolutions: output phase (ry, rx) of dx only sees the
 //    taps k ≡ r (mod 2), so it is a full correlation of dy with that sub-filter, flipped and with
 //    in/out channels swapped; the phases are interleaved back with stack + reshape.
-function conv2dBackpropInputPolyphase(
-  dy: tf.Tensor4D,
-  filter: tf.Tensor4D,
-  inHeight: number,
-  inWidth: number,
-): tf.Tensor4D {
-  return tf.tidy(() => {
-    const [k, , inChannels, outChannels] = filter.shape;
-    const [batch, outHeight, outWidth] = dy.shape;
-    const rows: tf.Tensor[] = [];
-    for (let ry = 0; ry < 2; ry++) {
-      const phases: tf.Tensor[] = [];
-      for (let rx = 0; rx < 2; rx++) {
-        const tapsY = Math.ceil((k - ry) / 2);
-        const tapsX = Math.ceil((k - rx) / 2);
-        const sub = tf.transpose(
-          tf.reverse(
-            tf.stridedSlice(filter, [ry, rx, 0, 0], [k, k, inChannels, outChannels], [2, 2, 1, 1]),
-            [0, 1],
-          ),
-          [0, 1, 3, 2],
-        ) as tf.Tensor4D;
-        const padded = tf.pad(dy, [
-          [0, 0],
-          [tapsY - 1, inHeight / 2 - outHeight],
-          [tapsX - 1, inWidth / 2 - outWidth],
-          [0, 0],
-        ]) as tf.Tensor4D;
-        phases.push(tf.conv2d(padded, sub, 1, 'valid'));
-      }
-      rows.push(tf.stack(phases, 3));
-    }
-    return tf.reshape(tf.stack(rows, 2), [batch, inHeight, inWidth, inChannels]) as tf.Tensor4D;
-  });
-}
 {
   const n = Number(process.env['MI_PAIRS'] ?? 256);
   const dy = tf.randomNormal([n, 7, 7, 128]) as tf.Tensor4D;
   const filter = tf.randomNormal([5, 5, 64, 128]) as tf.Tensor4D;
   const x = tf.randomNormal([n, 18, 18, 64]) as tf.Tensor4D;
-  const native = () => tf.conv2dTranspose(dy, filter, [n, 18, 18, 64], 2, 'valid');
-  const polyphase = () => conv2dBackpropInputPolyphase(dy, filter, 18, 18);
+  const transposed = () => tf.conv2dTranspose(dy, filter, [n, 18, 18, 64], 2, 'valid');
+  // Stock kernel against @mi/core's conv2DBackpropInputPolyphase, as initBackend installs it.
+  const native = () => {
+    restoreStockKernels();
+    return transposed();
+  };
+  const polyphase = () => {
+    if (backend === 'wasm') registerWasmTrainingKernels();
+    return transposed();
+  };
   const a = native();
   const b = polyphase();
   console.log(

@@ -15,7 +15,7 @@ export { type InitBackendOptions, initBackend } from './backend/init-backend';
 export { registerGradients } from './backend/register-gradients';
 export { conv2DBackpropInputPolyphase } from './kernels/conv2d-backprop-input-polyphase';
 export { registerTensorflowTrainingKernels } from './kernels/register-tensorflow-training-kernels';
-export { replaceKernel } from './kernels/replace-kernel';
+export { replaceKernel, restoreStockKernels } from './kernels/replace-kernel';
 export { stepAsComparison } from './kernels/step-as-comparison';
 export { sumAsProduct } from './kernels/sum-as-product';
 export { diagonal, diagonalMask, maskDiagonal } from './math/diagonal-mask';

@@ -2,6 +2,10 @@ import * as tf from '@tensorflow/tfjs-core';
 
 const marker = Symbol.for('@mi/core/replaced-kernel');
 
+// The kernels each replacement displaced, so benchmarks can put them back and compare.
+const displaced = new Map<string, tf.KernelConfig>();
+const keyOf = (kernelName: string, backendName: string) => `${backendName}/${kernelName}`;
+
 /**
  * Replaces the kernel `kernelName` of `backendName` with `make(stock)`, where `stock` is the
  * kernel it replaces (for the cases the replacement does not handle). Idempotent: a kernel
@@ -13,11 +17,30 @@ export function replaceKernel(
   make: (stock: tf.KernelConfig) => tf.KernelFunc,
 ): boolean {
   const stock = tf.getKernel(kernelName, backendName);
-  if (stock === undefined || (stock as unknown as Record<symbol, unknown>)[marker] === true)
+  if (stock === undefined || (stock as unknown as Record<symbol, unknown>)[marker] === true) {
     return false;
+  }
   tf.unregisterKernel(kernelName, backendName);
   const replacement = { kernelName, backendName, kernelFunc: make(stock) } as tf.KernelConfig;
   (replacement as unknown as Record<symbol, unknown>)[marker] = true;
   tf.registerKernel(replacement);
+  displaced.set(keyOf(kernelName, backendName), stock);
   return true;
+}
+
+/**
+ * Puts back every stock kernel that {@link replaceKernel} displaced (for benchmarks that time the
+ * stock kernels against the replacements; `registerWasmTrainingKernels()` or
+ * `registerTensorflowTrainingKernels()` installs the replacements again). Returns the restored
+ * `backend/kernel` names.
+ */
+export function restoreStockKernels(): string[] {
+  const restored: string[] = [];
+  for (const [key, stock] of displaced) {
+    tf.unregisterKernel(stock.kernelName, stock.backendName);
+    tf.registerKernel(stock);
+    restored.push(key);
+  }
+  displaced.clear();
+  return restored;
 }

@@ -1,6 +1,8 @@
 import {
   conv2DBackpropInputPolyphase,
   registerWasmTrainingKernels,
+  replaceKernel,
+  restoreStockKernels,
   stepAsComparison,
   sumAsProduct,
 } from '@mi/core';
@@ -175,5 +177,25 @@ describe('replacements registered through the engine', () => {
     }
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose([x, filter, weights]);
+  });
+});
+
+describe('replaceKernel and restoreStockKernels', () => {
+  it('replaces once, keeps the stock kernel for fallbacks, and puts it back', () => {
+    const name = 'Neg';
+    const stock = tf.getKernel(name, backend())!;
+    const negTwice: (s: tf.KernelConfig) => tf.KernelFunc = (s) => (args) =>
+      tf.tidy(() =>
+        tf.mul(tf.engine().makeTensorFromTensorInfo(s.kernelFunc(args) as tf.TensorInfo), 2),
+      ) as unknown as tf.TensorInfo;
+    expect(replaceKernel(name, backend(), negTwice)).toBe(true);
+    expect(replaceKernel(name, backend(), negTwice)).toBe(false);
+    expect(tf.tidy(() => Array.from(tf.neg(tf.tensor1d([1, -2])).dataSync()))).toEqual([-2, 4]);
+    expect(restoreStockKernels()).toContain(`${backend()}/${name}`);
+    expect(tf.getKernel(name, backend())).toBe(stock);
+    expect(tf.tidy(() => Array.from(tf.neg(tf.tensor1d([1, -2])).dataSync()))).toEqual([-1, 2]);
+    // restoreStockKernels put back every displaced kernel: reinstall the project's replacements.
+    if (backend() === 'wasm')
+      expect(registerWasmTrainingKernels()).toEqual(['Sum', 'Conv2DBackpropInput']);
   });
 });
