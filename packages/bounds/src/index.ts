@@ -7,10 +7,10 @@
  * |---|---|---|
  * | `dv` | E_diag[T] − log mean_{i≠j} e^{S_ij} | Belghazi et al. 2018 |
  * | `mine` | DV value, moving-average gradient | Belghazi et al. 2018 §3.2 |
- * | `nwj` (`mine-f`) | E_diag[T] − e^{−1} mean_{i≠j} e^{S_ij} | Nguyen et al. 2010 |
+ * | `nwj` (`mine-f`) | E_diag[T] − e^{−1} mean_{i≠j} e^{S_ij} (optionally clipped) | Nguyen et al. 2010 |
  * | `tuba` | 1 + E_diag[T − log a] − mean_{i≠j} e^{S_ij − log a(y_j)} | Poole et al. 2019 |
  * | `infonce` | log n + mean_i [S_ii − logsumexp_j S_ij] | van den Oord et al. 2018 |
- * | `js` | JS-trained, NWJ of T + 1 reported | Poole et al. 2019 |
+ * | `js` | JS-trained, NWJ of T reported (`readout: 'nwj-shifted'`: of T + 1) | Poole et al. 2019 |
  * | `interpolated` | I_α, leave-one-out baseline | Poole et al. 2019 |
  * | `smile`, `smile-dv` | DV with clipped partition term | Song & Ermon 2020 |
  * | `remine`, `remine-j` | DV + λ d(log partition, C) | ReMINE 2021 |

@@ -24,8 +24,6 @@ export interface RegularizerOptions {
    * E_Q[e^T] = 1); in the linear domain for `log-euclidean` (default 1).
    */
   readonly target?: number;
-  /** Clip scores to [−clip, clip] inside the regulariser only (Choi & Lee 2022 use 10 for NWJ, TUBA). */
-  readonly clip?: number;
 }
 
 /** The regulariser options with defaults applied. */
@@ -33,10 +31,9 @@ export interface ResolvedRegularizer {
   readonly distance: RegularizerDistance;
   readonly lambda: number;
   readonly target: number;
-  readonly clip: number | undefined;
 }
 
-const REGULARIZER_KEYS = ['distance', 'lambda', 'target', 'clip'] as const;
+const REGULARIZER_KEYS = ['distance', 'lambda', 'target'] as const;
 
 /** Validates regulariser options and applies defaults. */
 export function resolveRegularizer(
@@ -54,27 +51,25 @@ export function resolveRegularizer(
     target,
     distance === 'log-euclidean' ? { min: 0, minExclusive: true } : {},
   );
-  if (options.clip !== undefined) {
-    assertNumber(functionName, 'clip', options.clip, {
-      min: 0,
-      minExclusive: true,
-      allowInfinity: true,
-    });
-  }
-  return { distance, lambda, target, clip: options.clip };
+  return { distance, lambda, target };
 }
 
 /**
  * Adds the regulariser of ReMINE / Choi & Lee (2022, Eqs. 10–15) to any bound:
  *
  * ```
- * loss = loss_bound + λ · d(L, C)        L = log of the bound's partition term
+ * loss = loss_bound + λ · d(L, C)        L = log of the bound's partition term, unclipped
  * ```
  *
  * The reported estimate is the wrapped bound's own estimate (the regulariser only changes the
- * gradient); the penalty is reported as the term `regularizer`. The partition term comes from the
- * bound's `logPartition(inputs, { clip })`, or, for bounds without it, from `terms.logPartition`
- * (then `clip` is not available).
+ * gradient); the penalty is reported as the term `regularizer`. L comes from the bound's
+ * `logPartition(inputs)`, or, for bounds without it, from `terms.logPartition`. L is computed on
+ * the unclipped scores even when the bound clips its own partition term (ReSMILE, ReNWJ, ReTUBA):
+ * clipping filters the bound's noisy gradients while the regulariser keeps a gradient for scores
+ * outside the clip range, so T is not frozen there (Choi & Lee 2022, §4).
+ *
+ * A bound whose estimate has the DV form (it declares `averaging`) is pooled over batches
+ * (`averaging: 'micro'`) once regularised: the regulariser pins its free additive constant.
  *
  * @example
  * ```ts
@@ -89,27 +84,18 @@ export function regularized(
   const functionName = id === `re-${bound.id}` ? 'regularized' : id;
   readOptions(functionName, options, [...REGULARIZER_KEYS]);
   const regularizer = resolveRegularizer(functionName, options);
-  if (regularizer.clip !== undefined && bound.logPartition === undefined) {
-    throw new InvalidArgumentError({
-      functionName,
-      parameter: 'clip',
-      value: regularizer.clip,
-      expected: `no clip: bound '${bound.id}' has no logPartition(inputs, { clip }) method`,
-    });
-  }
   const logPartition = bound.logPartition?.bind(bound);
   return createBound({
     id,
     config: { bound: bound.id, boundConfig: bound.config, ...regularizer },
     requires: bound.requires,
-    microAveraging: bound.microAveraging ?? false,
+    // The regulariser pins the log partition to C, so a DV-form bound can pool its batches.
+    ...(bound.averaging === undefined ? {} : { averaging: 'micro' as const }),
     initialState: () => bound.initialState(),
     compute(inputs, state) {
       const inner = bound.compute(inputs, state);
       const partition =
-        logPartition !== undefined && regularizer.clip !== undefined
-          ? logPartition(inputs, { clip: regularizer.clip })
-          : inner.terms['logPartition'];
+        logPartition !== undefined ? logPartition(inputs) : inner.terms['logPartition'];
       if (partition === undefined) {
         throw new InvalidArgumentError({
           functionName: `${id}.compute`,
@@ -127,11 +113,7 @@ export function regularized(
       };
     },
     ceiling: (n) => bound.ceiling(n),
-    ...(logPartition === undefined
-      ? {}
-      : {
-          logPartition: (inputs, clip) => logPartition(inputs, clip === undefined ? {} : { clip }),
-        }),
+    ...(logPartition === undefined ? {} : { logPartition }),
   });
 }
 
@@ -153,16 +135,16 @@ export interface RegularizedPluginSpec<BaseOptions> {
   readonly base: BoundPlugin<BaseOptions>;
   /** Names of the base plugin's own options, passed through to it. */
   readonly baseOptionKeys: readonly (keyof BaseOptions & string)[];
-  /** Defaults for the base bound (e.g. τ = 10 for ReSMILE). */
+  /** Defaults for the base bound (τ = 10 for ReSMILE, the partition clip 10 for ReNWJ). */
   readonly baseDefaults?: Partial<BaseOptions>;
-  /** Defaults for the regulariser (distance, target, clip). */
+  /** Defaults for the regulariser (distance, target). */
   readonly regularizerDefaults: RegularizerOptions;
   readonly description: string;
 }
 
 /**
  * A plugin whose bound is `regularized(base.create(baseOptions), regularizerOptions)`. Its options
- * are the base bound's options plus `distance`, `lambda`, `target`, `clip`.
+ * are the base bound's options plus `distance`, `lambda`, `target`.
  */
 export function regularizedPlugin<BaseOptions>(
   spec: RegularizedPluginSpec<BaseOptions>,

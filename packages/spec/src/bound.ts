@@ -82,11 +82,18 @@ export interface Bound {
   /** Extra inputs beside the score matrix. */
   readonly requires: readonly BoundRequirement[];
   /**
-   * True for the DV family (estimate = `joint − logPartition` with `logPartition` =
-   * log E_Q[e^T]): the outputs of several batches can then be pooled into one DV value, the micro
-   * average of ReMINE (Algorithm 1). Absent or false otherwise.
+   * How the estimates of several batches combine into one answer, for bounds whose estimate has
+   * the DV form `joint − logPartition` (logPartition = log E_Q[e^T]); absent for the others, which
+   * are averaged per batch (macro).
+   *
+   * - `'macro'`: the mean of the batch values. Right when the training objective leaves an additive
+   *   constant in T free (DV, MINE, SMILE trained on its clipped DV): a constant that drifts between
+   *   batches cancels inside each batch's DV value, not in pooled outputs.
+   * - `'micro'`: one DV value of the pooled outputs of all batches (ReMINE 2021, Algorithm 1;
+   *   Choi & Lee 2022, Thm. 6), lower variance, unbiased only when the objective pins the constant
+   *   (the regularised bounds, SMILE trained on the Jensen–Shannon objective).
    */
-  readonly microAveraging?: boolean;
+  readonly averaging?: 'micro' | 'macro';
   /** A fresh state; the caller owns its tensors. */
   initialState(): BoundState;
   /** The bound on one batch. */
@@ -97,11 +104,13 @@ export interface Bound {
    */
   ceiling(n: number): number | undefined;
   /**
-   * The logarithm of the bound's partition term, optionally on scores clipped to [−clip, clip]:
-   * what a regulariser acts on (Choi & Lee 2022, Table 1). Optional for third-party bounds;
-   * without it a regulariser falls back to `terms.logPartition` and cannot clip.
+   * The logarithm of the bound's partition term on the **unclipped** scores: log E_Q[e^T] for the
+   * DV family (SMILE included), log E_Q[e^{T−1}] for NWJ, the mean row log-mean-exp for InfoNCE.
+   * This is what a regulariser acts on (Choi & Lee 2022, Table 1): unclipped, so it keeps a
+   * gradient where a clipped bound has none and does not freeze T. Optional for third-party
+   * bounds; without it a regulariser reads `terms.logPartition`.
    */
-  logPartition?(inputs: BoundInputs, options?: { readonly clip?: number }): Scalar;
+  logPartition?(inputs: BoundInputs): Scalar;
 }
 
 /**

@@ -14,7 +14,8 @@ const ESTIMATE_TO_BOUND: Readonly<Record<string, string>> = {
   nwj: 'nwj',
   infonce: 'infonce',
   dv: 'dv',
-  js: 'js',
+  // The reference's `js` reports NWJ of T + 1.
+  js: 'js:readout=nwj-shifted',
   remine: 'remine',
   tuba: 'tuba',
   alpha: 'interpolated',

@@ -55,8 +55,7 @@ export const infoNCE: BoundPlugin<InfoNCEOptions> = {
         return { loss: tf.neg(estimate), estimate, terms: { joint, logPartition }, state: {} };
       },
       ceiling: (n) => Math.log(n),
-      logPartition: ({ scores }, clip) =>
-        logPartitionOf(clip === undefined ? scores : tf.clipByValue(scores, -clip, clip)),
+      logPartition: ({ scores }) => logPartitionOf(scores),
     });
   },
 };

@@ -1,10 +1,4 @@
-import {
-  assertNumber,
-  diagonal,
-  logMeanExpOffDiagonal,
-  maskDiagonal,
-  softplusInverse,
-} from '@mi/core';
+import { assertNumber, diagonal, logMeanExpOffDiagonal, maskDiagonal } from '@mi/core';
 import type { BoundInputs, BoundPlugin } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import { createBound } from '../shared/create-bound';
@@ -31,8 +25,11 @@ export interface InterpolatedOptions {
  * I_α = 1 + mean_{i≠j}[ S_jj − b(x_i, y_j) ] − mean_{i≠j} e^{S_ij − b(x_j, y_j)}
  * ```
  *
- * The leave-one-out log-mean is computed stably with softplus⁻¹ (as in the paper's code). The
- * ceiling is 1 + log n − log α. Loss = −I_α.
+ * The leave-one-out log-sum-exp is exact in float32 at any separation of the scores: it removes an
+ * entry as log1p(−share) when the entry holds at most half the row's mass, and masks the entry
+ * out when it dominates (subtracting it there would cancel catastrophically). The ceiling is the
+ * supremum of the estimate, 1 + log(n − 1) − log α (the joint baseline is at least
+ * log(α/(n−1)) + T_jj and the partition term is non-negative). Loss = −I_α.
  */
 export const interpolated: BoundPlugin<InterpolatedOptions> = {
   id: 'interpolated',
@@ -63,14 +60,7 @@ export const interpolated: BoundPlugin<InterpolatedOptions> = {
         logBaseline === 'learned'
           ? tf.reshape(inputs.logBaseline as tf.Tensor1D, [n, 1])
           : tf.fill([n, 1], logBaseline);
-      // Leave-one-out log-mean over x for each y: log 1/(n−1) Σ_{k≠b} e^{T(x_k, y_a)}.
-      const rowMax = tf.max(byY, 1, true);
-      const lseMinusMax = tf.logSumExp(tf.sub(byY, rowMax), 1, true);
-      const d = tf.add(lseMinusMax, tf.sub(rowMax, byY));
-      // d = 0 only when the other entries underflow; a floor keeps softplus⁻¹ finite there (their
-      // share is then below e^{−27}), with a gradient everywhere (a where-mask on d has none).
-      const safeD = tf.maximum(d, 1e-12);
-      const logLooMean = tf.sub(tf.add(byY, softplusInverse(safeD)), Math.log(n - 1));
+      const logLooMean = tf.sub(leaveOneOutLogSumExp(byY), Math.log(n - 1));
       const baseline = tf.logSumExp(
         tf.stack([
           tf.add(logLooMean, Math.log(alpha)),
@@ -94,7 +84,28 @@ export const interpolated: BoundPlugin<InterpolatedOptions> = {
         const estimate = tf.sub(tf.add(1, joint), tf.exp(logPartition)) as tf.Scalar;
         return { loss: tf.neg(estimate), estimate, terms: { joint, logPartition }, state: {} };
       },
-      ceiling: (n) => 1 + Math.log(n) - Math.log(alpha),
+      ceiling: (n) => 1 + Math.log(n - 1) - Math.log(alpha),
     });
   },
 };
+
+/**
+ * For each row r and column c, log Σ_{k≠c} e^{x[r][k]}. An entry with share p = e^{x − lse} ≤ ½
+ * is removed as lse + log1p(−p), which is well conditioned there; at most one entry per row has
+ * p > ½, and for it the row's log-sum-exp is recomputed with that entry masked out.
+ */
+function leaveOneOutLogSumExp(x: tf.Tensor2D): tf.Tensor2D {
+  const lse = tf.logSumExp(x, 1, true);
+  const share = tf.exp(tf.sub(x, lse));
+  // Through step and cast: autodiff has no gradient for comparison ops, and the mask needs none.
+  const dominant = tf.cast(tf.step(tf.sub(share, 0.5)), 'bool');
+  // Zero the dominant shares before log1p so that no branch of the where is ±∞ (its gradient
+  // would turn 0·∞ into NaN).
+  const removed = tf.add(lse, tf.log1p(tf.neg(tf.where(dominant, tf.zerosLike(share), share))));
+  const withoutDominant = tf.logSumExp(
+    tf.where(dominant, tf.fill(x.shape, Number.NEGATIVE_INFINITY), x),
+    1,
+    true,
+  );
+  return tf.where(dominant, tf.broadcastTo(withoutDominant, x.shape), removed) as tf.Tensor2D;
+}

@@ -1,4 +1,4 @@
-import { valueWithGradientOf } from '@mi/core';
+import { assertOneOf, valueWithGradientOf } from '@mi/core';
 import type { BoundPlugin } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import { createBound } from '../shared/create-bound';
@@ -7,16 +7,26 @@ import { readOptions } from '../shared/read-options';
 import { references } from '../shared/references';
 import { jointTerm, logPartitionOffDiagonal } from '../shared/terms';
 
-/** JS has no options. */
-export type JensenShannonOptions = Record<string, never>;
+/** Options of {@link jensenShannon}. */
+export interface JensenShannonOptions {
+  /**
+   * Which NWJ value of the JS-trained critic is reported:
+   * - `'nwj'` (default): NWJ(T) = E_diag[T] − E_{i≠j}[e^{T−1}], what the tables of Song & Ermon
+   *   2020 (Table 2, "JS") and Choi & Lee 2022 (Table 2, I_JS) and their public code report;
+   * - `'nwj-shifted'`: NWJ(T + 1) = 1 + E_diag[T] − E_{i≠j}[e^{T}], Poole et al.'s reading (the
+   *   JS-optimal critic is log p/q, and NWJ's optimal critic is 1 + log p/q).
+   */
+  readonly readout?: 'nwj' | 'nwj-shifted';
+}
 
 /**
- * Trains the critic on the Jensen–Shannon f-GAN objective and reports the NWJ value of T + 1
+ * Trains the critic on the Jensen–Shannon f-GAN objective and reports an NWJ value of the critic
  * (Poole et al. 2019 §2.3; Song & Ermon 2020 §3; Hjelm et al. 2019):
  *
  * ```
  * train on   J = E_diag[−softplus(−T)] − E_{i≠j}[softplus(T)]
- * report     I = E_diag[T + 1] − E_{i≠j}[e^{T}]         (NWJ with critic T + 1)
+ * report     I = E_diag[T] − E_{i≠j}[e^{T−1}]            (readout 'nwj', the default)
+ *            I = 1 + E_diag[T] − E_{i≠j}[e^{T}]          (readout 'nwj-shifted': NWJ of T + 1)
  * ```
  *
  * The loss has the value −I and the gradient of −J (an explicit stop-gradient).
@@ -26,22 +36,25 @@ export const jensenShannon: BoundPlugin<JensenShannonOptions> = {
   specificationVersion: 'v1',
   displayName: 'JS',
   description:
-    'Critic trained with the Jensen–Shannon (softplus) objective; MI reported as NWJ of T + 1.',
+    'Critic trained with the Jensen–Shannon (softplus) objective; MI reported as the NWJ value of T (or of T + 1).',
   formula:
-    'train: E_diag[−softplus(−T)] − E_{i≠j}[softplus(T)]; report: E_diag[T] + 1 − E_{i≠j}[e^T]',
+    "train: E_diag[−softplus(−T)] − E_{i≠j}[softplus(T)]; report: E_diag[T] − E_{i≠j}[e^{T−1}] ('nwj-shifted': of T + 1)",
   references: [
     { ...references.poole, location: '§2.3' },
-    { ...references.smile, location: '§3' },
+    { ...references.smile, location: '§3, Table 2' },
   ],
   create(options) {
-    readOptions('js', options, []);
+    const { readout = 'nwj' } = readOptions('js', options, ['readout']);
+    assertOneOf('js', 'readout', readout, ['nwj', 'nwj-shifted']);
+    // NWJ(T + s) = s + E_diag[T] − e^{s−1} E_{i≠j}[e^T]: s = 0 or 1.
+    const shift = readout === 'nwj-shifted' ? 1 : 0;
     return createBound({
       id: 'js',
-      config: {},
+      config: { readout },
       compute({ scores }) {
         const joint = jointTerm(scores);
         const logPartition = logPartitionOffDiagonal(scores);
-        const estimate = tf.sub(tf.add(joint, 1), tf.exp(logPartition));
+        const estimate = tf.sub(tf.add(joint, shift), tf.exp(tf.add(logPartition, shift - 1)));
         const objective = jensenShannonObjective(scores);
         return {
           loss: tf.neg(valueWithGradientOf(estimate, objective)),
@@ -50,7 +63,7 @@ export const jensenShannon: BoundPlugin<JensenShannonOptions> = {
           state: {},
         };
       },
-      logPartition: ({ scores }, clip) => logPartitionOffDiagonal(scores, clip),
+      logPartition: ({ scores }) => logPartitionOffDiagonal(scores),
     });
   },
 };

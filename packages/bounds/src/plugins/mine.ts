@@ -6,6 +6,9 @@ import { readOptions } from '../shared/read-options';
 import { references } from '../shared/references';
 import { jointTerm, logPartitionOffDiagonal } from '../shared/terms';
 
+/** The largest log of E_Q[e^T] / ma the corrected gradient uses (see {@link mine}). */
+const MAX_LOG_RATIO = 30;
+
 /** Options of {@link mine}. */
 export interface MineOptions {
   /**
@@ -36,7 +39,9 @@ export interface MineOptions {
  * ma_t       = (1 − decay)·ma_{t−1} + decay·mean_{i≠j} e^{S_ij}
  * ```
  *
- * The average is kept in the log domain (`state.logAverage`), so scores of ±1e4 do not overflow.
+ * The average is kept in the log domain (`state.logAverage`), so scores of ±1e4 do not overflow,
+ * and the gradient's factor E_Q[e^T] / ma is capped at e^{30}, so a batch far above a lagging
+ * average gives a large but finite step instead of a NaN loss.
  * State: `logAverage` and `steps` (scalars). Loss value = −I.
  */
 export const mine: BoundPlugin<MineOptions> = {
@@ -89,7 +94,8 @@ export const mine: BoundPlugin<MineOptions> = {
     return createBound({
       id: 'mine',
       config,
-      microAveraging: true,
+      // T's additive constant is free under DV training: it cancels per batch, not when pooled.
+      averaging: 'macro',
       initialState: () => ({
         logAverage: tf.scalar(
           read.initial === undefined ? Number.NEGATIVE_INFINITY : Math.log(read.initial),
@@ -135,8 +141,15 @@ export const mine: BoundPlugin<MineOptions> = {
             clampMax === undefined ? Number.POSITIVE_INFINITY : Math.log(clampMax),
           );
         }
-        // ∇ exp(logBatch − used) = ∇E_Q[e^T] / ma: the corrected gradient of the partition term.
-        const surrogate = tf.sub(joint, tf.exp(tf.sub(logBatch, stopGradient(used))));
+        // ∇E_Q[e^T] / ma, the corrected gradient of the partition term, written as
+        // r · ∇log E_Q[e^T] with r = E_Q[e^T] / ma a constant. r is capped at e^{30}: a batch
+        // partition ~88 nats above a lagging average would overflow e^{·} to ∞ and turn the
+        // loss into ∞ − ∞ = NaN.
+        const logRatio = tf.minimum(tf.sub(batchValue, stopGradient(used)), MAX_LOG_RATIO);
+        const surrogate = tf.sub(
+          joint,
+          tf.mul(tf.exp(tf.sub(logBatch, batchValue)), stopGradient(tf.exp(logRatio))),
+        );
         return {
           loss: tf.neg(valueWithGradientOf(estimate, surrogate)),
           estimate,
@@ -144,7 +157,7 @@ export const mine: BoundPlugin<MineOptions> = {
           state: { logAverage: nextLogAverage, steps: nextSteps },
         };
       },
-      logPartition: ({ scores }, clip) => logPartitionOffDiagonal(scores, clip),
+      logPartition: ({ scores }) => logPartitionOffDiagonal(scores),
     });
   },
 };

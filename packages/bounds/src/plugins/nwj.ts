@@ -1,3 +1,4 @@
+import { assertNumber } from '@mi/core';
 import type { BoundPlugin } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import { createBound } from '../shared/create-bound';
@@ -5,15 +6,21 @@ import { readOptions } from '../shared/read-options';
 import { references } from '../shared/references';
 import { jointTerm, logPartitionOffDiagonal } from '../shared/terms';
 
-/** NWJ has no options. */
-export type NwjOptions = Record<string, never>;
+/** Options of {@link nwj}. */
+export interface NwjOptions {
+  /**
+   * Clip the scores of the partition term to [−clip, clip] (Choi & Lee 2022, Table 1, use 10 in
+   * ReNWJ, so that e^{T−1} cannot overflow); the joint term stays unclipped. Default: no clip.
+   */
+  readonly clip?: number;
+}
 
 /**
  * The NWJ (f-divergence, MINE-f) lower bound (Nguyen et al. 2010; Belghazi et al. 2018 §3.1;
  * Poole et al. 2019 Eq. 8):
  *
  * ```
- * I_NWJ = E_diag[T] − e^{−1} · 1/(n(n−1)) Σ_{i≠j} e^{S_ij}
+ * I_NWJ = E_diag[T] − e^{−1} · 1/(n(n−1)) Σ_{i≠j} e^{S_ij}        (with `clip`: e^{clip(S_ij, −c, c)})
  * ```
  *
  * Its mini-batch estimate and gradient are unbiased; its variance grows like e^{I}. The second
@@ -28,20 +35,27 @@ export const nwj: BoundPlugin<NwjOptions> = {
   displayName: 'NWJ',
   description: 'Nguyen–Wainwright–Jordan bound (MINE-f): unbiased mini-batch estimate.',
   formula: 'E_diag[T] − e^{−1} mean_{i≠j} e^{S_ij}',
-  references: [references.nwj, { ...references.poole, location: 'Eq. 8' }],
+  references: [
+    references.nwj,
+    { ...references.poole, location: 'Eq. 8' },
+    { ...references.choiLee, location: 'Table 1 (clip)' },
+  ],
   create(options) {
-    readOptions('nwj', options, []);
+    const { clip } = readOptions('nwj', options, ['clip']);
+    if (clip !== undefined) {
+      assertNumber('nwj', 'clip', clip, { min: 0, minExclusive: true, allowInfinity: true });
+    }
     return createBound({
       id: 'nwj',
-      config: {},
+      config: clip === undefined ? {} : { clip },
       compute({ scores }) {
         const joint = jointTerm(scores);
-        // log E_Q[e^{T−1}]
-        const logPartition = tf.sub(logPartitionOffDiagonal(scores), 1);
+        // log E_Q[e^{T−1}], on clipped scores when asked
+        const logPartition = tf.sub(logPartitionOffDiagonal(scores, clip), 1);
         const estimate = tf.sub(joint, tf.exp(logPartition));
         return { loss: tf.neg(estimate), estimate, terms: { joint, logPartition }, state: {} };
       },
-      logPartition: ({ scores }, clip) => tf.sub(logPartitionOffDiagonal(scores, clip), 1),
+      logPartition: ({ scores }) => tf.sub(logPartitionOffDiagonal(scores), 1),
     });
   },
 };

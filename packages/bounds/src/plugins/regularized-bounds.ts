@@ -8,12 +8,13 @@ import {
 } from '../regularized';
 import { createBound } from '../shared/create-bound';
 import { readOptions } from '../shared/read-options';
+import { logPartitionOffDiagonal } from '../shared/terms';
 import { references } from '../shared/references';
 import { donskerVaradhan } from './dv';
 import { type InfoNCEOptions, infoNCE } from './infonce';
-import { jensenShannon } from './js';
-import { nwj } from './nwj';
-import { type SmileOptions, smile } from './smile';
+import { type JensenShannonOptions, jensenShannon } from './js';
+import { type NwjOptions, nwj } from './nwj';
+import { type SmileOptions, smileDv } from './smile';
 import { type TubaOptions, tuba } from './tuba';
 
 /** Options of {@link remine}: the regulariser with `distance` `l2` (default) or `l1`. */
@@ -43,7 +44,8 @@ export const remine: BoundPlugin<RemineOptions> = regularizedPlugin({
 /**
  * ReMINE-J (ReMINE 2021 §4): trained as {@link remine}, but reports only the joint term minus the
  * target, E_diag[T] − C, which at the regularised optimum (log E_Q[e^T] = C) equals the DV value
- * and has no partition-term variance.
+ * and has no partition-term variance. C is in the log domain; with `distance: 'log-euclidean'`
+ * the target is given in the linear domain and the estimate is E_diag[T] − log C.
  */
 export const remineJoint: BoundPlugin<RemineOptions> = {
   id: 'remine-j',
@@ -53,48 +55,66 @@ export const remineJoint: BoundPlugin<RemineOptions> = {
   formula: 'report E_diag[T] − C; train as ReMINE',
   references: [{ ...references.remine, location: '§4' }],
   create(options) {
-    readOptions('remine-j', options, ['distance', 'lambda', 'target', 'clip']);
+    readOptions('remine-j', options, ['distance', 'lambda', 'target']);
     const resolved = resolveRegularizer('remine-j', { distance: 'l2', ...options });
     const trained = regularized(donskerVaradhan.create(), resolved, 'remine');
+    const logTarget =
+      resolved.distance === 'log-euclidean' ? Math.log(resolved.target) : resolved.target;
     return createBound({
       id: 'remine-j',
       config: { ...resolved },
       compute(inputs, state) {
         const inner = trained.compute(inputs, state);
         const joint = inner.terms['joint'] as tf.Scalar;
-        const estimate = tf.sub(joint, resolved.target);
+        const estimate = tf.sub(joint, logTarget);
         return { ...inner, estimate };
       },
-      logPartition: (inputs, clip) =>
-        trained.logPartition!(inputs, clip === undefined ? {} : { clip }),
+      logPartition: ({ scores }) => logPartitionOffDiagonal(scores),
     });
   },
 };
 
 /**
- * ReNWJ (Choi & Lee 2022, Eq. 15): NWJ with the log-Euclidean distance between its partition term
- * E_Q[e^{T−1}] and 1, computed on scores clipped to ±10 (Table 1):
- * `loss = −I_NWJ + λ (log E_Q[e^{T−1}])²`.
+ * ReNWJ (Choi & Lee 2022, Eq. 15 and Table 1): NWJ whose partition term reads scores clipped to
+ * ±10 (so e^{T−1} cannot overflow), plus the log-Euclidean distance between the unclipped
+ * partition term E_Q[e^{T−1}] and 1:
+ *
+ * ```
+ * loss = −(E_diag[T] − E_{i≠j}[e^{clip(S_ij, −10, 10) − 1}]) + λ (log E_{i≠j}[e^{S_ij − 1}])²
+ * ```
+ *
+ * The estimate is the clipped NWJ value.
  */
-export const renwj: BoundPlugin<RegularizerOptions> = regularizedPlugin({
+export const renwj: BoundPlugin<NwjOptions & RegularizerOptions> = regularizedPlugin({
   id: 'renwj',
   displayName: 'ReNWJ',
   base: nwj,
-  baseOptionKeys: [],
-  regularizerDefaults: { distance: 'log-euclidean', lambda: 1, target: 1, clip: 10 },
+  baseOptionKeys: ['clip'],
+  baseDefaults: { clip: 10 },
+  regularizerDefaults: { distance: 'log-euclidean', lambda: 1, target: 1 },
   description: 'NWJ regularised with the log-Euclidean distance of its partition term to 1.',
 });
 
-/** ReSMILE (Choi & Lee 2022, Table 1): SMILE with τ = 10 and the Euclidean regulariser on log E_Q[e^T]. */
+/**
+ * ReSMILE (Choi & Lee 2022, §4 and Table 1): SMILE trained on its clipped DV value (τ = 10,
+ * {@link smileDv}) plus the Euclidean regulariser on the **unclipped** log partition term:
+ *
+ * ```
+ * loss = −(E_diag[T] − log E_{i≠j}[e^{clip(S_ij, −τ, τ)}]) + λ (log E_{i≠j}[e^{S_ij}] − C)²
+ * ```
+ *
+ * Clipping zeroes the bound's gradient for scores beyond ±τ; the unclipped regulariser keeps one
+ * there, which "avoids freezing T". The estimate is the clipped DV value.
+ */
 export const resmile: BoundPlugin<SmileOptions & RegularizerOptions> = regularizedPlugin({
   id: 'resmile',
   displayName: 'ReSMILE',
-  base: smile,
+  base: smileDv,
   baseOptionKeys: ['tau'],
   baseDefaults: { tau: 10 },
   regularizerDefaults: { distance: 'l2', lambda: 1, target: 0 },
   description:
-    'SMILE (τ = 10) regularised with the Euclidean distance of its log partition term to 0.',
+    'DV-trained SMILE (τ = 10) regularised with the Euclidean distance of its unclipped log partition term to 0.',
 });
 
 /** ReInfoNCE (Choi & Lee 2022, Table 1): InfoNCE with the Euclidean regulariser on its log partition term. */
@@ -107,23 +127,28 @@ export const reinfonce: BoundPlugin<InfoNCEOptions & RegularizerOptions> = regul
   description: 'InfoNCE regularised with the Euclidean distance of its mean row log-mean-exp to 0.',
 });
 
-/** ReTUBA (Choi & Lee 2022, Table 1): TUBA with a(y) = 1 and the log-Euclidean regulariser, clip 10. */
+/**
+ * ReTUBA (Choi & Lee 2022, Table 1): TUBA with a(y) = 1 whose partition term reads scores clipped
+ * to ±10, plus the log-Euclidean distance between the unclipped partition term and 1. The
+ * estimate is the clipped TUBA value.
+ */
 export const retuba: BoundPlugin<TubaOptions & RegularizerOptions> = regularizedPlugin({
   id: 'retuba',
   displayName: 'ReTUBA',
   base: tuba,
-  baseOptionKeys: ['logBaseline'],
-  regularizerDefaults: { distance: 'log-euclidean', lambda: 1, target: 1, clip: 10 },
+  baseOptionKeys: ['logBaseline', 'clip'],
+  baseDefaults: { clip: 10 },
+  regularizerDefaults: { distance: 'log-euclidean', lambda: 1, target: 1 },
   description:
     'TUBA (a(y) = 1) regularised with the log-Euclidean distance of its partition term to 1.',
 });
 
 /** ReJS (Choi & Lee 2022, Table 1): JS-trained critic, NWJ read-out, Euclidean regulariser. */
-export const rejs: BoundPlugin<RegularizerOptions> = regularizedPlugin({
+export const rejs: BoundPlugin<JensenShannonOptions & RegularizerOptions> = regularizedPlugin({
   id: 'rejs',
   displayName: 'ReJS',
   base: jensenShannon,
-  baseOptionKeys: [],
+  baseOptionKeys: ['readout'],
   regularizerDefaults: { distance: 'l2', lambda: 1, target: 0 },
   description: 'JS-trained critic with the Euclidean regulariser on log E_Q[e^T].',
 });

@@ -21,7 +21,9 @@ function clippedDv(id: string, tau: number, trainOnJensenShannon: boolean) {
   return createBound({
     id,
     config: { tau },
-    microAveraging: true,
+    // The JS objective pins T (its optimum is the log density ratio), so pooling is unbiased;
+    // trained on the clipped DV, T keeps a free constant that only cancels per batch.
+    averaging: trainOnJensenShannon ? 'micro' : 'macro',
     compute({ scores }): RawBoundOutput {
       const joint = jointTerm(scores);
       const logPartition = logPartitionOffDiagonal(scores, tau);
@@ -37,7 +39,8 @@ function clippedDv(id: string, tau: number, trainOnJensenShannon: boolean) {
         state: {},
       };
     },
-    logPartition: ({ scores }, clip) => logPartitionOffDiagonal(scores, Math.min(tau, clip ?? tau)),
+    // What a regulariser acts on: the unclipped term (ReSMILE keeps a gradient beyond ±τ).
+    logPartition: ({ scores }) => logPartitionOffDiagonal(scores),
   });
 }
 

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createBound } from '../shared/create-bound';
 import { readOptions } from '../shared/read-options';
 import { references } from '../shared/references';
-import { jointTerm } from '../shared/terms';
+import { clipScores, jointTerm } from '../shared/terms';
 
 /** Options of {@link tuba}. */
 export interface TubaOptions {
@@ -14,6 +14,11 @@ export interface TubaOptions {
    * trains). log a = 1 gives back NWJ.
    */
   readonly logBaseline?: number | 'learned';
+  /**
+   * Clip the centred scores S − log a(y) of the partition term to [−clip, clip] (Choi & Lee 2022,
+   * Table 1, use 10 in ReTUBA); the joint term stays unclipped. Default: no clip.
+   */
+  readonly clip?: number;
 }
 
 /**
@@ -23,7 +28,8 @@ export interface TubaOptions {
  * I_TUBA = 1 + E_diag[T − log a(y)] − 1/(n(n−1)) Σ_{i≠j} e^{S_ij − log a(y_j)}
  * ```
  *
- * Columns index y, so the baseline of entry (i, j) is a(y_j). Loss = −I_TUBA.
+ * Columns index y, so the baseline of entry (i, j) is a(y_j). With `clip`, the partition term
+ * reads e^{clip(S_ij − log a(y_j), −c, c)}. Loss = −I_TUBA.
  */
 export const tuba: BoundPlugin<TubaOptions> = {
   id: 'tuba',
@@ -34,8 +40,11 @@ export const tuba: BoundPlugin<TubaOptions> = {
   formula: '1 + E_diag[T − log a(y)] − mean_{i≠j} e^{S_ij − log a(y_j)}',
   references: [{ ...references.poole, location: '§2.2, Eq. 7' }],
   create(options) {
-    const { logBaseline = 0 } = readOptions('tuba', options, ['logBaseline']);
+    const { logBaseline = 0, clip } = readOptions('tuba', options, ['logBaseline', 'clip']);
     if (logBaseline !== 'learned') assertNumber('tuba', 'logBaseline', logBaseline);
+    if (clip !== undefined) {
+      assertNumber('tuba', 'clip', clip, { min: 0, minExclusive: true, allowInfinity: true });
+    }
     const centred = ({ scores, logBaseline: learned }: BoundInputs): tf.Tensor2D => {
       if (logBaseline !== 'learned') return tf.sub(scores, logBaseline);
       const n = scores.shape[0];
@@ -43,12 +52,12 @@ export const tuba: BoundPlugin<TubaOptions> = {
     };
     return createBound({
       id: 'tuba',
-      config: { logBaseline },
+      config: clip === undefined ? { logBaseline } : { logBaseline, clip },
       requires: logBaseline === 'learned' ? ['logBaseline'] : [],
       compute(inputs) {
         const shifted = centred(inputs);
         const joint = jointTerm(shifted);
-        const logPartition = logMeanExpOffDiagonal(shifted);
+        const logPartition = logMeanExpOffDiagonal(clipScores(shifted, clip));
         const estimate = tf.sub(tf.add(1, joint), tf.exp(logPartition));
         return {
           loss: tf.neg(estimate),
@@ -57,12 +66,7 @@ export const tuba: BoundPlugin<TubaOptions> = {
           state: {},
         };
       },
-      logPartition(inputs, clip) {
-        const shifted = centred(inputs);
-        return logMeanExpOffDiagonal(
-          clip === undefined ? shifted : tf.clipByValue(shifted, -clip, clip),
-        );
-      },
+      logPartition: (inputs) => logMeanExpOffDiagonal(centred(inputs)),
     });
   },
 };

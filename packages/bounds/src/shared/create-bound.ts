@@ -25,14 +25,14 @@ export interface BoundDefinition {
   readonly id: string;
   readonly config: Readonly<Record<string, unknown>>;
   readonly requires?: readonly BoundRequirement[];
-  /** See `Bound.microAveraging`: true for the DV family. */
-  readonly microAveraging?: boolean;
+  /** See `Bound.averaging`: declared by bounds whose estimate is `joint − log E_Q[e^T]`. */
+  readonly averaging?: 'micro' | 'macro';
   readonly initialState?: () => BoundState;
   /** The bound's maths. Runs inside `tf.tidy`: intermediates are freed, the outputs kept. */
   readonly compute: (inputs: BoundInputs, state: BoundState) => RawBoundOutput;
   readonly ceiling?: (n: number) => number | undefined;
-  /** Log of the partition term, on scores clipped to [−clip, clip] when `clip` is given. */
-  readonly logPartition?: (inputs: BoundInputs, clip: number | undefined) => tf.Tensor;
+  /** See `Bound.logPartition`: the log partition term on the unclipped scores. */
+  readonly logPartition?: (inputs: BoundInputs) => tf.Tensor;
 }
 
 /**
@@ -68,7 +68,7 @@ export function createBound(definition: BoundDefinition): Bound {
     id: definition.id,
     config: definition.config,
     requires,
-    microAveraging: definition.microAveraging ?? false,
+    ...(definition.averaging === undefined ? {} : { averaging: definition.averaging }),
     initialState: () => (definition.initialState ? definition.initialState() : {}),
     compute(inputs, state = {}) {
       validate(inputs, `${definition.id}.compute`);
@@ -85,11 +85,9 @@ export function createBound(definition: BoundDefinition): Bound {
     ...(logPartition === undefined
       ? {}
       : {
-          logPartition(inputs: BoundInputs, options: { readonly clip?: number } = {}) {
+          logPartition(inputs: BoundInputs) {
             validate(inputs, `${definition.id}.logPartition`);
-            return tf.tidy(() =>
-              asScalar(definition.id, 'logPartition', logPartition(inputs, options.clip)),
-            );
+            return tf.tidy(() => asScalar(definition.id, 'logPartition', logPartition(inputs)));
           },
         }),
   };

@@ -6,16 +6,19 @@ export function jointTerm(scores: tf.Tensor2D): tf.Scalar {
   return tf.mean(diagonal(scores));
 }
 
+/** The scores clipped to [−clip, clip]; unchanged when `clip` is undefined or infinite. */
+export function clipScores(scores: tf.Tensor2D, clip?: number): tf.Tensor2D {
+  return clip === undefined || clip === Number.POSITIVE_INFINITY
+    ? scores
+    : tf.clipByValue(scores, -clip, clip);
+}
+
 /**
  * log E_Q[e^T] over the off-diagonal entries, on scores clipped to [−clip, clip] when `clip`
  * is finite (SMILE's clipped partition function, Song & Ermon 2020 §5).
  */
 export function logPartitionOffDiagonal(scores: tf.Tensor2D, clip?: number): tf.Scalar {
-  const clipped =
-    clip === undefined || clip === Number.POSITIVE_INFINITY
-      ? scores
-      : tf.clipByValue(scores, -clip, clip);
-  return logMeanExpOffDiagonal(clipped);
+  return logMeanExpOffDiagonal(clipScores(scores, clip));
 }
 
 /** The negated value, as a loss. */
