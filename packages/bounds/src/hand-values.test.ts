@@ -64,16 +64,18 @@ describe('hand-computed values on a 3 × 3 score matrix', () => {
     expect(r.terms['logPartition']).toBeCloseTo(logMeanExp(off), 5);
   });
 
+  // NWJ(T) = E_d[T] − e^{−1} E_o[e^T]
+  const nwjValue = joint - Math.exp(-1) * mean(off.map(Math.exp));
   it('nwj and its alias mine-f', () => {
-    const expected = joint - Math.exp(-1) * mean(off.map(Math.exp));
+    const expected = nwjValue;
     expect(value(nwj).estimate).toBeCloseTo(expected, 5);
     expect(value(createBoundRegistry().get('mine-f')).estimate).toBeCloseTo(expected, 5);
   });
 
   it('tuba with a constant and a learned baseline', () => {
     expect(value(tuba).estimate).toBeCloseTo(1 + joint - mean(off.map(Math.exp)), 5);
-    // log a = 1 turns TUBA into NWJ.
-    expect(value(tuba, { logBaseline: 1 }).estimate).toBeCloseTo(value(nwj).estimate, 5);
+    // log a = 1 turns TUBA into NWJ: 1 + E_d[T − 1] − E_o[e^{T−1}].
+    expect(value(tuba, { logBaseline: 1 }).estimate).toBeCloseTo(nwjValue, 5);
     const la = [0.1, -0.2, 0.3];
     const expected =
       1 +
@@ -105,13 +107,16 @@ describe('hand-computed values on a 3 × 3 score matrix', () => {
     expect(infoNCE.create().ceiling(64)).toBeCloseTo(Math.log(64), 10);
   });
 
-  it('js reports NWJ of T + 1 and carries the JS objective', () => {
+  it('js reports NWJ of T (or of T + 1) and carries the JS objective', () => {
     const r = value(jensenShannon);
-    expect(r.estimate).toBeCloseTo(joint + 1 - mean(off.map(Math.exp)), 5);
+    expect(r.estimate).toBeCloseTo(nwjValue, 5);
     const objective = mean([1.0, 2.0, 1.5].map((t) => -softplus(-t))) - mean(off.map(softplus));
     expect(r.terms['jsObjective']).toBeCloseTo(objective, 5);
-    // The loss value is −estimate; its gradient is −∇J (checked in the conformance suite).
-    expect(r.loss).toBeCloseTo(-r.estimate, 5);
+    // The loss value is −estimate; its gradient is −∇J (checked in reference.test.ts).
+    expect(r.loss).toBeCloseTo(-nwjValue, 5);
+    const shifted = value(jensenShannon, { readout: 'nwj-shifted' });
+    expect(shifted.estimate).toBeCloseTo(joint + 1 - mean(off.map(Math.exp)), 5);
+    expect(shifted.loss).toBeCloseTo(-(joint + 1 - mean(off.map(Math.exp))), 5);
   });
 
   it('smile clips the partition term, not the joint term; smile-dv has the same value', () => {
@@ -140,7 +145,7 @@ describe('hand-computed values on a 3 × 3 score matrix', () => {
     const r = value(interpolated, { alpha });
     expect(r.estimate).toBeCloseTo(1 + jointPart - marginalPart, 4);
     expect(interpolated.create({ alpha }).ceiling(n)).toBeCloseTo(
-      1 + Math.log(n) - Math.log(alpha),
+      1 + Math.log(n - 1) - Math.log(alpha),
       10,
     );
   });
@@ -156,12 +161,18 @@ describe('hand-computed values on a 3 × 3 score matrix', () => {
     const joined = value(remineJoint, { target: 0.2 });
     expect(joined.estimate).toBeCloseTo(joint - 0.2, 5);
     expect(joined.loss).toBeCloseTo(-dv + (L - 0.2) ** 2, 5);
-    // ReNWJ: (log E_Q[e^{clip(T,±10) − 1}])², scores well inside ±10.
+    // With the log-Euclidean distance the target is linear: E_d[T] − log C.
+    const logJoined = value(remineJoint, { distance: 'log-euclidean', target: 2 });
+    expect(logJoined.estimate).toBeCloseTo(joint - Math.log(2), 5);
+    expect(logJoined.loss).toBeCloseTo(-dv + (L - Math.log(2)) ** 2, 5);
+    // ReNWJ: −NWJ + (log E_Q[e^{T − 1}])²; the ±10 clip of its partition term does not bite here.
     const renwjValue = value(renwj);
-    expect(renwjValue.loss).toBeCloseTo(-value(nwj).estimate + (L - 1) ** 2, 5);
+    expect(renwjValue.estimate).toBeCloseTo(nwjValue, 5);
+    expect(renwjValue.loss).toBeCloseTo(-nwjValue + (L - 1) ** 2, 5);
     const reinfonceValue = value(reinfonce);
     const rowPartition = mean(S.map((row) => logSumExp(row) - Math.log(n)));
-    expect(reinfonceValue.loss).toBeCloseTo(-value(infoNCE).estimate + rowPartition ** 2, 5);
+    const rows = mean(S.map((row, i) => (row[i] as number) - logSumExp(row))) + Math.log(n);
+    expect(reinfonceValue.loss).toBeCloseTo(-rows + rowPartition ** 2, 5);
     expect(value(resmile).terms['regularizer']).toBeCloseTo(L * L, 5);
     expect(value(retuba).terms['regularizer']).toBeCloseTo(L * L, 5);
     expect(value(rejs).terms['regularizer']).toBeCloseTo(L * L, 5);
@@ -334,7 +345,7 @@ describe('option and input validation', () => {
     ],
     [
       () => remine.create({ lamda: 1 } as never),
-      "remine: unknown option 'lamda'; known options: distance, lambda, target, clip",
+      "remine: unknown option 'lamda'; known options: distance, lambda, target",
     ],
     [
       () => tuba.create({ logBaseline: Number.NaN }),
