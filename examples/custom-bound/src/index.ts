@@ -26,6 +26,7 @@ export interface TemperedOptions {
 /** The plugin object: add it to a registry with `createBoundRegistry().with(temperedDonskerVaradhan)`. */
 export const temperedDonskerVaradhan: BoundPlugin<TemperedOptions> = {
   id: 'tempered-dv',
+  kind: 'bound',
   specificationVersion: 'v1',
   displayName: 'Tempered DV',
   description: 'DV with a tempered partition term; β = 1 is DV.',

@@ -1,5 +1,5 @@
 /**
- * MI as a training loss (the second user of DESIGN §1): learn an encoder from two noisy views of
+ * MI as a training loss (the ML-engineer use: an MI bound as a contrastive objective): learn an encoder from two noisy views of
  * the same signal by maximising a regularised InfoNCE bound between them (contrastive learning;
  * van den Oord et al. 2018, with the regulariser of Choi & Lee 2022, Table 1).
  *

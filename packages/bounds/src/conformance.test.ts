@@ -114,7 +114,6 @@ describeBoundConformance(minee, {
     const data = tf.reshape(tf.slice(scores, [0, 0], [1, n]), [n]) as tf.Tensor1D;
     const reference = tf.reshape(scores, [n * n]) as tf.Tensor1D;
     return {
-      scores,
       entropic: {
         jointData: data,
         jointReference: reference,

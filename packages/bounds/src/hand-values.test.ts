@@ -276,7 +276,7 @@ describe('minee', () => {
     const dJoint = D([1, 2], [0, 1, -1, 0.5]);
     const dX = D([0.5, 0.1], [0, 0.2, 0.1, -0.3]);
     const dY = D([0.3, 0.4], [0.1, 0, -0.2, 0.2]);
-    const r = evaluateBound(minee.create(), { scores, entropic });
+    const r = evaluateBound(minee.create(), { entropic });
     expect(r.estimate).toBeCloseTo(dJoint - dX - dY, 5);
     expect(r.loss).toBeCloseTo(-(dJoint + dX + dY), 5);
     tf.dispose(Object.values(entropic));

@@ -404,12 +404,10 @@ describe('minee against its reference', () => {
     const bound = registry.get('minee').create(undefined as never);
     const measured = expectNoTensorLeakSync(() => {
       const rows = reference.mineeAsRows(e).map((row) => tf.tensor1d(row));
-      const scores = tf.zeros([2, 2]) as tf.Tensor2D;
       const asInputs = (t: readonly tf.Tensor[]): BoundInputs => {
         const [jointData, jointReference, xData, xReference, yData, yReference] =
           t as tf.Tensor1D[];
         return {
-          scores,
           entropic: {
             jointData: jointData!,
             jointReference: jointReference!,
@@ -432,7 +430,7 @@ describe('minee against its reference', () => {
         tf.dispose(gradients);
         return { estimate, loss, gradient };
       } finally {
-        tf.dispose([scores, ...rows]);
+        tf.dispose(rows);
       }
     });
     expectNear(measured.estimate, reference.minee.estimate(e), 1e-4, 'estimate');

@@ -1,8 +1,7 @@
-import { assertNumber, assertOneOf } from '@mi/core';
+import { assertNumber, assertOneOf, readOptions } from '@mi/core';
 import { type Bound, type BoundPlugin, InvalidArgumentError } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import { createBound } from './shared/create-bound';
-import { readOptions } from './shared/read-options';
 import { references } from './shared/references';
 
 /**
@@ -87,7 +86,8 @@ export function regularized(
   const logPartition = bound.logPartition?.bind(bound);
   return createBound({
     id,
-    config: { bound: bound.id, boundConfig: bound.config, ...regularizer },
+    // The base bound's options and the regulariser's: what the plugin's create() takes back.
+    config: { ...bound.config, ...regularizer },
     requires: bound.requires,
     // The regulariser pins the log partition to C, so a DV-form bound can pool its batches.
     ...(bound.averaging === undefined ? {} : { averaging: 'micro' as const }),
@@ -151,6 +151,7 @@ export function regularizedPlugin<BaseOptions>(
 ): BoundPlugin<BaseOptions & RegularizerOptions> {
   return {
     id: spec.id,
+    kind: 'bound',
     specificationVersion: 'v1',
     displayName: spec.displayName,
     description: spec.description,

@@ -163,7 +163,14 @@ describe('mi estimate', () => {
 
   it('exits 3 on a missing file and 2 on an unknown bound or missing columns', async () => {
     expect((await mi('estimate', '--data', join(root, 'none.csv'), '--x', 'a')).exitCode).toBe(3);
-    const file = join(root, 'gauss.csv');
+    // A file of its own: the test must not depend on the CSV another test writes.
+    const file = join(root, 'columns.csv');
+    await writeFile(
+      file,
+      `a,b,noise\n${gaussianRows(20, 3)
+        .map((r) => r.join(','))
+        .join('\n')}\n`,
+    );
     const unknown = await mi(
       'estimate',
       '--data',
@@ -195,7 +202,7 @@ describe('mi bounds / critics', () => {
     const plugin = join(root, 'plugin.mjs');
     await writeFile(
       plugin,
-      `export const halfDv = { id: 'half-dv', specificationVersion: 'v1', displayName: 'Half DV', description: 'test', formula: 'DV / 2', references: [{ citation: 'x', title: 'y' }], create() { throw new Error('unused'); } };\n`,
+      `export const halfDv = { kind: 'bound', id: 'half-dv', specificationVersion: 'v1', displayName: 'Half DV', description: 'test', formula: 'DV / 2', references: [{ citation: 'x', title: 'y' }], create() { throw new Error('unused'); } };\n`,
     );
     const withPlugin = JSON.parse((await mi('--json', '--plugin', plugin, 'bounds')).stdout);
     expect(withPlugin.map((b: { id: string }) => b.id)).toContain('half-dv');

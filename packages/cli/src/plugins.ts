@@ -18,8 +18,8 @@ export interface Registries {
 
 /**
  * Loads plugin packages (resolved from the current directory, as the user's own code would) or
- * files, and adds every exported bound plugin (an object with `specificationVersion`, `create`
- * and `formula`) and critic plugin (`specificationVersion` and `create`, no `formula`).
+ * files, and adds every exported plugin object to the registry of its `kind` (`'bound'` or
+ * `'critic'`).
  */
 export async function loadRegistries(
   plugins: readonly string[] = [],
@@ -33,7 +33,7 @@ export async function loadRegistries(
     for (const value of Object.values(module)) {
       if (!isPlugin(value)) continue;
       found += 1;
-      if ('formula' in value) bounds = bounds.with(value as BoundPlugin<never>);
+      if (value.kind === 'bound') bounds = bounds.with(value as unknown as BoundPlugin<never>);
       else extraCritics.push(value as unknown as NeuralCriticPlugin<never>);
     }
     if (found === 0) {
@@ -42,22 +42,20 @@ export async function loadRegistries(
         parameter: '--plugin',
         value: name,
         expected:
-          'a module that exports bound or critic plugin objects ({ id, specificationVersion, create })',
+          "a module that exports plugin objects ({ kind: 'bound' | 'critic', id, specificationVersion, create })",
       });
     }
   }
   return { bounds, critics: createCriticRegistry([...builtinCritics, ...extraCritics]) };
 }
 
-function isPlugin(
-  value: unknown,
-): value is { id: string; specificationVersion: string; create: unknown } {
+function isPlugin(value: unknown): value is { kind: 'bound' | 'critic' } {
+  if (value === null || typeof value !== 'object') return false;
+  const candidate = value as { kind?: unknown; specificationVersion?: unknown; create?: unknown };
   return (
-    value !== null &&
-    typeof value === 'object' &&
-    typeof (value as { id?: unknown }).id === 'string' &&
-    typeof (value as { specificationVersion?: unknown }).specificationVersion === 'string' &&
-    typeof (value as { create?: unknown }).create === 'function'
+    (candidate.kind === 'bound' || candidate.kind === 'critic') &&
+    typeof candidate.specificationVersion === 'string' &&
+    typeof candidate.create === 'function'
   );
 }
 

@@ -1,8 +1,9 @@
 /**
- * What several `@mi` packages need: TensorFlow.js backend start-up, a seeded random stream and
- * seeds for tfjs initialisers, numerically safe tensor helpers (log-mean-exp over all entries and
- * over the off-diagonal, diagonal masks through `tf.where`, a stop-gradient built on
- * `tf.customGrad`, softplus⁻¹) and argument validation that throws the `@mi/spec` errors.
+ * What several `@mi` packages need: TensorFlow.js backend start-up, seeded random streams (one
+ * independent stream per purpose of a seed) and seeds for tfjs initialisers, numerically safe
+ * tensor helpers (log-mean-exp over all entries and over the off-diagonal, diagonal masks through
+ * `tf.where`, a stop-gradient built on `tf.customGrad`, softplus⁻¹) and argument validation that
+ * throws the `@mi/spec` errors.
  *
  * @packageDocumentation
  */
@@ -22,7 +23,9 @@ export { diagonal, diagonalMask, maskDiagonal } from './math/diagonal-mask';
 export { logMeanExp, logMeanExpOffDiagonal, meanOffDiagonal } from './math/log-mean-exp';
 export { softplusInverse } from './math/softplus-inverse';
 export { stopGradient, valueWithGradientOf } from './math/stop-gradient';
+export { papers } from './papers';
 export { createRandom, restoreRandom } from './random/create-random';
+export { DEFAULT_SEED, deriveRandom, type RandomPurpose } from './random/derive-random';
 export { type TensorflowSeeds, tensorflowSeeds } from './random/seed-tensorflow';
 export {
   assertNumber,
@@ -32,6 +35,7 @@ export {
   type NumberRange,
 } from './validate/assert-number';
 export { assertScoreMatrix, assertShape } from './validate/assert-shape';
+export { readOptions } from './validate/read-options';
 export { conv2DBackpropFilterWasm } from './wasm/conv2d-backprop-filter';
 export {
   type DenseActivation,

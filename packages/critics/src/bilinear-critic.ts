@@ -1,9 +1,8 @@
-import { fastMatMul } from '@mi/core';
+import { fastMatMul, papers } from '@mi/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { applyMlp, createMlp, type MlpWeights } from './layers/dense';
 import { createWeightStore } from './layers/weight-store';
 import { assembleCritic, type NeuralCritic, type NeuralCriticPlugin } from './neural-critic';
-import { SONG_ERMON_2020 } from './references';
 import { checkPairedBatches } from './validate/check-inputs';
 import {
   assertOneOf,
@@ -28,7 +27,10 @@ export interface BilinearCriticOptions {
   readonly embeddingSize?: number;
   /** Hidden-layer activation of g and h. Default `'relu'`. */
   readonly activation?: 'relu' | 'elu';
-  /** Seed of the initial weights; drawn at random (and recorded in the config) when absent. */
+  /**
+   * Seed of the initial weights (its `'critic-init'` stream, see `deriveRandom` in `@mi/core`);
+   * the only randomness of the critic (there is no dropout). Default `DEFAULT_SEED` (0).
+   */
   readonly seed?: number;
 }
 
@@ -116,10 +118,11 @@ export function bilinearCritic(options: BilinearCriticOptions): NeuralCritic {
 /** The `bilinear` critic as a registry plugin. */
 export const bilinearCriticPlugin: NeuralCriticPlugin<BilinearCriticOptions> = {
   id: 'bilinear',
+  kind: 'critic',
   specificationVersion: 'v1',
   displayName: 'Bilinear critic',
   description:
     'T(x, y) = xᵀWy, or g(x)ᵀWh(y) with MLP embeddings g, h: a separable critic with a learned inner product.',
-  references: [SONG_ERMON_2020],
+  references: [{ ...papers.smile, location: 'App. B' }],
   create: (options) => bilinearCritic(options),
 };

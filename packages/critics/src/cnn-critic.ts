@@ -1,10 +1,10 @@
+import { papers } from '@mi/core';
 import { InvalidArgumentError } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import { applyConv, convOutputSize, createConvFilter } from './layers/conv';
 import { applyDense, createDense, type DenseWeights } from './layers/dense';
 import { createWeightStore } from './layers/weight-store';
 import { assembleCritic, type NeuralCritic, type NeuralCriticPlugin } from './neural-critic';
-import { SONG_ERMON_2020 } from './references';
 import { checkPairedBatches } from './validate/check-inputs';
 import {
   assertNumber,
@@ -34,7 +34,10 @@ export interface CnnCriticOptions {
   readonly padding?: number;
   /** Widths of the dense hidden layers after the convolutions. Default `[1024]`. */
   readonly denseUnits?: readonly number[];
-  /** Seed of the initial weights; drawn at random (and recorded in the config) when absent. */
+  /**
+   * Seed of the initial weights (its `'critic-init'` stream, see `deriveRandom` in `@mi/core`);
+   * the only randomness of the critic (there is no dropout). Default `DEFAULT_SEED` (0).
+   */
   readonly seed?: number;
 }
 
@@ -227,10 +230,11 @@ export function cnnCritic(options: CnnCriticOptions = {}): NeuralCritic {
 /** The `cnn` critic as a registry plugin. */
 export const cnnCriticPlugin: NeuralCriticPlugin<CnnCriticOptions> = {
   id: 'cnn',
+  kind: 'critic',
   specificationVersion: 'v1',
   displayName: 'Convolutional critic (Song & Ermon)',
   description:
     'Images stacked on channels → conv 64 k5 s2 p2 → conv 128 k5 s2 p2 → dense 1024 → dense 1, ReLU (paper 003 App. B); MNIST and CIFAR sizes.',
-  references: [SONG_ERMON_2020],
+  references: [{ ...papers.smile, location: 'App. B' }],
   create: (options) => cnnCritic(options),
 };

@@ -9,7 +9,7 @@ import {
   resnet18Critic,
   separableCritic,
 } from '@mi/critics';
-import { ShapeMismatchError } from '@mi/spec';
+import { InvalidStateError, ShapeMismatchError } from '@mi/spec';
 import { expectAllClose, expectNoTensorLeak, expectNoTensorLeakOf } from '@mi/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
@@ -247,7 +247,8 @@ describe.each(cases)('$id critic', (c) => {
     expect(tf.memory().numTensors).toBe(before);
     const x = c.x(2, 1);
     const y = c.y(2, 2);
-    expect(() => critic.scores(x, y)).toThrow(`${c.id}.scores: invalid option 'this'`);
+    expect(() => critic.scores(x, y)).toThrow(`${c.id}.scores: the critic was disposed`);
+    expect(() => critic.scores(x, y)).toThrow(InvalidStateError);
     tf.dispose([x, y]);
   });
 });

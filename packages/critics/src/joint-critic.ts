@@ -1,4 +1,5 @@
 import type { DenseActivation } from '@mi/core';
+import { papers } from '@mi/core';
 import { ShapeMismatchError } from '@mi/spec';
 import type * as tf from '@tensorflow/tfjs-core';
 import {
@@ -9,7 +10,6 @@ import {
 } from './layers/joint-network';
 import { createWeightStore } from './layers/weight-store';
 import { assembleCritic, type NeuralCritic, type NeuralCriticPlugin } from './neural-critic';
-import { BELGHAZI_2018, REMINE_2021, SONG_ERMON_2020 } from './references';
 import { checkPairedBatches } from './validate/check-inputs';
 import {
   assertNumber,
@@ -35,7 +35,10 @@ export interface JointCriticOptions {
    * count k < n of shifted partners, for batches whose n² pairs do not fit. Default `'all'`.
    */
   readonly negatives?: 'all' | number;
-  /** Seed of the initial weights; drawn at random (and recorded in the config) when absent. */
+  /**
+   * Seed of the initial weights (its `'critic-init'` stream, see `deriveRandom` in `@mi/core`);
+   * the only randomness of the critic (there is no dropout). Default `DEFAULT_SEED` (0).
+   */
   readonly seed?: number;
 }
 
@@ -138,10 +141,15 @@ export function jointCritic(options: JointCriticOptions): JointCritic {
 /** The `joint` critic as a registry plugin. */
 export const jointCriticPlugin: NeuralCriticPlugin<JointCriticOptions> = {
   id: 'joint',
+  kind: 'critic',
   specificationVersion: 'v1',
   displayName: 'Joint (concatenation) critic',
   description:
     'T(x, y) = MLP([x, y]): an MLP on the concatenated pair (default dx + dy → 256 → 256 → 1, ReLU), scored on all n² pairs with the first layer split as x·W_x + y·W_y + b.',
-  references: [SONG_ERMON_2020, REMINE_2021, BELGHAZI_2018],
+  references: [
+    { ...papers.smile, location: 'App. B' },
+    { ...papers.remine, location: '§3.1; §4; appendix (ResNet-18)' },
+    papers.mine,
+  ],
   create: (options) => jointCritic(options),
 };

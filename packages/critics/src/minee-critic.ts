@@ -1,10 +1,10 @@
+import { papers } from '@mi/core';
 import type { EntropicScores } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import { applyMlp, createMlp } from './layers/dense';
 import { createJointNetwork, jointAllPairs, jointDiagonal } from './layers/joint-network';
 import { createWeightStore } from './layers/weight-store';
 import { assembleCritic, type NeuralCritic, type NeuralCriticPlugin } from './neural-critic';
-import { CHAN_2019 } from './references';
 import { checkBatch, checkPairedBatches } from './validate/check-inputs';
 import {
   assertOneOf,
@@ -27,7 +27,10 @@ export interface MineeCriticOptions {
   readonly hiddenUnits?: readonly number[];
   /** Hidden-layer activation. Default `'relu'`. */
   readonly activation?: 'relu' | 'elu';
-  /** Seed of the initial weights; drawn at random (and recorded in the config) when absent. */
+  /**
+   * Seed of the initial weights (its `'critic-init'` stream, see `deriveRandom` in `@mi/core`);
+   * the only randomness of the critic (there is no dropout). Default `DEFAULT_SEED` (0).
+   */
   readonly seed?: number;
 }
 
@@ -141,10 +144,11 @@ export function mineeCritic(options: MineeCriticOptions): MineeCritic {
 /** The `minee` critic as a registry plugin. */
 export const mineeCriticPlugin: NeuralCriticPlugin<MineeCriticOptions> = {
   id: 'minee',
+  kind: 'critic',
   specificationVersion: 'v1',
   displayName: 'MI-NEE three-head critic',
   description:
     'One module with three outputs f₀(x, y), f₁(x), f₂(y) (MLP branches), scored on data and on uniform reference samples for the MI-NEE bound; scores/pairs give f₀.',
-  references: [CHAN_2019],
+  references: [{ ...papers.minee, location: '§3.2' }],
   create: (options) => mineeCritic(options),
 };

@@ -1,5 +1,10 @@
 import type { Critic, CriticConfig, CriticPlugin, ScoreMatrix } from '@mi/spec';
-import { DataFormatError, InvalidArgumentError, ShapeMismatchError } from '@mi/spec';
+import {
+  DataFormatError,
+  InvalidArgumentError,
+  InvalidStateError,
+  ShapeMismatchError,
+} from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import { fileSystemHandler } from './io/file-system-handler';
 import type { WeightStore } from './layers/weight-store';
@@ -62,11 +67,10 @@ export function assembleCritic<Extra extends object>(
   let disposed = false;
   const live = (method: string) => {
     if (disposed) {
-      throw new InvalidArgumentError({
+      throw new InvalidStateError({
         functionName: `${id}.${method}`,
-        parameter: 'this',
-        value: 'a disposed critic',
-        expected: 'a critic that has not been disposed',
+        state: 'disposed',
+        message: `${id}.${method}: the critic was disposed; create a new one (or load a saved one)`,
       });
     }
   };
@@ -93,7 +97,7 @@ export function assembleCritic<Extra extends object>(
       return store.nonTrainable;
     },
     weights: store.weights,
-    getConfig: (): CriticConfig => ({ id, options: structuredClone(options) }),
+    getConfig: (): CriticConfig => ({ id, config: structuredClone(options) }),
     async save(directory) {
       live('save');
       await saveWeights(critic, directory);
@@ -136,12 +140,12 @@ export async function readSavedConfig(directory: string): Promise<{
     config == null ||
     typeof config !== 'object' ||
     typeof config.id !== 'string' ||
-    config.options == null ||
-    typeof config.options !== 'object'
+    config.config == null ||
+    typeof config.config !== 'object'
   ) {
     throw new DataFormatError({
       file: `${directory}/critic.json`,
-      detail: 'modelTopology is not a critic config ({ id, options })',
+      detail: 'modelTopology is not a critic config ({ id, config })',
     });
   }
   return { config, artifacts };

@@ -1,9 +1,9 @@
+import { papers } from '@mi/core';
 import { ShapeMismatchError } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import { createJointNetwork, jointAllPairs, jointDiagonal } from './layers/joint-network';
 import { createWeightStore } from './layers/weight-store';
 import { assembleCritic, type NeuralCritic, type NeuralCriticPlugin } from './neural-critic';
-import { REMINE_2021 } from './references';
 import {
   assertPositiveInteger,
   checkUnits,
@@ -20,7 +20,10 @@ export interface OnehotCriticOptions {
   readonly yClasses?: number;
   /** Hidden widths. Default `[256]`: the paper's 32 − 256 − 1 for N = 16. */
   readonly hiddenUnits?: readonly number[];
-  /** Seed of the initial weights; drawn at random (and recorded in the config) when absent. */
+  /**
+   * Seed of the initial weights (its `'critic-init'` stream, see `deriveRandom` in `@mi/core`);
+   * the only randomness of the critic (there is no dropout). Default `DEFAULT_SEED` (0).
+   */
   readonly seed?: number;
 }
 
@@ -94,10 +97,11 @@ export function onehotCritic(options: OnehotCriticOptions = {}): NeuralCritic {
 /** The `onehot` critic as a registry plugin. */
 export const onehotCriticPlugin: NeuralCriticPlugin<OnehotCriticOptions> = {
   id: 'onehot',
+  kind: 'critic',
   specificationVersion: 'v1',
   displayName: 'One-hot concatenation critic',
   description:
     'T(x, y) = w₂ᵀ ReLU(W₁[onehot(x), onehot(y)] + b₁), widths 2N → 256 → 1, no bias on the output layer (ReMINE §3.1).',
-  references: [REMINE_2021],
+  references: [{ ...papers.remine, location: '§3.1; §4; appendix (ResNet-18)' }],
   create: (options) => onehotCritic(options),
 };

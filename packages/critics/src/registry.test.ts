@@ -48,7 +48,7 @@ describe('createCriticRegistry', () => {
     const critic = registry.get(id).create(options);
     const config = critic.getConfig();
     expect(config.id).toBe(id);
-    expect(config.options['seed']).toBe(9);
+    expect(config.config['seed']).toBe(9);
     const copy = registry.fromConfig(JSON.parse(JSON.stringify(config)));
     expect(copy.getConfig()).toEqual(config);
     const [a, b] = [critic, copy].map((c) => c.scores(x, y));
@@ -61,7 +61,7 @@ describe('createCriticRegistry', () => {
   it('records a drawn seed when none is given, so the config still reproduces the critic', () => {
     const registry = createCriticRegistry();
     const critic = registry.get('joint').create({ xFeatures: 1, yFeatures: 1, hiddenUnits: [2] });
-    const seed = critic.getConfig().options['seed'];
+    const seed = critic.getConfig().config['seed'];
     expect(Number.isInteger(seed)).toBe(true);
     const copy = registry.fromConfig(critic.getConfig());
     expectAllClose(copy.trainableVariables[0]!, critic.trainableVariables[0]!.dataSync(), {
@@ -70,7 +70,7 @@ describe('createCriticRegistry', () => {
     });
     critic.dispose();
     copy.dispose();
-    expect(() => registry.fromConfig({ id: 'joint', options: { xFeatures: 1 } })).toThrow(
+    expect(() => registry.fromConfig({ id: 'joint', config: { xFeatures: 1 } })).toThrow(
       "jointCritic: invalid option 'yFeatures': expected an integer >= 1, received undefined",
     );
   });

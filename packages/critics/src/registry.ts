@@ -1,11 +1,4 @@
-import {
-  type CriticConfig,
-  createRegistry,
-  InvalidArgumentError,
-  NoSuchCriticError,
-  type RegisterOptions,
-  type Registry,
-} from '@mi/spec';
+import { createRegistry, NoSuchCriticError, type RegisterOptions, type Registry } from '@mi/spec';
 import { bilinearCriticPlugin } from './bilinear-critic';
 import { cnnCriticPlugin } from './cnn-critic';
 import { jointCriticPlugin } from './joint-critic';
@@ -24,7 +17,7 @@ import { separableCriticPlugin } from './separable-critic';
 const generic = <Options>(plugin: NeuralCriticPlugin<Options>) =>
   plugin as unknown as NeuralCriticPlugin;
 
-/** Every critic this package provides, in the order of DESIGN.md §5. */
+/** Every critic this package provides: tabular (joint, separable, bilinear, one-hot), image (CNN, ResNet-18), MI-NEE. */
 export const builtinCritics: readonly NeuralCriticPlugin[] = [
   generic(jointCriticPlugin),
   generic(separableCriticPlugin),
@@ -35,10 +28,8 @@ export const builtinCritics: readonly NeuralCriticPlugin[] = [
   generic(mineeCriticPlugin),
 ];
 
-/** A registry of critic plugins that also rebuilds critics from configs and saved directories. */
+/** A registry of critic plugins that also rebuilds critics from saved directories. */
 export interface CriticRegistry extends Registry<NeuralCriticPlugin> {
-  /** Builds the critic a `getConfig()` describes (same options and seed: same initial weights). */
-  fromConfig(config: CriticConfig): NeuralCritic;
   /** Rebuilds a critic saved with `critic.save(directory)`: its config, then its weights. */
   load(directory: string): Promise<NeuralCritic>;
   /** A new registry with `plugins` added (plugins with their own options types welcome). */
@@ -55,7 +46,7 @@ export interface CriticRegistry extends Registry<NeuralCriticPlugin> {
  * @example
  * ```ts
  * const critics = createCriticRegistry(builtinCritics);
- * const critic = critics.get('separable').create({ xFeatures: 20, yFeatures: 20, seed: 1 });
+ * const critic = critics.resolve('joint:hiddenUnits=256,256;xFeatures=20;yFeatures=20;seed=1');
  * const copy = critics.fromConfig(critic.getConfig());
  * await critic.save('runs/critic');
  * const restored = await critics.load('runs/critic');
@@ -74,23 +65,11 @@ export function createCriticRegistry(
 }
 
 function wrap(registry: Registry<NeuralCriticPlugin>): CriticRegistry {
-  const fromConfig = (config: CriticConfig): NeuralCritic => {
-    if (config == null || typeof config !== 'object' || typeof config.id !== 'string') {
-      throw new InvalidArgumentError({
-        functionName: 'CriticRegistry.fromConfig',
-        parameter: 'config',
-        value: config,
-        expected: 'a critic config { id, options }',
-      });
-    }
-    return registry.get(config.id).create({ ...(config.options ?? {}) });
-  };
   return {
     ...registry,
-    fromConfig,
     async load(directory) {
       const saved = await readSavedConfig(directory);
-      const critic = fromConfig(saved.config);
+      const critic = registry.fromConfig(saved.config);
       try {
         await loadWeights(critic, directory, saved.artifacts);
       } catch (error) {

@@ -1,4 +1,4 @@
-import { fastMatMul } from '@mi/core';
+import { fastMatMul, papers } from '@mi/core';
 import { InvalidArgumentError, ShapeMismatchError } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import { applyBatchNorm, type BatchNormWeights, createBatchNorm } from './layers/batch-norm';
@@ -6,7 +6,6 @@ import { applyConv, createConvFilter } from './layers/conv';
 import { applyDense, createDense } from './layers/dense';
 import { createWeightStore } from './layers/weight-store';
 import { assembleCritic, type NeuralCritic, type NeuralCriticPlugin } from './neural-critic';
-import { CHOI_LEE_2022, HE_2016, REMINE_2021 } from './references';
 import { checkBatch, checkPairedBatches } from './validate/check-inputs';
 import {
   assertNumber,
@@ -49,7 +48,10 @@ export interface ResNet18CriticOptions {
   readonly momentum?: number;
   /** Batch-norm ε. Default `1e-5`. */
   readonly epsilon?: number;
-  /** Seed of the initial weights; drawn at random (and recorded in the config) when absent. */
+  /**
+   * Seed of the initial weights (its `'critic-init'` stream, see `deriveRandom` in `@mi/core`);
+   * the only randomness of the critic (there is no dropout). Default `DEFAULT_SEED` (0).
+   */
   readonly seed?: number;
 }
 
@@ -305,10 +307,15 @@ export function resnet18Critic(options: ResNet18CriticOptions = {}): ResNet18Cri
 /** The `resnet18` critic as a registry plugin. */
 export const resnet18CriticPlugin: NeuralCriticPlugin<ResNet18CriticOptions> = {
   id: 'resnet18',
+  kind: 'critic',
   specificationVersion: 'v1',
   displayName: 'ResNet-18 critic',
   description:
     'CIFAR ResNet-18 (basic blocks 2-2-2-2, batch norm) with a scalar head on images stacked on channels, f(x)·o(y) for the supervised benchmark (SLB) or f(x₁)·f(x₂) for the contrastive one (CLB).',
-  references: [HE_2016, REMINE_2021, CHOI_LEE_2022],
+  references: [
+    papers.resnet,
+    { ...papers.remine, location: '§3.1; §4; appendix (ResNet-18)' },
+    { ...papers.choiLee, location: '§5.1' },
+  ],
   create: (options) => resnet18Critic(options),
 };

@@ -1,9 +1,8 @@
-import { fastMatMul } from '@mi/core';
+import { fastMatMul, papers } from '@mi/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { applyMlp, createMlp } from './layers/dense';
 import { createWeightStore } from './layers/weight-store';
 import { assembleCritic, type NeuralCritic, type NeuralCriticPlugin } from './neural-critic';
-import { SONG_ERMON_2020 } from './references';
 import { checkPairedBatches } from './validate/check-inputs';
 import {
   assertNumber,
@@ -31,7 +30,10 @@ export interface SeparableCriticOptions {
   readonly temperature?: number;
   /** Normalise g(x) and h(y) to unit length first (cosine similarity). Default `false`. */
   readonly cosine?: boolean;
-  /** Seed of the initial weights; drawn at random (and recorded in the config) when absent. */
+  /**
+   * Seed of the initial weights (its `'critic-init'` stream, see `deriveRandom` in `@mi/core`);
+   * the only randomness of the critic (there is no dropout). Default `DEFAULT_SEED` (0).
+   */
   readonly seed?: number;
 }
 
@@ -141,10 +143,11 @@ export function separableCritic(options: SeparableCriticOptions): SeparableCriti
 /** The `separable` critic as a registry plugin. */
 export const separableCriticPlugin: NeuralCriticPlugin<SeparableCriticOptions> = {
   id: 'separable',
+  kind: 'critic',
   specificationVersion: 'v1',
   displayName: 'Separable critic',
   description:
     'T(x, y) = g(x)·h(y) / τ with g, h MLPs (default d → 256 → 256 → 32, ReLU); optional cosine normalisation. All pairs in one n × n product.',
-  references: [SONG_ERMON_2020],
+  references: [{ ...papers.smile, location: 'App. B' }],
   create: (options) => separableCritic(options),
 };

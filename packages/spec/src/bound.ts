@@ -28,19 +28,29 @@ export interface EntropicScores {
   readonly yReference: Tensor1D;
 }
 
-/** What a bound reads; see {@link Bound.requires} for the extra inputs a bound needs. */
-export interface BoundInputs {
-  /**
-   * `S[i][j] = T(x_i, y_j)`, n × n, diagonal = joint pairs (see {@link ScoreMatrix}). Required by
-   * every bound except those that declare `requires: ['entropic']` (MI-NEE), which read only
-   * {@link BoundInputs.entropic}.
-   */
+/**
+ * What a score-matrix bound reads: `S[i][j] = T(x_i, y_j)`, n × n, diagonal = joint pairs (see
+ * {@link ScoreMatrix}), and, for bounds that require it, TUBA's learned log-baseline.
+ */
+export interface ScoreInputs {
   readonly scores: ScoreMatrix;
-  /** TUBA's log-baseline `log a(y_j)`, length n, when the baseline is learned by the caller. */
+  /** TUBA's log-baseline `log a(y_j)`, length n, when the baseline is learned by the critic. */
   readonly logBaseline?: Tensor1D;
-  /** MI-NEE's head scores on data and reference samples. */
-  readonly entropic?: EntropicScores;
+  readonly entropic?: never;
 }
+
+/** What an entropic bound (MI-NEE, `requires: ['entropic']`) reads: the heads' scores. */
+export interface EntropicInputs {
+  readonly entropic: EntropicScores;
+  readonly scores?: never;
+  readonly logBaseline?: never;
+}
+
+/**
+ * What a bound reads: a score matrix (every bound but MI-NEE) or MI-NEE's head scores. Tell them
+ * apart with `'entropic' in inputs` or `inputs.entropic !== undefined`.
+ */
+export type BoundInputs = ScoreInputs | EntropicInputs;
 
 /** Extra inputs a bound needs beside the score matrix. */
 export type BoundRequirement = 'logBaseline' | 'entropic';
@@ -119,6 +129,7 @@ export interface Bound {
  * @typeParam Options - the options `create` accepts.
  */
 export interface BoundPlugin<Options = Record<string, unknown>> extends Plugin {
+  readonly kind: 'bound';
   /** The formula in plain text (shown by `mi bounds` and in the docs). */
   readonly formula: string;
   /** Validates options, applies defaults and returns the bound. Throws `InvalidArgumentError`. */

@@ -1,15 +1,16 @@
 import type { Tensor, Tensor1D, Variable } from '@tensorflow/tfjs-core';
-import type { EntropicScores } from './bound';
+import type { BoundInputs, BoundRequirement, EntropicScores } from './bound';
+import type { Batch } from './data';
+import type { RandomSource } from './random-source';
 import type { Plugin } from './plugin';
+import type { PluginConfig } from './registry';
 import type { ScoreMatrix } from './score-matrix';
 
-/** A critic's configuration: enough to rebuild it with `fromConfig` (weights aside). */
-export interface CriticConfig {
-  /** The critic plugin id: `joint`, `separable`, … */
-  readonly id: string;
-  /** The critic's options after defaults were applied, JSON-serialisable. */
-  readonly options: Readonly<Record<string, unknown>>;
-}
+/**
+ * A critic's configuration: its plugin id and its options after defaults (seed included), enough
+ * to rebuild it with a critic registry's `fromConfig` (weights aside).
+ */
+export type CriticConfig = PluginConfig;
 
 /**
  * A critic T(x, y) with trainable variables.
@@ -37,6 +38,14 @@ export interface Critic {
    */
   logBaseline?(y: Tensor): Tensor1D;
   /**
+   * What this critic gives a bound for a batch, when that is more than the score matrix: the
+   * hook through which a training loop gets a bound's extra inputs without knowing the critic.
+   * Without it the loop passes `{ scores: scores(x, y) }`, plus `logBaseline(y)` when the bound
+   * requires it. The `minee` critic draws its uniform reference batches here. Runs inside the
+   * caller's gradient tape; tensors it makes are the caller's.
+   */
+  boundInputs?(batch: Batch, context: BoundInputContext): BoundInputs;
+  /**
    * MI-NEE's three heads on a data batch and a reference batch (Chan et al. 2019 §3.2), for
    * bounds that require `entropic`. Optional; the `minee` critic implements it.
    */
@@ -48,6 +57,29 @@ export interface Critic {
 
 /** A critic as a plugin of a critic registry. */
 export interface CriticPlugin<Options = Record<string, unknown>> extends Plugin {
+  readonly kind: 'critic';
   /** Builds a critic; `seed` makes the initial weights reproducible. */
   create(options: Options & { seed?: number }): Critic;
+}
+
+/** The axis-aligned bounding box of a set of rows: per-feature minimum and maximum. */
+export interface BoundingBox {
+  readonly low: Float32Array;
+  readonly high: Float32Array;
+}
+
+/** What a training loop tells {@link Critic.boundInputs}. */
+export interface BoundInputContext {
+  /** The bound's extra inputs beside the score matrix (its `requires`). */
+  readonly requires: readonly BoundRequirement[];
+  /**
+   * A random stream owned by the run (seeded, saved in checkpoints) for sampling the critic does
+   * per step, such as reference batches.
+   */
+  readonly random: RandomSource;
+  /**
+   * The bounding box of the training data: the whole training split of a finite dataset, or the
+   * batch for a sampler. Computed on first use.
+   */
+  dataBounds(): { readonly x: BoundingBox; readonly y: BoundingBox };
 }

@@ -14,21 +14,39 @@ export type {
   BoundPlugin,
   BoundRequirement,
   BoundState,
+  EntropicInputs,
   EntropicScores,
+  ScoreInputs,
 } from './bound';
-export type { Critic, CriticConfig, CriticPlugin } from './critic';
+export type {
+  BoundInputContext,
+  BoundingBox,
+  Critic,
+  CriticConfig,
+  CriticPlugin,
+} from './critic';
 export type { Batch, DataSource, Dataset, ExampleShape, Sampler } from './data';
 export * from './errors/index';
 export {
   type PaperReference,
   type Plugin,
+  type PluginKind,
   SPECIFICATION_VERSION,
   SUPPORTED_SPECIFICATION_VERSIONS,
 } from './plugin';
+export {
+  type PluginSpec,
+  type PluginSpecValue,
+  parsePluginSpec,
+  pluginSpecLabel,
+  splitPluginSpecs,
+} from './plugin-spec';
 export type { RandomSource, RandomState } from './random-source';
 export {
   createRegistry,
   type NotFoundErrorFactory,
+  type PluginConfig,
+  type ProductOf,
   type RegisterOptions,
   type Registry,
 } from './registry';

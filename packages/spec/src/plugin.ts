@@ -10,11 +10,20 @@ export interface PaperReference {
   readonly citation: string;
   /** Title of the paper. */
   readonly title: string;
+  /** Authors, as the paper lists them (`Anonymous` for a submission under review). */
+  readonly authors?: string;
+  /** Year of the venue (or of the preprint). */
+  readonly year?: number;
+  /** Where it appeared: `ICLR 2020`, `UAI 2022`, `arXiv preprint`. */
+  readonly venue?: string;
   /** Where in the paper: `§5, Eq. 17`. */
   readonly location?: string;
   /** A stable link (arXiv, proceedings). */
   readonly url?: string;
 }
+
+/** The kinds of plugin: a variational bound or a critic network. */
+export type PluginKind = 'bound' | 'critic';
 
 /**
  * What every plugin object has: an id, the contract version it was written against, a display
@@ -22,6 +31,8 @@ export interface PaperReference {
  * (see {@link createRegistry}); importing a package registers nothing.
  */
 export interface Plugin {
+  /** What the plugin provides; registries and `--plugin` sort plugins by it. */
+  readonly kind: PluginKind;
   /** Kebab-case id used on the command line and in configs: `infonce`, `smile`. */
   readonly id: string;
   /** Alternative ids (`mine-f` for `nwj`). */

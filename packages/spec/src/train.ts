@@ -66,7 +66,11 @@ export interface TrainOptions {
   readonly epochs?: number;
   readonly batchSize: number;
   readonly optimizer?: OptimizerOptions;
-  /** Seeds the data stream, the shuffles and the critic's dropout, if any. */
+  /**
+   * Seed of the run's randomness: the data (sampler draws, per-epoch shuffles), the
+   * train/validation split and any reference batches, each on its own stream. The critic's initial
+   * weights come from the critic's own seed. There is no dropout.
+   */
   readonly seed?: number;
   readonly schedule?: TrainSchedule;
   readonly callbacks?: TrainCallbacks;

@@ -35,15 +35,19 @@ export class DataStream {
     readonly validationIndices: Int32Array | null,
   ) {}
 
-  /** Splits a dataset (or not, for a sampler) and checks the batch fits. */
+  /**
+   * Splits a dataset (or not, for a sampler) and checks the batch fits. `random.split` draws the
+   * train/validation split once; `random.data` draws the sampler's batches or the shuffles, and is
+   * the stream a checkpoint saves (the split is drawn again from the seed on resume).
+   */
   static create(
     data: DataSource,
     batchSize: number,
-    random: RandomSource,
     validationFraction: number | undefined,
+    random: { readonly data: RandomSource; readonly split: RandomSource },
   ): DataStream {
-    if (data.kind === 'sampler') return new DataStream(random, batchSize, null, null);
-    const permutation = random.permutation(data.size);
+    if (data.kind === 'sampler') return new DataStream(random.data, batchSize, null, null);
+    const permutation = random.split.permutation(data.size);
     const validationSize =
       validationFraction === undefined ? 0 : Math.floor(data.size * validationFraction);
     const trainIndices = permutation.slice(validationSize);
@@ -64,7 +68,7 @@ export class DataStream {
         expected: `a fraction that holds out at least 2 of the ${data.size} rows`,
       });
     }
-    return new DataStream(random, batchSize, trainIndices, validationIndices);
+    return new DataStream(random.data, batchSize, trainIndices, validationIndices);
   }
 
   /** Full batches per epoch (finite data); Infinity for a sampler. */
@@ -98,13 +102,22 @@ export class DataStream {
     );
   }
 
-  /** The validation split in batches of `batchSize` (a last partial batch of ≥ 2 rows is kept). */
+  /**
+   * The validation split in chunks of the training batch size. A last chunk shorter than that is
+   * dropped, unless it is the only one (a split smaller than a batch is evaluated whole): the
+   * held-out estimate is the plain mean of the chunks' values, which is right only when every
+   * chunk has the same n, and a short chunk has another ceiling and bias (InfoNCE on 2 rows is at
+   * most log 2). At most batchSize − 1 rows go unused, the same rows at every evaluation.
+   */
   *validationBatches(data: Dataset): Generator<Batch> {
     const indices = this.validationIndices;
     if (indices === null) return;
-    for (let start = 0; start < indices.length; start += this.batchSize) {
-      const chunk = indices.subarray(start, Math.min(indices.length, start + this.batchSize));
-      if (chunk.length >= 2) yield data.gather(chunk);
+    if (indices.length <= this.batchSize) {
+      yield data.gather(indices);
+      return;
+    }
+    for (let start = 0; start + this.batchSize <= indices.length; start += this.batchSize) {
+      yield data.gather(indices.subarray(start, start + this.batchSize));
     }
   }
 

@@ -1,7 +1,12 @@
 import { assertNumber, assertOneOf, assertPositiveInteger } from '@mi/core';
 import { InvalidArgumentError, type TrainOptions } from '@mi/spec';
 
-/** Held-out evaluation and early stopping for finite datasets. */
+/**
+ * Held-out evaluation and early stopping for finite datasets. The held-out estimate is the mean
+ * of the bound over the validation split cut into chunks of the training batch size; a last chunk
+ * shorter than a batch is left out unless it is the only one, so every chunk has the ceiling and
+ * bias of the training batches.
+ */
 export interface ValidationOptions {
   /** Fraction of the dataset held out, in (0, 1). Default 0.2. */
   readonly fraction?: number;
@@ -21,6 +26,15 @@ export interface CheckpointOptions {
 
 /** What `train` accepts: the spec's options plus the loop's own knobs. */
 export interface TrainLoopOptions extends TrainOptions {
+  /**
+   * Seed of the run's randomness, default `DEFAULT_SEED` of `@mi/core` (0, the critics' default
+   * too). It covers, each on its own stream of `deriveRandom(seed, purpose)`: the data (`'data'`:
+   * a sampler's draws, a dataset's per-epoch shuffles), the train/validation split (`'split'`) and
+   * MI-NEE's uniform reference batches (`'reference'`). The critic's initial weights come from the
+   * critic's own `seed` (stream `'critic-init'`), so the two never share bits even when equal.
+   * There is no dropout. Same seeds and backend: the same run, bit for bit.
+   */
+  readonly seed?: number;
   /** Decay of the EMA-smoothed estimate (weight of the old value). Default 0.99. */
   readonly emaDecay?: number;
   /** K: batches in the macro/micro reporting window (ReMINE Alg. 1). Default min(1000, ⌈steps/2⌉). */

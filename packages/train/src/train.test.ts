@@ -187,16 +187,29 @@ describe('checkpoints and resume', () => {
       embeddingSize: 4,
       seed: 6,
     });
+    const data = correlatedGaussian({ dimension: 3, mi: 1 });
+    // Its own checkpoint (a MINE run), so that the test does not rely on another test's files.
+    const checkpointDir = join(directory, 'other-bound');
+    await train({
+      critic,
+      bound: mine.create(),
+      data,
+      batchSize: 8,
+      steps: 2,
+      checkpoint: { directory: checkpointDir, every: 2 },
+    });
     await expect(
       train({
         critic,
         bound: nwj.create(),
-        data: correlatedGaussian({ dimension: 3, mi: 1 }),
+        data,
         batchSize: 8,
         steps: 20,
-        resumeFrom: join(directory, 'resume'),
+        resumeFrom: checkpointDir,
       }),
-    ).rejects.toThrow("train: invalid option 'resumeFrom'");
+    ).rejects.toThrow(
+      "train: invalid option 'resumeFrom': expected a checkpoint of a run with bound 'nwj' (it holds 'mine')",
+    );
     critic.dispose();
   });
 });

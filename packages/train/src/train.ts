@@ -1,4 +1,4 @@
-import { createRandom, restoreRandom } from '@mi/core';
+import { DEFAULT_SEED, deriveRandom, restoreRandom } from '@mi/core';
 import {
   type Batch,
   type BoundInputs,
@@ -67,8 +67,18 @@ export interface TrainRunResult extends TrainResult {
  *
  * Reported estimates: per batch, EMA, macro and micro averages over the last K batches (ReMINE
  * Alg. 1), and held-out estimates (best and final) in finite-data mode; `estimateKind` says which
- * one is the answer and why. A non-finite loss or estimate stops the run (or skips the step with
- * `onNonFinite: 'skip'`) with the step and the last finite estimate; the answer is never NaN.
+ * one is the answer and why: the final held-out value on finite data, else the micro average for
+ * a bound that declares `averaging: 'micro'`, else the macro average (see `chooseEstimate`).
+ *
+ * Randomness: `seed` (default `DEFAULT_SEED` of `@mi/core`, 0, as for the critics) drives the
+ * data stream (sampler draws, per-epoch shuffles), the train/validation split and MI-NEE's
+ * reference batches, each from its own stream (`deriveRandom(seed, 'data' | 'split' |
+ * 'reference')`). The critic's initial weights come from the critic's own seed, on the
+ * `'critic-init'` stream, so a critic and a run given the same seed share no random bits. There is
+ * no dropout. The same seeds give the same run, bit for bit, on one backend.
+ *
+ * A non-finite loss or estimate stops the run (or skips the step with `onNonFinite: 'skip'`) with
+ * the step and the last finite estimate; the answer is never NaN.
  *
  * @example
  * ```ts
@@ -83,12 +93,15 @@ export async function train(options: TrainLoopOptions): Promise<TrainRunResult> 
   const optimizerOptions = resolveOptimizer(options.optimizer);
   const optimizer = createOptimizer(optimizerOptions);
   const variables = critic.trainableVariables as tf.Variable[];
-  const root = createRandom(options.seed ?? 0);
-  const dataRandom = root.split();
-  let referenceRandom = root.split();
+  // One independent stream per purpose of the seed (the critic's weights use 'critic-init').
+  const seed = options.seed ?? DEFAULT_SEED;
+  let referenceRandom = deriveRandom(seed, 'reference');
   const validationFraction =
     options.validation === undefined ? undefined : (options.validation.fraction ?? 0.2);
-  const stream = DataStream.create(options.data, batchSize, dataRandom, validationFraction);
+  const stream = DataStream.create(options.data, batchSize, validationFraction, {
+    data: deriveRandom(seed, 'data'),
+    split: deriveRandom(seed, 'split'),
+  });
   const maxSteps = options.steps ?? (options.epochs as number) * stream.batchesPerEpoch;
   const stepsLimit =
     options.epochs === undefined
@@ -163,7 +176,7 @@ export async function train(options: TrainLoopOptions): Promise<TrainRunResult> 
           joint: tf.keep(output.terms['joint'] ?? zero()),
           logPartition: tf.keep(output.terms['logPartition'] ?? zero()),
           state: Object.fromEntries(Object.entries(output.state).map(([k, v]) => [k, tf.keep(v)])),
-          ...(keepScores && inputs.scores ? { scores: tf.keep(inputs.scores) } : {}),
+          ...(keepScores && inputs.scores !== undefined ? { scores: tf.keep(inputs.scores) } : {}),
         };
         return output.loss;
       }, variables);
@@ -310,7 +323,7 @@ export async function train(options: TrainLoopOptions): Promise<TrainRunResult> 
     });
   }
 
-  const averages = windowAverages(traces, windowSize, bound.microAveraging === true);
+  const averages = windowAverages(traces, windowSize, bound.averaging);
   const snapshot = traces.snapshot();
   const summary: EstimateSummary = {
     perBatch: snapshot.estimate,
@@ -321,7 +334,7 @@ export async function train(options: TrainLoopOptions): Promise<TrainRunResult> 
     validationBest: validationHistory.length > 0 ? bestValidation : undefined,
     validationFinal: validationHistory.at(-1)?.estimate,
   };
-  const chosen = chooseEstimate(summary);
+  const chosen = chooseEstimate(summary, bound);
   const ceiling = bound.ceiling(batchSize);
   return {
     estimate: chosen.value,
@@ -359,7 +372,7 @@ export async function train(options: TrainLoopOptions): Promise<TrainRunResult> 
         y: sampleUniformBox(box.y, m, batch.y.shape.slice(1), referenceRandom),
       };
       const scores = critic.entropicScores!(batch, reference);
-      return { scores: undefined as unknown as tf.Tensor2D, entropic: scores };
+      return { entropic: scores };
     }
     const scores = critic.scores(batch.x, batch.y);
     return bound.requires.includes('logBaseline')
@@ -378,7 +391,12 @@ export async function train(options: TrainLoopOptions): Promise<TrainRunResult> 
     return datasetBox;
   }
 
-  /** The mean bound estimate over the validation split (fresh bound state, no gradient). */
+  /**
+   * The held-out estimate: the mean of the bound over the validation split cut into chunks of the
+   * training batch size (fresh bound state, no gradient). Every chunk has n = batchSize rows, so
+   * each has the bound's ceiling and bias at n and the plain mean weights every row alike; a last
+   * shorter chunk is left out (see `DataStream.validationBatches`).
+   */
   async function validate(dataset: Dataset): Promise<number> {
     let sum = 0;
     let count = 0;

@@ -82,6 +82,9 @@ describe('gaussian staircase benchmark', () => {
   });
 
   it('two shards merged give the same records as the unsharded run', async () => {
+    // Its own unsharded run, so the test does not rely on the folder another test writes.
+    const full = await ResultsFolder.open(join(root, 'unsharded'));
+    await runGaussianBenchmark(tiny, { folder: full });
     for (const index of [1, 2]) {
       await runGaussianBenchmark(tiny, {
         folder: await ResultsFolder.open(join(root, `shard${index}`)),
@@ -92,7 +95,6 @@ describe('gaussian staircase benchmark', () => {
       [join(root, 'shard1'), join(root, 'shard2')],
       join(root, 'merged'),
     );
-    const full = await ResultsFolder.open(join(root, 'full'));
     const metrics = (f: ResultsFolder) =>
       Object.fromEntries(f.all().map((r) => [r.runId, r.metrics['mse@1']]));
     expect(metrics(folder)).toEqual(metrics(full));
@@ -185,7 +187,9 @@ describe('PyTorch reference rows', () => {
     );
     const peers = await readPeerResults(peerFile);
     expect(peers.map((p) => p.bound)).toEqual(['nwj']);
-    const folder = await ResultsFolder.open(join(root, 'full'));
+    // Records of its own (one seed is enough for a table), not another test's folder.
+    const folder = await ResultsFolder.open(join(root, 'peer-rows'));
+    await runGaussianBenchmark({ ...tiny, seeds: [1] }, { folder });
     const table = staircaseTables(folder.all()).find((t) => t.critic === 'separable')!;
     const markdown = staircaseMarkdown(table, [], peers);
     expect(markdown).toContain('| _PyTorch reference: nwj_ | _bias_ | _0.10_ | _0.20_ |');

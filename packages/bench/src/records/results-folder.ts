@@ -90,7 +90,7 @@ export async function readRecords(path: string): Promise<BenchmarkRecord[]> {
     try {
       const record = JSON.parse(line) as BenchmarkRecord;
       if (typeof record.runId !== 'string' || typeof record.benchmark !== 'string')
-        throw new Error('missing runId or benchmark');
+        throw new DataFormatError({ file: path, row: k + 1, detail: 'missing runId or benchmark' });
       records.push(record);
     } catch (cause) {
       // A last line cut off by an interrupted write is dropped; anything else is an error.

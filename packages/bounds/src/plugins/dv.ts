@@ -1,7 +1,7 @@
+import { readOptions } from '@mi/core';
 import type { BoundPlugin } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import { createBound } from '../shared/create-bound';
-import { readOptions } from '../shared/read-options';
 import { references } from '../shared/references';
 import { jointTerm, logPartitionOffDiagonal } from '../shared/terms';
 
@@ -32,6 +32,7 @@ export type DonskerVaradhanOptions = Record<string, never>;
  */
 export const donskerVaradhan: BoundPlugin<DonskerVaradhanOptions> = {
   id: 'dv',
+  kind: 'bound',
   specificationVersion: 'v1',
   displayName: 'DV',
   description: 'Donsker–Varadhan bound, plug-in mini-batch estimate with its biased gradient.',

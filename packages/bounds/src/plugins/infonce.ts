@@ -1,8 +1,7 @@
-import { assertOneOf, diagonal } from '@mi/core';
+import { assertOneOf, diagonal, readOptions } from '@mi/core';
 import type { BoundPlugin } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import { createBound } from '../shared/create-bound';
-import { readOptions } from '../shared/read-options';
 import { references } from '../shared/references';
 
 /** Which softmax InfoNCE normalises. */
@@ -29,6 +28,7 @@ export interface InfoNCEOptions {
  */
 export const infoNCE: BoundPlugin<InfoNCEOptions> = {
   id: 'infonce',
+  kind: 'bound',
   specificationVersion: 'v1',
   displayName: 'InfoNCE',
   description: 'Contrastive (CPC) bound: low variance, capped at log n.',

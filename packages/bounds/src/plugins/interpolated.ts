@@ -1,8 +1,7 @@
-import { assertNumber, diagonal, logMeanExpOffDiagonal, maskDiagonal } from '@mi/core';
-import type { BoundInputs, BoundPlugin } from '@mi/spec';
+import { assertNumber, diagonal, logMeanExpOffDiagonal, maskDiagonal, readOptions } from '@mi/core';
+import type { BoundPlugin, ScoreInputs } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import { createBound } from '../shared/create-bound';
-import { readOptions } from '../shared/read-options';
 import { references } from '../shared/references';
 
 /** Options of {@link interpolated}. */
@@ -33,6 +32,7 @@ export interface InterpolatedOptions {
  */
 export const interpolated: BoundPlugin<InterpolatedOptions> = {
   id: 'interpolated',
+  kind: 'bound',
   specificationVersion: 'v1',
   displayName: 'I_α',
   description: 'Interpolation between InfoNCE and NWJ with a leave-one-out baseline (α).',
@@ -51,7 +51,7 @@ export const interpolated: BoundPlugin<InterpolatedOptions> = {
     const logBaseline = read.logBaseline ?? 0;
     if (logBaseline !== 'learned') assertNumber('interpolated', 'logBaseline', logBaseline);
 
-    const compute = (inputs: BoundInputs) => {
+    const compute = (inputs: ScoreInputs) => {
       const { scores } = inputs;
       const n = scores.shape[0];
       // Poole et al. index rows by y; with ours (rows = x) their score matrix is Sᵀ.

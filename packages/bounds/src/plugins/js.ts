@@ -1,9 +1,8 @@
-import { assertOneOf, valueWithGradientOf } from '@mi/core';
+import { assertOneOf, readOptions, valueWithGradientOf } from '@mi/core';
 import type { BoundPlugin } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import { createBound } from '../shared/create-bound';
 import { jensenShannonObjective } from '../shared/jensen-shannon';
-import { readOptions } from '../shared/read-options';
 import { references } from '../shared/references';
 import { jointTerm, logPartitionOffDiagonal } from '../shared/terms';
 
@@ -33,6 +32,7 @@ export interface JensenShannonOptions {
  */
 export const jensenShannon: BoundPlugin<JensenShannonOptions> = {
   id: 'js',
+  kind: 'bound',
   specificationVersion: 'v1',
   displayName: 'JS',
   description:

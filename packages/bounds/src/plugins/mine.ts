@@ -1,8 +1,7 @@
-import { assertNumber, stopGradient, valueWithGradientOf } from '@mi/core';
+import { assertNumber, readOptions, stopGradient, valueWithGradientOf } from '@mi/core';
 import { type BoundPlugin, InvalidArgumentError } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import { createBound } from '../shared/create-bound';
-import { readOptions } from '../shared/read-options';
 import { references } from '../shared/references';
 import { jointTerm, logPartitionOffDiagonal } from '../shared/terms';
 
@@ -46,6 +45,7 @@ export interface MineOptions {
  */
 export const mine: BoundPlugin<MineOptions> = {
   id: 'mine',
+  kind: 'bound',
   specificationVersion: 'v1',
   displayName: 'MINE',
   description: 'DV value with the moving-average gradient correction of MINE.',

@@ -1,8 +1,7 @@
-import { logMeanExp } from '@mi/core';
-import type { BoundPlugin } from '@mi/spec';
+import { logMeanExp, readOptions } from '@mi/core';
+import type { BoundPlugin, EntropicInputs } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import { createBound } from '../shared/create-bound';
-import { readOptions } from '../shared/read-options';
 import { references } from '../shared/references';
 
 /** MI-NEE has no options; the reference-batch factor is a training option. */
@@ -23,6 +22,7 @@ export type MineeOptions = Record<string, never>;
  */
 export const minee: BoundPlugin<MineeOptions> = {
   id: 'minee',
+  kind: 'bound',
   specificationVersion: 'v1',
   displayName: 'MI-NEE',
   description: 'Neural entropic estimation: three DV divergences against uniform references.',
@@ -30,12 +30,11 @@ export const minee: BoundPlugin<MineeOptions> = {
   references: [{ ...references.minee, location: '§3.2–3.3' }],
   create(options) {
     readOptions('minee', options, []);
-    return createBound({
+    return createBound<EntropicInputs>({
       id: 'minee',
       config: {},
       requires: ['entropic'],
-      compute({ entropic }) {
-        const e = entropic!;
+      compute({ entropic: e }) {
         const divergence = (data: tf.Tensor1D, reference: tf.Tensor1D) =>
           tf.sub(tf.mean(data), logMeanExp(reference)) as tf.Scalar;
         const joint = divergence(e.jointData, e.jointReference);

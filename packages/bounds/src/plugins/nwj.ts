@@ -1,8 +1,7 @@
-import { assertNumber } from '@mi/core';
+import { assertNumber, readOptions } from '@mi/core';
 import type { BoundPlugin } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import { createBound } from '../shared/create-bound';
-import { readOptions } from '../shared/read-options';
 import { references } from '../shared/references';
 import { jointTerm, logPartitionOffDiagonal } from '../shared/terms';
 
@@ -31,6 +30,7 @@ export interface NwjOptions {
 export const nwj: BoundPlugin<NwjOptions> = {
   id: 'nwj',
   aliases: ['mine-f'],
+  kind: 'bound',
   specificationVersion: 'v1',
   displayName: 'NWJ',
   description: 'Nguyen–Wainwright–Jordan bound (MINE-f): unbiased mini-batch estimate.',

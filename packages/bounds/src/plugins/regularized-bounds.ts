@@ -1,3 +1,4 @@
+import { readOptions } from '@mi/core';
 import type { BoundPlugin } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import {
@@ -7,9 +8,8 @@ import {
   resolveRegularizer,
 } from '../regularized';
 import { createBound } from '../shared/create-bound';
-import { readOptions } from '../shared/read-options';
-import { logPartitionOffDiagonal } from '../shared/terms';
 import { references } from '../shared/references';
+import { logPartitionOffDiagonal } from '../shared/terms';
 import { donskerVaradhan } from './dv';
 import { type InfoNCEOptions, infoNCE } from './infonce';
 import { type JensenShannonOptions, jensenShannon } from './js';
@@ -49,6 +49,7 @@ export const remine: BoundPlugin<RemineOptions> = regularizedPlugin({
  */
 export const remineJoint: BoundPlugin<RemineOptions> = {
   id: 'remine-j',
+  kind: 'bound',
   specificationVersion: 'v1',
   displayName: 'ReMINE-J',
   description: 'ReMINE training; reports E_diag[T] − C.',

@@ -1,9 +1,8 @@
-import { assertNumber, valueWithGradientOf } from '@mi/core';
+import { assertNumber, readOptions, valueWithGradientOf } from '@mi/core';
 import type { BoundPlugin } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import { createBound, type RawBoundOutput } from '../shared/create-bound';
 import { jensenShannonObjective } from '../shared/jensen-shannon';
-import { readOptions } from '../shared/read-options';
 import { references } from '../shared/references';
 import { jointTerm, logPartitionOffDiagonal } from '../shared/terms';
 
@@ -65,6 +64,7 @@ function readTau(id: string, options: SmileOptions | undefined): number {
  */
 export const smile: BoundPlugin<SmileOptions> = {
   id: 'smile',
+  kind: 'bound',
   specificationVersion: 'v1',
   displayName: 'SMILE',
   description: 'DV with a clipped partition function (τ); gradient from the JS objective.',
@@ -86,6 +86,7 @@ export const smile: BoundPlugin<SmileOptions> = {
  */
 export const smileDv: BoundPlugin<SmileOptions> = {
   id: 'smile-dv',
+  kind: 'bound',
   specificationVersion: 'v1',
   displayName: 'SMILE (DV-trained)',
   description: 'Clipped DV trained on its own value (no JS gradient), as in Choi & Lee 2022.',

@@ -1,8 +1,7 @@
-import { assertNumber, logMeanExpOffDiagonal } from '@mi/core';
-import type { BoundInputs, BoundPlugin } from '@mi/spec';
+import { assertNumber, logMeanExpOffDiagonal, readOptions } from '@mi/core';
+import type { BoundPlugin, ScoreInputs } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import { createBound } from '../shared/create-bound';
-import { readOptions } from '../shared/read-options';
 import { references } from '../shared/references';
 import { clipScores, jointTerm } from '../shared/terms';
 
@@ -33,6 +32,7 @@ export interface TubaOptions {
  */
 export const tuba: BoundPlugin<TubaOptions> = {
   id: 'tuba',
+  kind: 'bound',
   specificationVersion: 'v1',
   displayName: 'TUBA',
   description:
@@ -45,7 +45,7 @@ export const tuba: BoundPlugin<TubaOptions> = {
     if (clip !== undefined) {
       assertNumber('tuba', 'clip', clip, { min: 0, minExclusive: true, allowInfinity: true });
     }
-    const centred = ({ scores, logBaseline: learned }: BoundInputs): tf.Tensor2D => {
+    const centred = ({ scores, logBaseline: learned }: ScoreInputs): tf.Tensor2D => {
       if (logBaseline !== 'learned') return tf.sub(scores, logBaseline);
       const n = scores.shape[0];
       return tf.sub(scores, tf.reshape(learned as tf.Tensor1D, [1, n]));

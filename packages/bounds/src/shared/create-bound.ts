@@ -5,7 +5,9 @@ import {
   type BoundOutput,
   type BoundRequirement,
   type BoundState,
+  type EntropicInputs,
   InvalidArgumentError,
+  type ScoreInputs,
 } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -20,8 +22,12 @@ export interface RawBoundOutput {
   readonly state: BoundState;
 }
 
-/** What a bound implementation provides; {@link createBound} adds validation and memory care. */
-export interface BoundDefinition {
+/**
+ * What a bound implementation provides; {@link createBound} adds validation and memory care.
+ * `Inputs` is {@link ScoreInputs} for score-matrix bounds, {@link EntropicInputs} for those that
+ * require `entropic`.
+ */
+export interface BoundDefinition<Inputs extends BoundInputs = ScoreInputs> {
   readonly id: string;
   readonly config: Readonly<Record<string, unknown>>;
   readonly requires?: readonly BoundRequirement[];
@@ -29,10 +35,10 @@ export interface BoundDefinition {
   readonly averaging?: 'micro' | 'macro';
   readonly initialState?: () => BoundState;
   /** The bound's maths. Runs inside `tf.tidy`: intermediates are freed, the outputs kept. */
-  readonly compute: (inputs: BoundInputs, state: BoundState) => RawBoundOutput;
+  readonly compute: (inputs: Inputs, state: BoundState) => RawBoundOutput;
   readonly ceiling?: (n: number) => number | undefined;
   /** See `Bound.logPartition`: the log partition term on the unclipped scores. */
-  readonly logPartition?: (inputs: BoundInputs) => tf.Tensor;
+  readonly logPartition?: (inputs: Inputs) => tf.Tensor;
 }
 
 /**
@@ -40,9 +46,12 @@ export interface BoundDefinition {
  * n ≥ 2) and the extra inputs the bound requires, and runs the maths in `tf.tidy` so that only
  * the returned tensors survive. Inputs and the incoming state are never disposed.
  */
-export function createBound(definition: BoundDefinition): Bound {
+export function createBound<Inputs extends BoundInputs = ScoreInputs>(
+  definition: BoundDefinition<Inputs>,
+): Bound {
   const requires = definition.requires ?? [];
-  const validate = (inputs: BoundInputs, where: string): void => {
+  const entropic = requires.includes('entropic');
+  const validate = (inputs: BoundInputs, where: string): Inputs => {
     if (inputs == null || typeof inputs !== 'object') {
       throw new InvalidArgumentError({
         functionName: where,
@@ -51,9 +60,9 @@ export function createBound(definition: BoundDefinition): Bound {
         expected: 'an object { scores, ... }',
       });
     }
-    if (!requires.includes('entropic')) assertScoreMatrix(where, inputs.scores);
+    if (!entropic) assertScoreMatrix(where, (inputs as ScoreInputs).scores);
     for (const requirement of requires) {
-      if (inputs[requirement] === undefined) {
+      if ((inputs as unknown as Record<string, unknown>)[requirement] === undefined) {
         throw new InvalidArgumentError({
           functionName: where,
           parameter: `inputs.${requirement}`,
@@ -62,6 +71,7 @@ export function createBound(definition: BoundDefinition): Bound {
         });
       }
     }
+    return inputs as Inputs;
   };
   const logPartition = definition.logPartition;
   return {
@@ -71,13 +81,13 @@ export function createBound(definition: BoundDefinition): Bound {
     ...(definition.averaging === undefined ? {} : { averaging: definition.averaging }),
     initialState: () => (definition.initialState ? definition.initialState() : {}),
     compute(inputs, state = {}) {
-      validate(inputs, `${definition.id}.compute`);
+      const checked = validate(inputs, `${definition.id}.compute`);
       // tidy's types want an index signature; the output object holds only tensors.
       return tf.tidy(
         () =>
           asScalars(
             definition.id,
-            definition.compute(inputs, state),
+            definition.compute(checked, state),
           ) as unknown as tf.TensorContainer,
       ) as unknown as BoundOutput;
     },
@@ -86,8 +96,8 @@ export function createBound(definition: BoundDefinition): Bound {
       ? {}
       : {
           logPartition(inputs: BoundInputs) {
-            validate(inputs, `${definition.id}.logPartition`);
-            return tf.tidy(() => asScalar(definition.id, 'logPartition', logPartition(inputs)));
+            const checked = validate(inputs, `${definition.id}.logPartition`);
+            return tf.tidy(() => asScalar(definition.id, 'logPartition', logPartition(checked)));
           },
         }),
   };

@@ -55,10 +55,15 @@ function randomScores(n: number, seed: number, scale = 1): tf.Tensor2D {
   return tf.tensor2d(values, [n, n]);
 }
 
+// The score matrix each input set was built from, when the inputs do not hold it (MI-NEE).
+const sourceScores = new WeakMap<BoundInputs, tf.Tensor>();
+
 function disposeInputs(inputs: BoundInputs): void {
   tf.dispose(
     Object.values(inputs).flatMap((v) => (v instanceof tf.Tensor ? [v] : Object.values(v ?? {}))),
   );
+  const scores = sourceScores.get(inputs);
+  if (scores !== undefined && !scores.isDisposed) scores.dispose();
 }
 
 /**
@@ -82,8 +87,12 @@ export function describeBoundConformance<Options>(
   conformance: BoundConformanceOptions<Options> = {},
 ): void {
   const create = () => plugin.create(conformance.options);
-  const makeInputs = (scores: tf.Tensor2D): BoundInputs =>
-    conformance.inputs ? conformance.inputs(scores) : { scores };
+  const makeInputs = (scores: tf.Tensor2D): BoundInputs => {
+    if (!conformance.inputs) return { scores };
+    const inputs = conformance.inputs(scores);
+    sourceScores.set(inputs, scores);
+    return inputs;
+  };
   const name =
     conformance.name ??
     `${plugin.id}${conformance.options ? ` ${JSON.stringify(conformance.options)}` : ''}`;
@@ -97,6 +106,19 @@ export function describeBoundConformance<Options>(
       const bound = create();
       expect(bound.id).toBeTypeOf('string');
       expect(() => JSON.stringify(bound.config)).not.toThrow();
+    });
+
+    it('round-trips its config: create(config) rebuilds the same bound, with the same value', () => {
+      const bound = create();
+      const config = JSON.parse(JSON.stringify(bound.config, infinityReplacer), infinityReviver);
+      const rebuilt = plugin.create(config as Options);
+      expect(rebuilt.config).toEqual(bound.config);
+      const inputs = makeInputs(randomScores(6, 5));
+      const a = evaluateBound(bound, inputs);
+      const b = evaluateBound(rebuilt, inputs);
+      expect(b.estimate).toBe(a.estimate);
+      expect(b.loss).toBe(a.loss);
+      disposeInputs(inputs);
     });
 
     it('returns finite scalars with joint and logPartition terms, leaking nothing', () => {
@@ -268,4 +290,17 @@ export function describeBoundConformance<Options>(
       }
     }
   });
+}
+
+// Configs travel as JSON (checkpoints, results folders); JSON has no Infinity (τ = ∞).
+function infinityReplacer(_key: string, value: unknown): unknown {
+  if (value === Number.POSITIVE_INFINITY) return 'Infinity';
+  if (value === Number.NEGATIVE_INFINITY) return '-Infinity';
+  return value;
+}
+
+function infinityReviver(_key: string, value: unknown): unknown {
+  if (value === 'Infinity') return Number.POSITIVE_INFINITY;
+  if (value === '-Infinity') return Number.NEGATIVE_INFINITY;
+  return value;
 }

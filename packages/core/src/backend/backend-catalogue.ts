@@ -8,7 +8,7 @@ export interface BackendCandidate {
   readonly tfjsName: string;
 }
 
-/** Backends in the order `auto` tries them (DESIGN.md §9). */
+/** Backends in the order `auto` tries them: fastest first (native GPU, native CPU, wasm SIMD, plain JavaScript). */
 export const BACKEND_ORDER: readonly BackendCandidate[] = [
   { name: 'tensorflow-gpu', packageName: '@tensorflow/tfjs-node-gpu', tfjsName: 'tensorflow' },
   { name: 'tensorflow', packageName: '@tensorflow/tfjs-node', tfjsName: 'tensorflow' },

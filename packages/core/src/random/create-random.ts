@@ -12,8 +12,10 @@ const ALGORITHM = 'xoroshiro128+';
  *
  * The same seed gives the same numbers on every platform; `getState()` / {@link restoreRandom}
  * save and restore it exactly (checkpoints); `split()` gives an independent stream through the
- * generator's jump, so one seed can drive several consumers without their draws interleaving.
- * Normals use the Marsaglia polar method.
+ * generator's jump, so one stream can feed several consumers without their draws interleaving.
+ * Two consumers that each start from `createRandom(seed)` get the same bits, splits included: to
+ * drive independent consumers (weights, data, reference batches) from one seed, give each its own
+ * purpose with `deriveRandom(seed, purpose)`. Normals use the Marsaglia polar method.
  *
  * @example
  * ```ts

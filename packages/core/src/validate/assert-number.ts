@@ -1,4 +1,14 @@
 import { InvalidArgumentError } from '@mi/spec';
+import { readOptions } from './read-options';
+
+const RANGE_KEYS = [
+  'min',
+  'max',
+  'minExclusive',
+  'maxExclusive',
+  'integer',
+  'allowInfinity',
+] as const satisfies readonly (keyof NumberRange)[];
 
 /** Bounds of an accepted numeric range; `exclusive` makes an end open. */
 export interface NumberRange {
@@ -23,6 +33,8 @@ export function assertNumber(
   value: unknown,
   range: NumberRange = {},
 ): asserts value is number {
+  // A misspelt range key (`exclusiveMin`) would silently widen the range.
+  readOptions('assertNumber', range, RANGE_KEYS);
   const ok =
     typeof value === 'number' &&
     !Number.isNaN(value) &&

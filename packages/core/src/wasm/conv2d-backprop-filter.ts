@@ -1,3 +1,4 @@
+import { BackendUnavailableError, InvalidArgumentError, InvalidStateError } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
@@ -14,7 +15,11 @@ function runWasmKernel(
 ): tf.TensorInfo {
   const kernel = tf.getKernel(name, 'wasm');
   if (kernel === undefined) {
-    throw new Error(`Conv2DBackpropFilter (wasm): the wasm backend has no '${name}' kernel`);
+    throw new BackendUnavailableError({
+      backend: 'wasm',
+      packageName: '@tensorflow/tfjs-backend-wasm',
+      detail: `Conv2DBackpropFilter needs the wasm kernel '${name}', which this version lacks`,
+    });
   }
   const output = kernel.kernelFunc({
     inputs,
@@ -22,7 +27,11 @@ function runWasmKernel(
     attrs: attrs as tf.NamedAttrMap,
   });
   if (Array.isArray(output)) {
-    throw new Error(`Conv2DBackpropFilter (wasm): kernel '${name}' returned several outputs`);
+    throw new InvalidStateError({
+      functionName: 'Conv2DBackpropFilter (wasm)',
+      state: 'unexpected',
+      message: `Conv2DBackpropFilter (wasm): kernel '${name}' returned several outputs`,
+    });
   }
   return output as tf.TensorInfo;
 }
@@ -48,9 +57,12 @@ export function conv2DBackpropFilterWasm(args: KernelArgs): tf.TensorInfo {
   const attrs = args.attrs as unknown as tf.Conv2DBackpropFilterAttrs;
   const dataFormat = tf.backend_util.convertConv2DDataFormat(attrs.dataFormat);
   if (dataFormat !== 'channelsLast') {
-    throw new Error(
-      `Conv2DBackpropFilter (wasm) supports dataFormat 'NHWC' only, received '${attrs.dataFormat}'`,
-    );
+    throw new InvalidArgumentError({
+      functionName: 'Conv2DBackpropFilter (wasm)',
+      parameter: 'dataFormat',
+      value: attrs.dataFormat,
+      expected: "'NHWC'",
+    });
   }
   const info = tf.backend_util.computeConv2DInfo(
     x.shape as [number, number, number, number],

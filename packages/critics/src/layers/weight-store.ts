@@ -1,4 +1,4 @@
-import { createRandom, tensorflowSeeds } from '@mi/core';
+import { deriveRandom, tensorflowSeeds } from '@mi/core';
 import * as tf from '@tensorflow/tfjs-core';
 
 /**
@@ -34,9 +34,13 @@ function uniquePrefix(criticId: string): string {
   return prefix;
 }
 
-/** Creates an empty store whose random initialisers draw their seeds from `seed`. */
+/**
+ * Creates an empty store whose random initialisers draw their seeds from the `'critic-init'`
+ * stream of `seed` (see `deriveRandom` in `@mi/core`): a run of `train` with the same seed draws
+ * its data from another stream, so the initial weights and the first batches share no bits.
+ */
 export function createWeightStore(criticId: string, seed: number): WeightStore {
-  const seeds = tensorflowSeeds(createRandom(seed));
+  const seeds = tensorflowSeeds(deriveRandom(seed, 'critic-init'));
   const prefix = uniquePrefix(criticId);
   const weights = new Map<string, tf.Variable>();
   const trainable: tf.Variable[] = [];

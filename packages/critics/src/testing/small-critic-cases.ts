@@ -1,5 +1,5 @@
-// Test fixtures (not shipped: package.json excludes src/testing): one small configuration per
-// built-in critic, with inputs of matching shapes.
+// Test fixtures (not shipped: package.json's "files" excludes this file, and no entry point
+// imports it): one small configuration per built-in critic, with inputs of matching shapes.
 import * as tf from '@tensorflow/tfjs-core';
 
 // Small options per critic, with inputs to score.

@@ -1,4 +1,10 @@
-import { assertNumber, assertOneOf, assertPositiveInteger } from '@mi/core';
+import {
+  assertNumber,
+  assertOneOf,
+  assertPositiveInteger,
+  DEFAULT_SEED,
+  readOptions,
+} from '@mi/core';
 import { InvalidArgumentError } from '@mi/spec';
 
 /** Throws on option keys that the factory does not know (catches typos such as `hiden`). */
@@ -7,17 +13,7 @@ export function rejectUnknownOptions(
   options: object,
   known: readonly string[],
 ): void {
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) {
-      throw new InvalidArgumentError({
-        functionName,
-        parameter: key,
-        value: (options as Record<string, unknown>)[key],
-        expected: `no such option; known options: ${known.join(', ')}`,
-        message: `${functionName}: unknown option '${key}'; known options: ${known.join(', ')}`,
-      });
-    }
-  }
+  readOptions(functionName, options as Record<string, unknown>, known);
 }
 
 /** Throws unless `value` is an array of positive integers (at least `minLength` of them). */
@@ -42,9 +38,12 @@ export function checkUnits(
   return [...value] as number[];
 }
 
-/** A seed: the given safe integer, or a fresh one (recorded in the config) when absent. */
+/**
+ * A seed: the given safe integer, or `DEFAULT_SEED` of `@mi/core` (the default of `train` too)
+ * when absent, so that a critic built without a seed is reproducible.
+ */
 export function resolveSeed(functionName: string, seed: unknown): number {
-  if (seed === undefined) return Math.floor(Math.random() * 0x7fffffff);
+  if (seed === undefined) return DEFAULT_SEED;
   assertNumber(functionName, 'seed', seed, { integer: true, min: 0, max: Number.MAX_SAFE_INTEGER });
   return seed;
 }

@@ -3,6 +3,7 @@ export { DataFormatError } from './data-format-error';
 export { describeValue } from './describe-value';
 export { DuplicatePluginError } from './duplicate-plugin-error';
 export { InvalidArgumentError } from './invalid-argument-error';
+export { InvalidStateError } from './invalid-state-error';
 export { MIError, type MIErrorOptions } from './mi-error';
 export { NoSuchBoundError, NoSuchCriticError, NoSuchPluginError } from './no-such-plugin-error';
 export { NonFiniteEstimateError } from './non-finite-estimate-error';

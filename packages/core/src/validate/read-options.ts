@@ -2,7 +2,13 @@ import { InvalidArgumentError } from '@mi/spec';
 
 /**
  * Checks that `options` is an object (or undefined) with no keys besides `allowed`, so that a
- * misspelt option (`lamda`) is an error instead of being silently ignored.
+ * misspelt option (`lamda`, `hiden`) is an error instead of being silently ignored. The one
+ * unknown-option check of every package: bounds, critics, training, benchmarks.
+ *
+ * @example
+ * ```ts
+ * const { tau = 5 } = readOptions('smile', options, ['tau']);
+ * ```
  */
 export function readOptions<T extends object>(
   functionName: string,
