@@ -259,6 +259,33 @@ describe('mine over three steps', () => {
     const clamped = run({ decay, initial: 2, clamp: { max: 1.5 } });
     expect(clamped[0]!.gradient[1]).toBeCloseTo(Math.exp(0.5) / (6 * 1.5), 5);
   });
+
+  it('stays finite when a batch partition is ~100 nats above a lagging average (ratio capped at e^30)', () => {
+    // ma = 1 (log 0) from the initial value; every off-diagonal score is 100, so
+    // E_Q[e^T] / ma = e^{100}: uncapped, e^{100} overflows float32 and the loss is ∞ − ∞ = NaN.
+    // A decay of 1e-40 keeps the blended average near 1 even with this batch in it.
+    const bound = mine.create({ decay: 1e-40, initial: 1 });
+    const state = bound.initialState();
+    const scores = tf.tensor2d([
+      [101, 100, 100],
+      [100, 102, 100],
+      [100, 100, 103],
+    ]);
+    const gradient = tf.tidy(() =>
+      tf.grad((x) => bound.compute({ scores: x as tf.Tensor2D }, state).loss)(scores),
+    );
+    const out = bound.compute({ scores }, state);
+    // The value is the exact DV value: mean diagonal 102 − log mean e^{100} = 2.
+    expect(out.loss.dataSync()[0]).toBeCloseTo(-2, 4);
+    expect(out.estimate.dataSync()[0]).toBeCloseTo(2, 4);
+    // Off-diagonal gradient: (e^{S_ij} / (n(n−1)·E_Q e^T)) · min(E_Q e^T / ma, e^{30}) = e^{30} / 6.
+    const g = gradient.dataSync();
+    expect(g[1]! / (Math.exp(30) / 6)).toBeCloseTo(1, 4);
+    expect(g[0]).toBeCloseTo(-1 / 3, 6);
+    expect(Array.from(g).every(Number.isFinite)).toBe(true);
+    tf.dispose([scores, gradient, out.loss, out.estimate, ...Object.values(out.terms)]);
+    tf.dispose([...Object.values(out.state), ...Object.values(state)]);
+  });
 });
 
 describe('minee', () => {

@@ -146,9 +146,11 @@ export const mine: BoundPlugin<MineOptions> = {
         // partition ~88 nats above a lagging average would overflow e^{·} to ∞ and turn the
         // loss into ∞ − ∞ = NaN.
         const logRatio = tf.minimum(tf.sub(batchValue, stopGradient(used)), MAX_LOG_RATIO);
+        // The factor e^{logBatch − its stopped value} is 1 in value, so the surrogate's value is
+        // E_diag[T] − r·(1 − 1) = E_diag[T]: no huge value for the reported one to cancel in float32.
         const surrogate = tf.sub(
           joint,
-          tf.mul(tf.exp(tf.sub(logBatch, batchValue)), stopGradient(tf.exp(logRatio))),
+          tf.mul(tf.sub(tf.exp(tf.sub(logBatch, batchValue)), 1), stopGradient(tf.exp(logRatio))),
         );
         return {
           loss: tf.neg(valueWithGradientOf(estimate, surrogate)),
