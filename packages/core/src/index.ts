@@ -27,6 +27,7 @@ export { papers } from './papers';
 export { createRandom, restoreRandom } from './random/create-random';
 export { DEFAULT_SEED, deriveRandom, type RandomPurpose } from './random/derive-random';
 export { type TensorflowSeeds, tensorflowSeeds } from './random/seed-tensorflow';
+export { boundingBox, sampleUniformBox } from './random/uniform-box';
 export {
   assertNumber,
   assertOneOf,

@@ -1,5 +1,5 @@
-import { papers } from '@mi/core';
-import type { EntropicScores } from '@mi/spec';
+import { papers, sampleUniformBox } from '@mi/core';
+import type { Batch, BoundInputContext, BoundInputs, EntropicScores } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import { applyMlp, createMlp } from './layers/dense';
 import { createJointNetwork, jointAllPairs, jointDiagonal } from './layers/joint-network';
@@ -28,6 +28,11 @@ export interface MineeCriticOptions {
   /** Hidden-layer activation. Default `'relu'`. */
   readonly activation?: 'relu' | 'elu';
   /**
+   * Reference batch size as a multiple of the data batch: m = referenceFactor · n uniform points
+   * per step (Chan et al. 2019, §4: 10 for MG(ρ), 300 for HG(ρ, d)). Default 10.
+   */
+  readonly referenceFactor?: number;
+  /**
    * Seed of the initial weights (its `'critic-init'` stream, see `deriveRandom` in `@mi/core`);
    * the only randomness of the critic (there is no dropout). Default `DEFAULT_SEED` (0).
    */
@@ -54,7 +59,14 @@ export interface MineeCritic extends NeuralCritic {
   entropicScores(data: PairedBatch, reference: PairedBatch): EntropicScores;
 }
 
-const OPTION_NAMES = ['xFeatures', 'yFeatures', 'hiddenUnits', 'activation', 'seed'];
+const OPTION_NAMES = [
+  'xFeatures',
+  'yFeatures',
+  'hiddenUnits',
+  'activation',
+  'referenceFactor',
+  'seed',
+];
 
 /**
  * The MI-NEE network of paper 001 §3.2: one module with three outputs
@@ -69,7 +81,8 @@ const OPTION_NAMES = ['xFeatures', 'yFeatures', 'hiddenUnits', 'activation', 'se
  * has its own branch (an MLP; f₀ on [x, y] with the joint critic's split first layer), so f₁
  * depends on x only and f₂ on y only, as the equation requires, and one optimiser updates all
  * three. `scores`/`pairs` give f₀ (usable by any bound); {@link MineeCritic.entropicScores}
- * gives what the `minee` bound needs.
+ * gives what the `minee` bound needs, and `boundInputs` draws the reference batch (m =
+ * referenceFactor · n points, uniform over the training data's bounding box) for a training loop.
  *
  * @example
  * ```ts
@@ -86,6 +99,8 @@ export function mineeCritic(options: MineeCriticOptions): MineeCritic {
   const hiddenUnits = checkUnits(name, 'hiddenUnits', options.hiddenUnits ?? [256, 256], 1);
   const activation = options.activation ?? 'relu';
   assertOneOf(name, 'activation', activation, ['relu', 'elu'] as const);
+  const referenceFactor = options.referenceFactor ?? 10;
+  assertPositiveInteger(name, 'referenceFactor', referenceFactor);
   const seed = resolveSeed(name, options.seed);
   const { xFeatures, yFeatures } = options;
 
@@ -98,9 +113,22 @@ export function mineeCritic(options: MineeCriticOptions): MineeCritic {
   const paired = (functionName: string, x: tf.Tensor, y: tf.Tensor) =>
     checkPairedBatches(functionName, x, [xFeatures], y, [yFeatures]);
 
-  return assembleCritic({
+  const entropicScores = (data: PairedBatch, reference: PairedBatch): EntropicScores => {
+    paired('minee.entropicScores', data.x, data.y);
+    checkPairedBatches('minee.entropicScores', reference.x, [xFeatures], reference.y, [yFeatures]);
+    return {
+      jointData: jointDiagonal(joint, data.x as tf.Tensor2D, data.y as tf.Tensor2D),
+      jointReference: jointDiagonal(joint, reference.x as tf.Tensor2D, reference.y as tf.Tensor2D),
+      xData: single(xHead, data.x),
+      xReference: single(xHead, reference.x),
+      yData: single(yHead, data.y),
+      yReference: single(yHead, reference.y),
+    };
+  };
+
+  const critic: MineeCritic = assembleCritic({
     id: 'minee',
-    options: { xFeatures, yFeatures, hiddenUnits, activation, seed },
+    options: { xFeatures, yFeatures, hiddenUnits, activation, referenceFactor, seed },
     store,
     scores: (x, y) => {
       paired('minee.scores', x, y);
@@ -119,26 +147,24 @@ export function mineeCritic(options: MineeCriticOptions): MineeCritic {
         checkBatch('minee.yScores', 'y', y, [yFeatures]);
         return single(yHead, y);
       },
-      entropicScores(data: PairedBatch, reference: PairedBatch): EntropicScores {
-        paired('minee.entropicScores', data.x, data.y);
-        checkPairedBatches('minee.entropicScores', reference.x, [xFeatures], reference.y, [
-          yFeatures,
-        ]);
-        return {
-          jointData: jointDiagonal(joint, data.x as tf.Tensor2D, data.y as tf.Tensor2D),
-          jointReference: jointDiagonal(
-            joint,
-            reference.x as tf.Tensor2D,
-            reference.y as tf.Tensor2D,
-          ),
-          xData: single(xHead, data.x),
-          xReference: single(xHead, reference.x),
-          yData: single(yHead, data.y),
-          yReference: single(yHead, reference.y),
+      entropicScores,
+      boundInputs(batch: Batch, context: BoundInputContext): BoundInputs {
+        paired('minee.boundInputs', batch.x, batch.y);
+        if (!context.requires.includes('entropic')) {
+          return { scores: jointAllPairs(joint, batch.x as tf.Tensor2D, batch.y as tf.Tensor2D) };
+        }
+        const box = context.dataBounds();
+        const m = referenceFactor * (batch.x.shape[0] as number);
+        const reference = {
+          x: sampleUniformBox(box.x, m, batch.x.shape.slice(1), context.random),
+          y: sampleUniformBox(box.y, m, batch.y.shape.slice(1), context.random),
         };
+        // Through the critic object, so a wrapper of entropicScores sees the reference batch.
+        return { entropic: critic.entropicScores(batch, reference) };
       },
     },
   });
+  return critic;
 }
 
 /** The `minee` critic as a registry plugin. */

@@ -26,7 +26,13 @@ export type OptimizerOptions = (AdamOptions | SgdOptions) & {
 };
 
 /** Which of the reported estimates is "the estimate" of a run, and the names of the others. */
-export type EstimateKind = 'ema' | 'macro' | 'micro' | 'validationBest' | 'validationFinal';
+export type EstimateKind =
+  | 'ema'
+  | 'macro'
+  | 'micro'
+  | 'validationBest'
+  | 'validationFinal'
+  | 'test';
 
 /** Per-step facts passed to callbacks. */
 export interface StepReport {
@@ -96,6 +102,13 @@ export interface EstimateSummary {
   /** Best and final held-out estimates (finite-data mode). */
   readonly validationBest: number | undefined;
   readonly validationFinal: number | undefined;
+  /**
+   * The estimate on the test split (never used for selection) of the weights with the best
+   * validation value, when the run has a test split.
+   */
+  readonly test?: number | undefined;
+  /** The step whose weights gave the best validation value (and the test estimate). */
+  readonly bestStep?: number | undefined;
 }
 
 /** Warnings about a run, in the spirit of bmi's flags. */

@@ -1,35 +1,40 @@
+import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DataFormatError, type RandomState } from '@mi/spec';
+import { DataFormatError } from '@mi/spec';
 import type * as tf from '@tensorflow/tfjs-core';
 import type { DataStreamState } from './data-stream';
 
 /** Everything besides tensors that a resumed run needs, as JSON. */
 export interface CheckpointManifest {
   readonly format: 'mi-train-checkpoint';
-  readonly version: 1;
+  readonly version: 2;
   /** Steps completed. */
   readonly step: number;
   readonly weightsFile: string;
+  /** SHA-256 of the weights file, hex: a damaged or swapped file is detected on resume. */
+  readonly weightsSha256: string;
   readonly tensors: readonly {
     name: string;
-    group: 'critic' | 'optimizer' | 'bound';
+    group: CheckpointGroup;
     shape: number[];
     offset: number;
     length: number;
   }[];
   readonly optimizerScalars: Readonly<Record<string, number>>;
   readonly dataStream: DataStreamState;
-  readonly referenceRandom: RandomState;
   readonly loop: Readonly<Record<string, unknown>>;
 }
 
+/** The groups of tensors a checkpoint holds: weights, optimiser slots, bound state, best weights. */
+export type CheckpointGroup = 'critic' | 'optimizer' | 'bound' | 'best';
+
+const GROUPS: readonly CheckpointGroup[] = ['critic', 'optimizer', 'bound', 'best'];
+
 /** Tensors to save, by group. */
-export interface CheckpointTensors {
-  readonly critic: readonly { name: string; tensor: tf.Tensor }[];
-  readonly optimizer: readonly { name: string; tensor: tf.Tensor }[];
-  readonly bound: readonly { name: string; tensor: tf.Tensor }[];
-}
+export type CheckpointTensors = Readonly<
+  Record<CheckpointGroup, readonly { name: string; tensor: tf.Tensor }[]>
+>;
 
 const MANIFEST = 'checkpoint.json';
 
@@ -40,14 +45,17 @@ const MANIFEST = 'checkpoint.json';
  */
 export async function writeCheckpoint(
   directory: string,
-  manifest: Omit<CheckpointManifest, 'format' | 'version' | 'weightsFile' | 'tensors'>,
+  manifest: Omit<
+    CheckpointManifest,
+    'format' | 'version' | 'weightsFile' | 'weightsSha256' | 'tensors'
+  >,
   tensors: CheckpointTensors,
 ): Promise<string> {
   await mkdir(directory, { recursive: true });
   const entries: CheckpointManifest['tensors'][number][] = [];
   const chunks: Float32Array[] = [];
   let offset = 0;
-  for (const group of ['critic', 'optimizer', 'bound'] as const) {
+  for (const group of GROUPS) {
     for (const { name, tensor } of tensors[group]) {
       const values = (await tensor.data()) as Float32Array;
       const copy = Float32Array.from(values);
@@ -63,14 +71,13 @@ export async function writeCheckpoint(
     at += chunk.length;
   }
   const weightsFile = `weights-${manifest.step}.bin`;
-  await atomicWrite(
-    join(directory, weightsFile),
-    Buffer.from(weights.buffer, weights.byteOffset, weights.byteLength),
-  );
+  const bytes = Buffer.from(weights.buffer, weights.byteOffset, weights.byteLength);
+  await atomicWrite(join(directory, weightsFile), bytes);
   const full: CheckpointManifest = {
     format: 'mi-train-checkpoint',
-    version: 1,
+    version: 2,
     weightsFile,
+    weightsSha256: sha256(bytes),
     tensors: entries,
     ...manifest,
   };
@@ -98,10 +105,10 @@ export async function readCheckpoint(directory: string): Promise<{
       cause,
     });
   }
-  if (manifest.format !== 'mi-train-checkpoint' || manifest.version !== 1) {
+  if (manifest.format !== 'mi-train-checkpoint' || manifest.version !== 2) {
     throw new DataFormatError({
       file: path,
-      detail: `not an @mi training checkpoint (format ${JSON.stringify(manifest.format)}, version ${manifest.version})`,
+      detail: `not an @mi training checkpoint of version 2 (format ${JSON.stringify(manifest.format)}, version ${manifest.version})`,
     });
   }
   const weightsPath = join(directory, manifest.weightsFile);
@@ -111,6 +118,12 @@ export async function readCheckpoint(directory: string): Promise<{
     throw new DataFormatError({
       file: weightsPath,
       detail: `expected ${total * 4} bytes of float32 weights, found ${buffer.byteLength} (truncated or from another checkpoint)`,
+    });
+  }
+  if (sha256(buffer) !== manifest.weightsSha256) {
+    throw new DataFormatError({
+      file: weightsPath,
+      detail: 'the weights do not match the checksum in checkpoint.json (the file is damaged)',
     });
   }
   const all = new Float32Array(
@@ -123,4 +136,8 @@ async function atomicWrite(path: string, data: string | Buffer): Promise<void> {
   const temporary = `${path}.tmp-${process.pid}`;
   await writeFile(temporary, data);
   await rename(temporary, path);
+}
+
+function sha256(data: Buffer): string {
+  return createHash('sha256').update(data).digest('hex');
 }

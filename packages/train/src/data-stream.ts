@@ -16,11 +16,14 @@ export interface DataStreamState {
   readonly order: number[] | null;
 }
 
+/** Which held-out split: validation (selection, early stopping) or test (never used to select). */
+export type HeldOutSplit = 'validation' | 'test';
+
 /**
  * Where training batches come from. An infinite sampler gives fresh samples every step; a finite
- * dataset is split once into training and validation indices (seeded), and the training indices
- * are reshuffled every epoch and cut into full batches (a last partial batch is dropped, so every
- * batch has the same n and the same bound ceiling).
+ * dataset is split once into training, validation and (optionally) test indices (seeded), and the
+ * training indices are reshuffled every epoch and cut into full batches (a last partial batch is
+ * dropped, so every batch has the same n and the same bound ceiling).
  */
 export class DataStream {
   /** Completed passes over the training split (finite data). */
@@ -33,6 +36,7 @@ export class DataStream {
     private readonly batchSize: number,
     readonly trainIndices: Int32Array | null,
     readonly validationIndices: Int32Array | null,
+    readonly testIndices: Int32Array | null = null,
   ) {}
 
   /**
@@ -43,21 +47,26 @@ export class DataStream {
   static create(
     data: DataSource,
     batchSize: number,
-    validationFraction: number | undefined,
+    fractions: { readonly validation?: number | undefined; readonly test?: number | undefined },
     random: { readonly data: RandomSource; readonly split: RandomSource },
   ): DataStream {
     if (data.kind === 'sampler') return new DataStream(random.data, batchSize, null, null);
     const permutation = random.split.permutation(data.size);
+    const validationFraction = fractions.validation;
     const validationSize =
       validationFraction === undefined ? 0 : Math.floor(data.size * validationFraction);
-    const trainIndices = permutation.slice(validationSize);
+    const testSize = fractions.test === undefined ? 0 : Math.floor(data.size * fractions.test);
+    // Validation first, then test, then training: without a test split the layout is unchanged.
+    const trainIndices = permutation.slice(validationSize + testSize);
     const validationIndices = validationSize > 0 ? permutation.slice(0, validationSize) : null;
+    const testIndices =
+      testSize > 0 ? permutation.slice(validationSize, validationSize + testSize) : null;
     if (trainIndices.length < batchSize) {
       throw new InvalidArgumentError({
         functionName: 'train',
         parameter: 'batchSize',
         value: batchSize,
-        expected: `at most the ${trainIndices.length} training rows of dataset '${data.name}' (${data.size} rows, ${validationSize} held out)`,
+        expected: `at most the ${trainIndices.length} training rows of dataset '${data.name}' (${data.size} rows, ${validationSize + testSize} held out)`,
       });
     }
     if (validationIndices !== null && validationIndices.length < 2) {
@@ -68,7 +77,15 @@ export class DataStream {
         expected: `a fraction that holds out at least 2 of the ${data.size} rows`,
       });
     }
-    return new DataStream(random.data, batchSize, trainIndices, validationIndices);
+    if (testIndices !== null && testIndices.length < 2) {
+      throw new InvalidArgumentError({
+        functionName: 'train',
+        parameter: 'validation.testFraction',
+        value: fractions.test,
+        expected: `a fraction that holds out at least 2 of the ${data.size} rows`,
+      });
+    }
+    return new DataStream(random.data, batchSize, trainIndices, validationIndices, testIndices);
   }
 
   /** Full batches per epoch (finite data); Infinity for a sampler. */
@@ -103,14 +120,14 @@ export class DataStream {
   }
 
   /**
-   * The validation split in chunks of the training batch size. A last chunk shorter than that is
+   * A held-out split in chunks of the training batch size. A last chunk shorter than that is
    * dropped, unless it is the only one (a split smaller than a batch is evaluated whole): the
    * held-out estimate is the plain mean of the chunks' values, which is right only when every
    * chunk has the same n, and a short chunk has another ceiling and bias (InfoNCE on 2 rows is at
    * most log 2). At most batchSize − 1 rows go unused, the same rows at every evaluation.
    */
-  *validationBatches(data: Dataset): Generator<Batch> {
-    const indices = this.validationIndices;
+  *heldOutBatches(data: Dataset, split: HeldOutSplit = 'validation'): Generator<Batch> {
+    const indices = split === 'validation' ? this.validationIndices : this.testIndices;
     if (indices === null) return;
     if (indices.length <= this.batchSize) {
       yield data.gather(indices);

@@ -1,4 +1,6 @@
-import type { TrainFlag } from '@mi/spec';
+import type { Batch, TrainFlag } from '@mi/spec';
+import type * as tf from '@tensorflow/tfjs-core';
+import type { TrainLoopOptions } from './options';
 
 /** Counts of critic outputs in equal-width bins, for joint pairs and for marginal pairs. */
 export interface OutputHistogram {
@@ -87,4 +89,34 @@ export function trainFlags(input: {
   }
   if (input.stopReason === 'aborted') flags.push('aborted');
   return flags;
+}
+
+/**
+ * Reads a kept score matrix back (n² values) for the steps that asked for it: a histogram of the
+ * joint and marginal outputs at `histogramSteps`, and the `observe` callback with the batch rows.
+ */
+export async function observeScores(input: {
+  readonly step: number;
+  readonly batch: Batch;
+  readonly scores: tf.Tensor2D;
+  readonly options: Pick<TrainLoopOptions, 'observe' | 'histogramBins'>;
+  readonly histogramSteps: ReadonlySet<number>;
+  readonly histograms: OutputHistogram[];
+}): Promise<void> {
+  const { step, batch, options } = input;
+  const values = (await input.scores.data()) as Float32Array;
+  const n = input.scores.shape[0];
+  if (input.histogramSteps.has(step)) {
+    input.histograms.push(outputHistogram(step, values, n, options.histogramBins ?? 30));
+  }
+  if (options.observe !== undefined && step % options.observe.every === 0) {
+    const [x, y] = (await Promise.all([batch.x.data(), batch.y.data()])) as Float32Array[];
+    await options.observe.callback({
+      step,
+      n,
+      x: x as Float32Array,
+      y: y as Float32Array,
+      scores: values,
+    });
+  }
 }

@@ -6,9 +6,11 @@
  *
  * @packageDocumentation
  */
-export type { DataStreamState } from './data-stream';
+export { boundInputsOf } from './bound-inputs';
+export type { DataStreamState, HeldOutSplit } from './data-stream';
 export { type OutputHistogram, outputHistogram, trainFlags } from './diagnostics';
-export { chooseEstimate, Traces, windowAverages } from './estimates';
+export { chooseEstimate, windowAverages } from './estimate-selection';
+export type { HeldOutPoint } from './model-selection';
 export { clipByGlobalNorm, createOptimizer, resolveOptimizer } from './optimizer';
 export type {
   CheckpointOptions,
@@ -16,5 +18,13 @@ export type {
   TrainLoopOptions,
   ValidationOptions,
 } from './options';
-export { type BoundingBox, boundingBox, sampleUniformBox } from './reference-sampler';
-export { type NonFiniteReport, type TrainRunResult, type TrainTraces, train } from './train';
+export type { NonFiniteReport, TrainRunResult, TrainTraces } from './run-result';
+export { Traces } from './traces';
+export { train } from './train';
+export {
+  createTrainStep,
+  type StepEvaluation,
+  type StepOutputs,
+  type TrainStep,
+  type TrainStepOptions,
+} from './train-step';

@@ -1,5 +1,6 @@
 import { assertNumber, assertOneOf, assertPositiveInteger } from '@mi/core';
 import { InvalidArgumentError, type TrainOptions } from '@mi/spec';
+import { assertCriticServes } from './bound-inputs';
 
 /**
  * Held-out evaluation and early stopping for finite datasets. The held-out estimate is the mean
@@ -16,6 +17,14 @@ export interface ValidationOptions {
   readonly patience?: number;
   /** Improvement smaller than this (nats) does not count. Default 0. */
   readonly minDelta?: number;
+  /**
+   * Fraction of the dataset held out as a test split, never used for selection. When set, the
+   * weights with the best validation value are kept, restored into the critic at the end, and
+   * their estimate on the test split is the run's answer (`estimateKind: 'test'`): neither
+   * optimistic (selected on the data it reports) nor decayed (the weights after the patience
+   * window). Default: no test split (the answer is the final validation value).
+   */
+  readonly testFraction?: number;
 }
 
 /** Writes the state of a run every `every` steps so that it can be resumed. */
@@ -62,8 +71,6 @@ export interface TrainLoopOptions extends TrainOptions {
   readonly resumeFrom?: string;
   /** Append one JSON line per step (step, estimate, loss, terms) to this file. */
   readonly logFile?: string;
-  /** MI-NEE: reference batch size = factor × batch size (Chan et al. use 10). Default 10. */
-  readonly referenceFactor?: number;
 }
 
 /** One observed step: the batch rows and the score matrix S[i][j] = T(x_i, y_j), row-major. */
@@ -121,8 +128,6 @@ export function validateTrainOptions(options: TrainLoopOptions): void {
   if (options.windowSize !== undefined) assertPositiveInteger(fn, 'windowSize', options.windowSize);
   if (options.onNonFinite !== undefined)
     assertOneOf(fn, 'onNonFinite', options.onNonFinite, ['stop', 'skip']);
-  if (options.referenceFactor !== undefined)
-    assertPositiveInteger(fn, 'referenceFactor', options.referenceFactor);
   if (options.observe !== undefined)
     assertPositiveInteger(fn, 'observe.every', options.observe.every);
   if (options.histogramBins !== undefined)
@@ -168,6 +173,23 @@ export function validateTrainOptions(options: TrainLoopOptions): void {
       assertPositiveInteger(fn, 'validation.patience', validation.patience);
     if (validation.minDelta !== undefined)
       assertNumber(fn, 'validation.minDelta', validation.minDelta, { min: 0 });
+    if (validation.testFraction !== undefined) {
+      assertNumber(fn, 'validation.testFraction', validation.testFraction, {
+        min: 0,
+        max: 1,
+        minExclusive: true,
+        maxExclusive: true,
+      });
+      const total = (validation.fraction ?? 0.2) + validation.testFraction;
+      if (total >= 1) {
+        throw new InvalidArgumentError({
+          functionName: fn,
+          parameter: 'validation.testFraction',
+          value: validation.testFraction,
+          expected: `a fraction that leaves training rows (validation + test = ${total})`,
+        });
+      }
+    }
   }
   if (options.checkpoint !== undefined) {
     assertPositiveInteger(fn, 'checkpoint.every', options.checkpoint.every);
@@ -180,15 +202,21 @@ export function validateTrainOptions(options: TrainLoopOptions): void {
       });
     }
   }
-  for (const requirement of options.bound.requires) {
-    const method = requirement === 'logBaseline' ? 'logBaseline' : 'entropicScores';
-    if (typeof options.critic[method] !== 'function') {
-      throw new InvalidArgumentError({
-        functionName: fn,
-        parameter: 'critic',
-        value: options.critic.id,
-        expected: `a critic with ${method}() (bound '${options.bound.id}' requires ${requirement})`,
-      });
-    }
-  }
+  assertCriticServes(options.critic, options.bound, fn);
+}
+
+/**
+ * The number of steps a run takes (`steps`, capped at `epochs` passes over a dataset) and K, the
+ * reporting window: `windowSize`, by default half the run, at most 1000 batches.
+ */
+export function planSteps(
+  options: Pick<TrainLoopOptions, 'steps' | 'epochs' | 'windowSize'>,
+  batchesPerEpoch: number,
+): { stepsLimit: number; windowSize: number } {
+  const stepsLimit = Math.min(
+    options.steps ?? Number.POSITIVE_INFINITY,
+    (options.epochs ?? Number.POSITIVE_INFINITY) * batchesPerEpoch,
+  );
+  const windowSize = options.windowSize ?? Math.max(1, Math.min(1000, Math.ceil(stepsLimit / 2)));
+  return { stepsLimit, windowSize };
 }

@@ -1,8 +1,8 @@
 import { minee } from '@mi/bounds';
-import { deriveRandom } from '@mi/core';
+import { boundingBox, deriveRandom, sampleUniformBox } from '@mi/core';
 import { mineeCritic } from '@mi/critics';
 import { correlatedGaussian, sampleDataset } from '@mi/datasets';
-import { boundingBox, sampleUniformBox, train } from '@mi/train';
+import { train } from '@mi/train';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 
@@ -61,7 +61,12 @@ describe('MI-NEE reference sampling', () => {
     const xs = Array.from(all.x.dataSync());
     const ys = Array.from(all.y.dataSync());
     tf.dispose([all.x, all.y]);
-    const critic = mineeCritic({ xFeatures: 1, yFeatures: 1, hiddenUnits: [4], seed: 51 });
+    const critic = mineeCritic({
+      xFeatures: 1,
+      yFeatures: 1,
+      hiddenUnits: [4],
+      seed: 51,
+    });
     const reference = { x: [] as number[], y: [] as number[] };
     const score = critic.entropicScores;
     critic.entropicScores = (batch, drawn) => {
@@ -77,7 +82,6 @@ describe('MI-NEE reference sampling', () => {
       steps: 50,
       batchSize: 20,
       seed: 51,
-      referenceFactor: 10,
     });
     critic.dispose();
     expect(reference.x).toHaveLength(10_000);

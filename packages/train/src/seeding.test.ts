@@ -34,7 +34,13 @@ async function datasetRun(criticSeed: number, runSeed: number) {
 
 /** An MI-NEE run on a sampler: it uses the 'data' and 'reference' streams of its seed. */
 async function mineeRun(seed: number) {
-  const critic = mineeCritic({ xFeatures: 1, yFeatures: 1, hiddenUnits: [4], seed });
+  const critic = mineeCritic({
+    xFeatures: 1,
+    yFeatures: 1,
+    hiddenUnits: [4],
+    referenceFactor: 2,
+    seed,
+  });
   const result = await train({
     critic,
     bound: minee.create(),
@@ -42,7 +48,6 @@ async function mineeRun(seed: number) {
     steps: 8,
     batchSize: 8,
     seed,
-    referenceFactor: 2,
   });
   const weights = critic.trainableVariables.map((v) => Array.from(v.dataSync()));
   critic.dispose();

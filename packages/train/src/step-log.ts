@@ -30,3 +30,16 @@ export class StepLog {
     await appendFile(this.path, text);
   }
 }
+
+/** Steps per second and the time left, over the last 50 steps. */
+export class StepTimer {
+  private readonly recent: number[] = [];
+
+  /** Records a step that started at `start` (ms, `performance.now()`). */
+  lap(start: number, stepsLeft: number): { stepsPerSecond: number; etaSeconds: number } {
+    this.recent.push(performance.now() - start);
+    if (this.recent.length > 50) this.recent.shift();
+    const meanMs = this.recent.reduce((a, b) => a + b, 0) / this.recent.length;
+    return { stepsPerSecond: 1000 / meanMs, etaSeconds: (stepsLeft * meanMs) / 1000 };
+  }
+}

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { infoNCE, mine, minee, nwj } from '@mi/bounds';
@@ -179,6 +179,73 @@ describe('checkpoints and resume', () => {
     resumed.dispose();
   });
 
+  it('resumes a dataset run with validation, a test split and patience bit for bit', async () => {
+    const make = () => separableCritic({ xFeatures: 2, yFeatures: 2, hiddenUnits: [8], seed: 8 });
+    const data = sampleDataset(correlatedGaussian({ dimension: 2, mi: 1 }), { size: 160, seed: 8 });
+    const common = {
+      bound: infoNCE.create(),
+      data,
+      batchSize: 8,
+      seed: 8,
+      validation: { fraction: 0.25, testFraction: 0.25, every: 4, patience: 50 },
+    } as const;
+    const straight = make();
+    const full = await train({ ...common, critic: straight, steps: 40 });
+    const checkpointDir = join(directory, 'resume-dataset');
+    const first = make();
+    await train({
+      ...common,
+      critic: first,
+      steps: 20,
+      checkpoint: { directory: checkpointDir, every: 20 },
+    });
+    first.dispose();
+    const resumed = make();
+    const rest = await train({ ...common, critic: resumed, steps: 40, resumeFrom: checkpointDir });
+    expect(rest.validationHistory).toEqual(full.validationHistory);
+    expect(rest.estimates.bestStep).toBe(full.estimates.bestStep);
+    expect(rest.estimateKind).toBe('test');
+    expect(rest.estimate).toBe(full.estimate);
+    for (let k = 0; k < straight.trainableVariables.length; k++) {
+      expect(Array.from(resumed.trainableVariables[k]!.dataSync())).toEqual(
+        Array.from(straight.trainableVariables[k]!.dataSync()),
+      );
+    }
+    straight.dispose();
+    resumed.dispose();
+  });
+
+  it('detects a damaged weights file by its checksum', async () => {
+    const critic = separableCritic({ xFeatures: 2, yFeatures: 2, hiddenUnits: [4], seed: 9 });
+    const data = correlatedGaussian({ dimension: 2, mi: 1 });
+    const checkpointDir = join(directory, 'damaged');
+    await train({
+      critic,
+      bound: nwj.create(),
+      data,
+      batchSize: 8,
+      steps: 2,
+      checkpoint: { directory: checkpointDir, every: 2 },
+    });
+    const weightsFile = join(checkpointDir, 'weights-2.bin');
+    const bytes = await readFile(weightsFile);
+    bytes[5] = (bytes[5] as number) ^ 0xff;
+    await writeFile(weightsFile, bytes);
+    await expect(
+      train({
+        critic,
+        bound: nwj.create(),
+        data,
+        batchSize: 8,
+        steps: 4,
+        resumeFrom: checkpointDir,
+      }),
+    ).rejects.toThrow(
+      'the weights do not match the checksum in checkpoint.json (the file is damaged)',
+    );
+    critic.dispose();
+  });
+
   it('refuses a checkpoint of another bound', async () => {
     const critic = separableCritic({
       xFeatures: 3,
@@ -293,7 +360,7 @@ describe('failure handling', () => {
       "train: invalid option 'batchSize': expected at most the 10 training rows of dataset",
     );
     await expect(train({ ...base, bound: minee.create(), batchSize: 4, steps: 2 })).rejects.toThrow(
-      "expected a critic with entropicScores() (bound 'minee' requires entropic)",
+      "expected a critic that provides 'entropic' (bound 'minee' requires it): one with boundInputs()",
     );
     critic.dispose();
   });
@@ -363,7 +430,8 @@ describe('memory', () => {
     ],
     [
       'minee critic + minee (reference samples)',
-      () => mineeCritic({ xFeatures: 1, yFeatures: 1, hiddenUnits: [4], seed: 13 }),
+      () =>
+        mineeCritic({ xFeatures: 1, yFeatures: 1, hiddenUnits: [4], referenceFactor: 2, seed: 13 }),
       () => minee.create(),
     ],
   ] as const;
@@ -382,7 +450,6 @@ describe('memory', () => {
       steps: 1000,
       batchSize: 4,
       seed: 14,
-      referenceFactor: 2,
       callbacks: {
         onStep: ({ step }) => {
           if (step === 10 || step === 999) counts.set(step, tf.memory().numTensors);

@@ -1,4 +1,5 @@
-import { createBound } from '@mi/bounds';
+import { createBound, infoNCE } from '@mi/bounds';
+import { deriveRandom } from '@mi/core';
 import { separableCritic } from '@mi/critics';
 import { correlatedGaussian, sampleDataset } from '@mi/datasets';
 import type { Bound } from '@mi/spec';
@@ -68,5 +69,78 @@ describe('held-out estimate', () => {
     const { result, seen } = await heldOut(50, 0.2, 16);
     expect(result.estimate).toBeCloseTo(Math.log(10), 6);
     expect(seen.filter((n) => n !== 16)).toEqual([10, 10]);
+  });
+});
+
+describe('test split and the best weights', () => {
+  it('scores the weights of the best validation value on the test split, and leaves them in the critic', async () => {
+    const size = 240;
+    const batchSize = 16;
+    const seed = 41;
+    const data = sampleDataset(correlatedGaussian({ dimension: 2, mi: 1 }), { size, seed });
+    const critic = separableCritic({ xFeatures: 2, yFeatures: 2, hiddenUnits: [8], seed });
+    const bound = infoNCE.create();
+    const snapshots = new Map<number, number[][]>();
+    const result = await train({
+      critic,
+      bound,
+      data,
+      steps: 60,
+      batchSize,
+      seed,
+      optimizer: { kind: 'adam', learningRate: 0.05 },
+      validation: { fraction: 0.25, testFraction: 0.25, every: 10 },
+      callbacks: {
+        onValidation: ({ step }) => {
+          snapshots.set(
+            step,
+            critic.trainableVariables.map((v) => Array.from(v.dataSync())),
+          );
+        },
+      },
+    });
+    expect(result.estimateKind).toBe('test');
+    expect(result.estimateReason).toMatch(/test split \(never used for selection\)/);
+    // The best step is the argmax of the validation history.
+    const best = result.validationHistory.reduce((a, b) => (b.estimate > a.estimate ? b : a));
+    expect(result.estimates.bestStep).toBe(best.step);
+    expect(result.estimates.validationBest).toBe(best.estimate);
+    // The critic ends with the weights it had at that step.
+    const weights = critic.trainableVariables.map((v) => Array.from(v.dataSync()));
+    expect(snapshots.has(best.step)).toBe(true);
+    expect(weights).toEqual(snapshots.get(best.step));
+    // The test estimate, recomputed from the split's definition: validation rows first, then test
+    // rows, of a permutation drawn from the 'split' stream; chunks of the batch size.
+    const permutation = deriveRandom(seed, 'split').permutation(size);
+    const testRows = permutation.slice(60, 120);
+    const values: number[] = [];
+    for (let start = 0; start + batchSize <= testRows.length; start += batchSize) {
+      const chunk = data.gather(testRows.subarray(start, start + batchSize));
+      const value = tf.tidy(
+        () => bound.compute({ scores: critic.scores(chunk.x, chunk.y) }, {}).estimate,
+      );
+      values.push(value.dataSync()[0] as number);
+      tf.dispose([value, chunk.x, chunk.y]);
+    }
+    expect(values).toHaveLength(3);
+    expect(result.estimate).toBeCloseTo(values.reduce((a, b) => a + b) / values.length, 5);
+    critic.dispose();
+  });
+
+  it('rejects splits that leave no training rows', async () => {
+    const critic = separableCritic({ xFeatures: 2, yFeatures: 2, hiddenUnits: [4], seed: 1 });
+    await expect(
+      train({
+        critic,
+        bound: infoNCE.create(),
+        data: sampleDataset(correlatedGaussian({ dimension: 2, mi: 1 }), { size: 40, seed: 1 }),
+        steps: 2,
+        batchSize: 4,
+        validation: { fraction: 0.5, testFraction: 0.5 },
+      }),
+    ).rejects.toThrow(
+      "train: invalid option 'validation.testFraction': expected a fraction that leaves training rows (validation + test = 1), received 0.5",
+    );
+    critic.dispose();
   });
 });

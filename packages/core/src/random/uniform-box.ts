@@ -1,19 +1,14 @@
-import type { RandomSource } from '@mi/spec';
+import type { BoundingBox, RandomSource } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
-
-/** The axis-aligned bounding box of a set of rows: per-feature minimum and maximum. */
-export interface BoundingBox {
-  readonly low: Float32Array;
-  readonly high: Float32Array;
-}
 
 /** The bounding box of the rows of a 2-D (or flattened) tensor; one read of its data. */
 export function boundingBox(rows: tf.Tensor): BoundingBox {
-  const width = rows.size / rows.shape[0]!;
+  const n = rows.shape[0] as number;
+  const width = rows.size / n;
   const values = rows.dataSync();
   const low = new Float32Array(width).fill(Number.POSITIVE_INFINITY);
   const high = new Float32Array(width).fill(Number.NEGATIVE_INFINITY);
-  for (let r = 0; r < rows.shape[0]!; r++) {
+  for (let r = 0; r < n; r++) {
     for (let k = 0; k < width; k++) {
       const v = values[r * width + k] as number;
       if (v < (low[k] as number)) low[k] = v;
@@ -24,8 +19,8 @@ export function boundingBox(rows: tf.Tensor): BoundingBox {
 }
 
 /**
- * m points drawn uniformly from a bounding box, shaped like the data rows (MI-NEE's reference
- * distribution U over the data's support, Chan et al. 2019 §3.2).
+ * m points drawn uniformly from a bounding box, shaped like the data rows: MI-NEE's reference
+ * distribution U over the data's support (Chan et al. 2019, §3.2).
  */
 export function sampleUniformBox(
   box: BoundingBox,

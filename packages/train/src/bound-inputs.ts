@@ -1,0 +1,80 @@
+import { boundingBox } from '@mi/core';
+import {
+  type Batch,
+  type Bound,
+  type BoundInputContext,
+  type BoundInputs,
+  type BoundingBox,
+  type Critic,
+  type DataSource,
+  InvalidArgumentError,
+  type RandomSource,
+} from '@mi/spec';
+import * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * What a bound reads for a batch: the critic's `boundInputs` hook when it has one (the MI-NEE
+ * critic draws its reference batch there), else the score matrix plus, when the bound requires
+ * it, the critic's learned log-baseline.
+ */
+export function boundInputsOf(
+  critic: Critic,
+  batch: Batch,
+  context: BoundInputContext,
+): BoundInputs {
+  if (critic.boundInputs !== undefined) return critic.boundInputs(batch, context);
+  const scores = critic.scores(batch.x, batch.y);
+  return context.requires.includes('logBaseline')
+    ? { scores, logBaseline: (critic.logBaseline as (y: tf.Tensor) => tf.Tensor1D)(batch.y) }
+    : { scores };
+}
+
+/** Throws unless the critic can give the bound every input it requires. */
+export function assertCriticServes(critic: Critic, bound: Bound, functionName: string): void {
+  for (const requirement of bound.requires) {
+    const served =
+      critic.boundInputs !== undefined ||
+      (requirement === 'logBaseline' && typeof critic.logBaseline === 'function');
+    if (!served) {
+      throw new InvalidArgumentError({
+        functionName,
+        parameter: 'critic',
+        value: critic.id,
+        expected: `a critic that provides '${requirement}' (bound '${bound.id}' requires it): one with ${requirement === 'logBaseline' ? 'logBaseline() or ' : ''}boundInputs()`,
+      });
+    }
+  }
+}
+
+/**
+ * The context a training loop hands to `boundInputs`: the bound's requirements, the run's
+ * reference stream, and the bounding box of the training data, computed once for a dataset (its
+ * whole training split) and per batch for a sampler.
+ */
+export function createBoundInputContext(options: {
+  readonly bound: Bound;
+  readonly random: () => RandomSource;
+  readonly trainingRows: () => Batch | undefined;
+  readonly currentBatch: () => Batch;
+  readonly source: () => DataSource;
+}): BoundInputContext {
+  let datasetBox: { x: BoundingBox; y: BoundingBox } | undefined;
+  return {
+    requires: options.bound.requires,
+    get random() {
+      return options.random();
+    },
+    dataBounds() {
+      if (options.source().kind === 'sampler') {
+        const batch = options.currentBatch();
+        return { x: boundingBox(batch.x), y: boundingBox(batch.y) };
+      }
+      if (datasetBox === undefined) {
+        const rows = options.trainingRows() as Batch;
+        datasetBox = { x: boundingBox(rows.x), y: boundingBox(rows.y) };
+        tf.dispose([rows.x, rows.y]);
+      }
+      return datasetBox;
+    },
+  };
+}

@@ -1,0 +1,148 @@
+import type {
+  Batch,
+  Bound,
+  BoundInputContext,
+  BoundState,
+  Critic,
+  OptimizerOptions,
+} from '@mi/spec';
+import * as tf from '@tensorflow/tfjs-core';
+import { boundInputsOf } from './bound-inputs';
+import { clipByGlobalNorm, createOptimizer, resolveOptimizer } from './optimizer';
+
+/** Options of {@link createTrainStep}. */
+export interface TrainStepOptions {
+  readonly critic: Critic;
+  readonly bound: Bound;
+  /** Adam (lr 5e-4, β = 0.9/0.999, the papers' setting) by default, or SGD; optional clipping. */
+  readonly optimizer?: OptimizerOptions | undefined;
+}
+
+/** The outputs of one step: scalars and the bound's new state, as tensors the caller owns. */
+export interface StepOutputs {
+  readonly loss: tf.Scalar;
+  readonly estimate: tf.Scalar;
+  /** E_P[T], the bound's `joint` term (0 when it reports none). */
+  readonly joint: tf.Scalar;
+  /** The log of the bound's partition term (0 when it reports none). */
+  readonly logPartition: tf.Scalar;
+  /** The bound's new state; the caller disposes the old one. */
+  readonly state: BoundState;
+  /** The score matrix, when asked for with `keepScores` (and the bound reads one). */
+  readonly scores: tf.Tensor2D | undefined;
+}
+
+/** A forward and backward pass whose update is not applied yet. */
+export interface StepEvaluation extends StepOutputs {
+  /** Gradients of the loss for every trainable variable of the critic, by variable name. */
+  readonly gradients: tf.NamedTensorMap;
+}
+
+/**
+ * One training step, split so that a loop can look at the outputs before the update: `evaluate`
+ * runs the critic and the bound under the gradient tape; `update` applies the gradients (clipped
+ * to a global norm when asked) and frees them; `discard` frees them without updating (a skipped,
+ * non-finite step); `run` is `evaluate` then `update`. Nothing is read back to JavaScript: the
+ * caller decides what to read. The bound's state is threaded explicitly (state in, new state out);
+ * the critic's variables and the optimiser's slots are updated in place, as TF.js optimisers do.
+ */
+export interface TrainStep {
+  /** The TF.js optimiser whose slots the step updates (saved in checkpoints). */
+  readonly optimizer: tf.Optimizer;
+  evaluate(
+    state: BoundState,
+    batch: Batch,
+    context: BoundInputContext,
+    options?: { readonly keepScores?: boolean },
+  ): StepEvaluation;
+  update(evaluation: StepEvaluation): void;
+  discard(evaluation: StepEvaluation): void;
+  run(state: BoundState, batch: Batch, context: BoundInputContext): StepOutputs;
+  /** Frees the optimiser's slots. */
+  dispose(): void;
+}
+
+/**
+ * The training step that `train` loops over and the performance benchmark times.
+ *
+ * @example
+ * ```ts
+ * const step = createTrainStep({ critic, bound, optimizer: { kind: 'adam', learningRate: 5e-4 } });
+ * let state = bound.initialState();
+ * const out = step.run(state, batch, context);
+ * tf.dispose(Object.values(state));
+ * state = out.state;
+ * ```
+ */
+export function createTrainStep(options: TrainStepOptions): TrainStep {
+  const { critic, bound } = options;
+  const resolved = resolveOptimizer(options.optimizer);
+  const optimizer = createOptimizer(resolved);
+  const variables = critic.trainableVariables as tf.Variable[];
+
+  const evaluate: TrainStep['evaluate'] = (state, batch, context, evaluateOptions = {}) => {
+    let kept: StepOutputs | undefined;
+    const { value: loss, grads } = tf.variableGrads(() => {
+      const inputs = boundInputsOf(critic, batch, context);
+      const output = bound.compute(inputs, state);
+      kept = {
+        loss: output.loss,
+        estimate: tf.keep(output.estimate),
+        joint: tf.keep(output.terms['joint'] ?? tf.scalar(0)),
+        logPartition: tf.keep(output.terms['logPartition'] ?? tf.scalar(0)),
+        state: Object.fromEntries(Object.entries(output.state).map(([k, v]) => [k, tf.keep(v)])),
+        scores:
+          evaluateOptions.keepScores && inputs.scores !== undefined
+            ? tf.keep(inputs.scores)
+            : undefined,
+      };
+      return output.loss;
+    }, variables);
+    return { ...(kept as StepOutputs), loss, gradients: grads };
+  };
+
+  const release = (evaluation: StepEvaluation) => tf.dispose(Object.values(evaluation.gradients));
+
+  const update: TrainStep['update'] = (evaluation) => {
+    if (resolved.clipGradientNorm !== undefined) {
+      const clipped = clipByGlobalNorm(evaluation.gradients, resolved.clipGradientNorm);
+      optimizer.applyGradients(clipped);
+      tf.dispose(Object.values(clipped));
+    } else {
+      optimizer.applyGradients(evaluation.gradients);
+    }
+    release(evaluation);
+  };
+
+  return {
+    optimizer,
+    evaluate,
+    update,
+    discard(evaluation) {
+      release(evaluation);
+      tf.dispose([
+        evaluation.loss,
+        evaluation.estimate,
+        evaluation.joint,
+        evaluation.logPartition,
+        ...Object.values(evaluation.state),
+        ...(evaluation.scores ? [evaluation.scores] : []),
+      ]);
+    },
+    run(state, batch, context) {
+      const evaluation = evaluate(state, batch, context);
+      update(evaluation);
+      const { gradients: _, ...outputs } = evaluation;
+      return outputs;
+    },
+    dispose: () => optimizer.dispose(),
+  };
+}
+
+/** Reads loss, estimate and the two terms back in one transfer: [loss, estimate, joint, logPartition]. */
+export async function readScalars(outputs: StepOutputs): Promise<[number, number, number, number]> {
+  const stacked = tf.stack([outputs.loss, outputs.estimate, outputs.joint, outputs.logPartition]);
+  const values = Array.from(await stacked.data()) as [number, number, number, number];
+  stacked.dispose();
+  return values;
+}
