@@ -1,6 +1,7 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createProgram } from '@mi/cli';
 import { createRandom } from '@mi/core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -161,6 +162,29 @@ describe('mi estimate', () => {
     expect(stderr).toContain(`${file} (row 3, column "b")`);
   });
 
+  it('checks bound and critic names before reading the data: exit 2, not 3, with a missing file', async () => {
+    const missing = join(root, 'missing.csv');
+    const bound = await mi('estimate', '--data', missing, '--x', 'a', '--bound', 'smiley');
+    expect(bound.exitCode).toBe(2);
+    expect(bound.stderr).toContain("no bound named 'smiley'");
+    const critic = await mi('estimate', '--data', missing, '--x', 'a', '--critic', 'cosine');
+    expect(critic.exitCode).toBe(2);
+    expect(critic.stderr).toContain("no critic named 'cosine'");
+    const options = await mi('estimate', '--data', missing, '--x', 'a', '--bound', 'smile:tau');
+    expect(options.exitCode).toBe(2);
+    const compare = await mi(
+      'bench',
+      'gaussian',
+      '--bounds',
+      'smiley',
+      '--compare',
+      join(root, 'missing.json'),
+      '--out',
+      join(root, 'never'),
+    );
+    expect(compare.exitCode).toBe(2);
+  });
+
   it('exits 3 on a missing file and 2 on an unknown bound or missing columns', async () => {
     expect((await mi('estimate', '--data', join(root, 'none.csv'), '--x', 'a')).exitCode).toBe(3);
     // A file of its own: the test must not depend on the CSV another test writes.
@@ -219,7 +243,9 @@ describe('mi bounds / critics', () => {
     await writeFile(empty, 'export const nothing = 1;\n');
     const { exitCode, stderr } = await mi('--plugin', empty, 'bounds');
     expect(exitCode).toBe(2);
-    expect(stderr).toContain("mi: invalid option '--plugin'");
+    expect(stderr.trim()).toBe(
+      `mi: --plugin ${empty}: the module exports no plugin object ({ kind: 'bound' | 'critic', id, specificationVersion, create })`,
+    );
   });
 });
 
@@ -256,16 +282,91 @@ describe('mi bench', () => {
   });
 });
 
-describe('mi bench perf', () => {
-  it('rejects unknown critics and backends before measuring anything', async () => {
-    const { exitCode, stderr } = await mi(
-      'bench',
-      'perf',
-      '--critics',
-      'joint,bogus',
-      '--no-pytorch',
+describe('a critic plugin', () => {
+  // A plugin module of the user's: the built-in separable critic under a new id. Its folder has
+  // @mi/critics in node_modules, as a user's project would.
+  async function writePlugin(): Promise<string> {
+    const folder = join(root, 'plugin-project');
+    const critics = dirname(createRequire(import.meta.url).resolve('@mi/critics/package.json'));
+    await mkdir(join(folder, 'node_modules', '@mi'), { recursive: true });
+    await symlink(critics, join(folder, 'node_modules', '@mi', 'critics'), 'dir').catch(
+      (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EEXIST') throw error;
+      },
     );
-    expect(exitCode).toBe(2);
-    expect(stderr).toContain('bogus');
+    const file = join(folder, 'tiny-critic.mjs');
+    await writeFile(
+      file,
+      [
+        "import { separableCriticPlugin } from '@mi/critics';",
+        "export const tinyCritic = { ...separableCriticPlugin, id: 'tiny', kind: 'critic', displayName: 'Tiny', create: (options) => separableCriticPlugin.create({ hiddenUnits: [8], embeddingSize: 4, ...options }) };",
+        '',
+      ].join('\n'),
+    );
+    return file;
+  }
+
+  it('trains through mi estimate --plugin … --critic <id>', async () => {
+    const plugin = await writePlugin();
+    const file = join(root, 'plugin-data.csv');
+    await writeFile(
+      file,
+      `a,b,noise\n${gaussianRows(200, 4)
+        .map((r) => r.join(','))
+        .join('\n')}\n`,
+    );
+    const { stdout, stderr, exitCode } = await mi(
+      '--json',
+      '--plugin',
+      plugin,
+      'estimate',
+      '--data',
+      file,
+      '--x',
+      'a',
+      '--y',
+      'b',
+      '--critic',
+      'tiny',
+      '--steps',
+      '5',
+      '--seeds',
+      '1',
+      '--batch-size',
+      '16',
+    );
+    expect(exitCode, stderr).toBe(0);
+    const result = JSON.parse(stdout);
+    expect(result.critic).toBe('tiny');
+    expect(Number.isFinite(result.estimate)).toBe(true);
+  });
+
+  it('trains through mi bench gaussian --quick --plugin … --critic <id>', async () => {
+    const plugin = await writePlugin();
+    const out = join(root, 'plugin-stairs');
+    const { stdout, stderr, exitCode } = await mi(
+      '--quiet',
+      '--plugin',
+      plugin,
+      'bench',
+      'gaussian',
+      '--quick',
+      '--critic',
+      'tiny',
+      '--bounds',
+      'nwj',
+      '--levels',
+      '1',
+      '--steps-per-level',
+      '4',
+      '--batch-size',
+      '8',
+      '--out',
+      out,
+    );
+    expect(exitCode, stderr).toBe(0);
+    expect(stdout).toContain('gaussian, tiny critic, 4 steps per level');
+    const record = JSON.parse((await readFile(join(out, 'results.jsonl'), 'utf8')).trim());
+    expect(record.params.critic).toBe('tiny');
   });
 });

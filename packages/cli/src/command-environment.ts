@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { EXIT, exitCodeOf } from './exit-codes';
 import { createOutput, type Output } from './output';
 import { loadRegistries, type Registries } from './plugins';
+import { userDirectory } from './user-directory';
 
 /** What every command body receives. */
 export interface CommandScope {
@@ -42,7 +43,7 @@ export function createCommandEnvironment(): CommandEnvironment {
       };
       process.once('SIGINT', interrupt);
       try {
-        const registries = await loadRegistries(globals.plugin ?? []);
+        const registries = await loadRegistries(globals.plugin ?? [], userDirectory());
         const backend = needsBackend
           ? await initBackend(globals.backend, {
               log: globals.json || globals.quiet ? false : (line) => output.note(line),

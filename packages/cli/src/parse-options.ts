@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '@mi/spec';
+import { InvalidArgumentError, splitPluginSpecs } from '@mi/spec';
 
 /** `1,2,3` → [1, 2, 3]; names the option in the error. */
 export function numberList(option: string): (text: string) => number[] {
@@ -79,4 +79,22 @@ export function stringList(text: string): string[] {
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');
+}
+
+/**
+ * A list of bound or critic specs: `smile:tau=5,infonce,joint:hiddenUnits=64,64` → three specs
+ * (a comma starts a new spec only where an id follows, so list values keep their commas).
+ */
+export function specList(text: string): string[] {
+  return splitPluginSpecs(text);
+}
+
+/**
+ * The options the user gave, without the ones commander left undefined, so that spreading them
+ * over a preset keeps the preset's values for the options not given.
+ */
+export function given<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(
+    Object.entries(options).filter(([, value]) => value !== undefined),
+  ) as Partial<T>;
 }

@@ -1,6 +1,3 @@
-import { createRequire } from 'node:module';
-import { isAbsolute, join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { type BoundRegistry, createBoundRegistry } from '@mi/bounds';
 import {
   builtinCritics,
@@ -9,6 +6,7 @@ import {
   type NeuralCriticPlugin,
 } from '@mi/critics';
 import { type BoundPlugin, InvalidArgumentError } from '@mi/spec';
+import { importPlugin, locatePlugin } from './plugin-source';
 
 /** Registries with the built-ins and the plugins named with `--plugin`. */
 export interface Registries {
@@ -28,7 +26,7 @@ export async function loadRegistries(
   let bounds = createBoundRegistry();
   const extraCritics: NeuralCriticPlugin<never>[] = [];
   for (const name of plugins) {
-    const module = await importPlugin(name, cwd);
+    const module = await importPlugin(name, locatePlugin(name, cwd));
     let found = 0;
     for (const value of Object.values(module)) {
       if (!isPlugin(value)) continue;
@@ -43,6 +41,7 @@ export async function loadRegistries(
         value: name,
         expected:
           "a module that exports plugin objects ({ kind: 'bound' | 'critic', id, specificationVersion, create })",
+        message: `--plugin ${name}: the module exports no plugin object ({ kind: 'bound' | 'critic', id, specificationVersion, create })`,
       });
     }
   }
@@ -57,21 +56,4 @@ function isPlugin(value: unknown): value is { kind: 'bound' | 'critic' } {
     typeof candidate.specificationVersion === 'string' &&
     typeof candidate.create === 'function'
   );
-}
-
-async function importPlugin(name: string, cwd: string): Promise<Record<string, unknown>> {
-  const isPath = name.startsWith('.') || isAbsolute(name);
-  let target: string;
-  try {
-    target = isPath ? resolve(cwd, name) : createRequire(join(cwd, 'package.json')).resolve(name);
-  } catch (cause) {
-    throw new InvalidArgumentError({
-      functionName: 'mi',
-      parameter: '--plugin',
-      value: name,
-      expected: 'an installed package or a path to a module',
-      cause,
-    });
-  }
-  return (await import(pathToFileURL(target).href)) as Record<string, unknown>;
 }

@@ -2,7 +2,6 @@ import { Command, Option } from 'commander';
 import { createCommandEnvironment } from './command-environment';
 import { registerGaussian } from './commands/bench-gaussian';
 import { registerOtherBenchmarks } from './commands/bench-other';
-import { registerPerf } from './commands/bench-perf';
 import { registerEstimate } from './commands/estimate';
 import { registerLists } from './commands/list';
 import { EXIT } from './exit-codes';
@@ -51,10 +50,11 @@ export function createProgram(): Command {
   registerEstimate(program, environment);
   const bench = program
     .command('bench')
-    .description('run the experiments of the papers (results folder, report, figures)');
+    .description(
+      'run the experiments of the papers (results folder, report, figures); performance: pnpm bench:perf in the repository',
+    );
   registerGaussian(bench, environment);
   registerOtherBenchmarks(bench, environment);
-  registerPerf(bench, environment);
   registerLists(program, environment);
   return program;
 }

@@ -1,8 +1,8 @@
 import type { Tensor, Tensor1D, Variable } from '@tensorflow/tfjs-core';
 import type { BoundInputs, BoundRequirement, EntropicScores } from './bound';
 import type { Batch } from './data';
-import type { RandomSource } from './random-source';
 import type { Plugin } from './plugin';
+import type { RandomSource } from './random-source';
 import type { PluginConfig } from './registry';
 import type { ScoreMatrix } from './score-matrix';
 

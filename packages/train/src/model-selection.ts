@@ -119,7 +119,9 @@ export class ModelSelection {
   restoreBest(weights: readonly tf.Variable[]): void {
     const best = this.bestWeights;
     if (best === undefined) return;
-    weights.forEach((w, k) => w.assign(best[k] as tf.Tensor));
+    weights.forEach((w, k) => {
+      w.assign(best[k] as tf.Tensor);
+    });
   }
 
   /** The JSON part of a checkpoint. */

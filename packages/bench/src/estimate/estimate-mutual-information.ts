@@ -1,11 +1,17 @@
-import { type BoundRegistry, createBoundRegistry } from '@mi/bounds';
-import { assertNumber, assertOneOf, assertPositiveInteger } from '@mi/core';
-import { jointCritic, separableCritic } from '@mi/critics';
+import { assertNumber, assertPositiveInteger } from '@mi/core';
 import { type TabularData, tabularDataset } from '@mi/datasets';
 import { natsToBits, type StepReport, type TrainFlag } from '@mi/spec';
 import { train } from '@mi/train';
 import * as tf from '@tensorflow/tfjs-core';
-import { createBoundFromSpec, parseBoundSpec } from '../bound-spec';
+import {
+  type BenchmarkRegistries,
+  type CriticContext,
+  createBound,
+  createCritic,
+  type SpecInput,
+  toPluginSpec,
+  withDefaultRegistries,
+} from '../specs';
 import { meanInterval } from '../stats/bias-variance';
 
 /** Options of {@link estimateMutualInformation}. */
@@ -15,12 +21,15 @@ export interface EstimateOptions {
    * the PyTorch peer's) SMILE with τ = 5 has the lowest MSE of the bounds that are not capped at
    * log n, with variance about 100× below NWJ's at 8–10 nats, and it never diverged.
    */
-  readonly bound?: string;
+  readonly bound?: SpecInput;
   /**
-   * `separable` (default: g(x)·h(y), ~8× faster per step than the joint critic on wasm at n = 64) or
-   * `joint` (concat(x, y) → MLP, less biased at high MI, O(n²) pairs per step).
+   * The critic, a spec the critic registry resolves: `separable` (default: g(x)·h(y), ~8× faster
+   * per step than the joint critic on wasm at n = 64), `joint` (concat(x, y) → MLP, less biased
+   * at high MI, O(n²) pairs per step), either with options (`joint:hiddenUnits=512,512`), or a
+   * plugin's id. Every critic gets `xFeatures`, `yFeatures` (the column counts) and `seed`.
    */
-  readonly critic?: 'separable' | 'joint';
+  readonly critic?: SpecInput;
+  /** Hidden widths of the built-in joint and separable critics. Default [256, 256]. */
   readonly hiddenUnits?: readonly number[];
   /** Maximum training steps per seed. Default 2000. */
   readonly steps?: number;
@@ -36,10 +45,20 @@ export interface EstimateOptions {
   readonly evaluateEvery?: number;
   /** Standardise every column first (recommended; the critics assume unit-scale inputs). Default true. */
   readonly standardize?: boolean;
-  readonly registry?: BoundRegistry;
+  /** Where bound and critic names are looked up (built-ins plus plugins). Default: the built-ins. */
+  readonly registries?: BenchmarkRegistries;
   readonly signal?: AbortSignal;
   onStep?(report: StepReport & { seed: number }): void;
 }
+
+/**
+ * Presets of {@link estimateMutualInformation} that override some defaults.
+ *
+ * `quick`: 300 steps, two seeds, a 64-64 critic: a first look in seconds.
+ */
+export const estimatePresets = {
+  quick: { steps: 300, seeds: [1, 2], hiddenUnits: [64, 64] },
+} as const satisfies Record<string, EstimateOptions>;
 
 /** The answer of {@link estimateMutualInformation}; `--json` prints it. */
 export interface MutualInformationEstimate {
@@ -86,10 +105,18 @@ export async function estimateMutualInformation(
   options: EstimateOptions = {},
 ): Promise<MutualInformationEstimate> {
   const fn = 'estimate';
-  const boundSpec = parseBoundSpec(options.bound ?? 'smile:tau=5');
-  const registry = options.registry ?? createBoundRegistry();
-  const criticName = options.critic ?? 'separable';
-  assertOneOf(fn, 'critic', criticName, ['separable', 'joint']);
+  const registries = withDefaultRegistries(options.registries);
+  const boundSpec = toPluginSpec(options.bound ?? 'smile:tau=5', 'bound');
+  const criticSpec = toPluginSpec(options.critic ?? 'separable', 'critic');
+  const hiddenUnits = options.hiddenUnits ?? [256, 256];
+  const criticContext = (seed: number): CriticContext => ({
+    inputs: { kind: 'tabular', xFeatures: data.x.columns, yFeatures: data.y.columns },
+    seed,
+    builtinDefaults: { joint: { hiddenUnits }, separable: { hiddenUnits } },
+  });
+  // Fail before any training on an unknown bound or critic, or bad options of either.
+  createBound(registries.bounds, boundSpec);
+  createCritic(registries.critics, criticSpec, criticContext(0)).dispose();
   const steps = options.steps ?? 2000;
   assertPositiveInteger(fn, 'steps', steps);
   const seeds = options.seeds ?? [1, 2, 3];
@@ -105,7 +132,6 @@ export async function estimateMutualInformation(
   const batchSize = options.batchSize ?? Math.min(64, trainRows);
   assertNumber(fn, 'batchSize', batchSize, { min: 2, max: trainRows, integer: true });
   const learningRate = options.learningRate ?? 5e-4;
-  const hiddenUnits = options.hiddenUnits ?? [256, 256];
   const dataset = tabularDataset(data, { standardize: options.standardize ?? true });
 
   const perSeed: MutualInformationEstimate['perSeed'][number][] = [];
@@ -113,10 +139,9 @@ export async function estimateMutualInformation(
   const stepCounts: number[] = [];
   let ceiling: number | undefined;
   for (const seed of seeds) {
-    const common = { xFeatures: data.x.columns, yFeatures: data.y.columns, hiddenUnits, seed };
-    const critic = criticName === 'joint' ? jointCritic(common) : separableCritic(common);
+    const critic = createCritic(registries.critics, criticSpec, criticContext(seed));
     try {
-      const bound = createBoundFromSpec(registry, boundSpec);
+      const bound = createBound(registries.bounds, boundSpec);
       const result = await train({
         critic,
         bound,
@@ -156,7 +181,7 @@ export async function estimateMutualInformation(
     bits: natsToBits(mean),
     interval: Number.isFinite(halfWidth) ? [mean - halfWidth, mean + halfWidth] : [null, null],
     bound: boundSpec.label,
-    critic: criticName,
+    critic: criticSpec.label,
     backend: tf.getBackend(),
     steps: stepCounts,
     flags: [...flags],

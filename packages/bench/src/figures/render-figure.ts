@@ -29,7 +29,7 @@ export async function writeFigure(
 }
 
 /** Renders a Vega-Lite chart to an SVG string. */
-export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
+async function renderSvg(spec: VegaLiteSpec): Promise<string> {
   const vegaLite = await import('vega-lite');
   const vega = await import('vega');
   const compiled = vegaLite.compile(spec as never).spec;

@@ -2,17 +2,22 @@ import { access, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  convergenceSteps,
-  levelWindow,
   mergeResults,
+  mineeMethods,
   ResultsFolder,
+  readPeerResults,
   runGaussianBenchmark,
   runMineeBenchmark,
   runOnehotBenchmark,
+  staircaseMarkdown,
   writeGaussianReport,
 } from '@mi/bench';
-import { NoSuchBoundError } from '@mi/spec';
+import { builtinCritics, createCriticRegistry, separableCriticPlugin } from '@mi/critics';
+import { InvalidArgumentError, NoSuchBoundError, NoSuchCriticError } from '@mi/spec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { convergenceSteps } from '../minee/minee-benchmark';
+import { levelWindow } from './gaussian-benchmark';
+import { staircaseTables } from './gaussian-report';
 
 let root: string;
 beforeAll(async () => {
@@ -102,12 +107,52 @@ describe('gaussian staircase benchmark', () => {
     expect(tables[0]?.rows).toHaveLength(6);
   });
 
-  it('rejects an unknown bound before training anything', async () => {
+  it('rejects an unknown bound or critic, or bad critic options, before training anything', async () => {
     const folder = await ResultsFolder.open(join(root, 'bad'));
     await expect(
       runGaussianBenchmark({ ...tiny, bounds: ['smiley'] }, { folder }),
     ).rejects.toBeInstanceOf(NoSuchBoundError);
+    await expect(
+      runGaussianBenchmark({ ...tiny, critic: 'cosine' }, { folder }),
+    ).rejects.toBeInstanceOf(NoSuchCriticError);
+    // The benchmark supplies the input widths and the seed; a spec may not set them.
+    await expect(
+      runGaussianBenchmark({ ...tiny, critic: 'joint:xFeatures=3' }, { folder }),
+    ).rejects.toThrow("no 'xFeatures' in the critic spec");
+    await expect(
+      runGaussianBenchmark({ ...tiny, critic: 'joint:width=3' }, { folder }),
+    ).rejects.toBeInstanceOf(InvalidArgumentError);
     expect(folder.all()).toHaveLength(0);
+  });
+
+  it('trains a plugin critic, which gets its spec options, xFeatures, yFeatures and seed only', async () => {
+    const received: Record<string, unknown>[] = [];
+    const plugin = {
+      ...separableCriticPlugin,
+      id: 'my-separable',
+      create: (options: Record<string, unknown>) => {
+        received.push(options);
+        return separableCriticPlugin.create(options as never);
+      },
+    };
+    const critics = createCriticRegistry([...builtinCritics, plugin]);
+    const folder = await ResultsFolder.open(join(root, 'plugin-critic'));
+    const { tables } = await runGaussianBenchmark(
+      {
+        ...tiny,
+        seeds: [3],
+        bounds: ['nwj'],
+        critic: 'my-separable:embeddingSize=2',
+        registries: { critics },
+      },
+      { folder },
+    );
+    // The staircase's hiddenUnits and embeddingSize are for the built-in critics only.
+    expect(received.at(-1)).toEqual({ xFeatures: 2, yFeatures: 2, seed: 3, embeddingSize: 2 });
+    expect(tables[0]?.critic).toBe('my-separable:embeddingSize=2');
+    const [record] = folder.all();
+    expect(record?.params['critic']).toBe('my-separable:embeddingSize=2');
+    expect(record?.params['hiddenUnits']).toBeUndefined();
   });
 });
 
@@ -151,13 +196,34 @@ describe('one-hot and MI-NEE benchmarks (tiny)', () => {
       { folder },
     );
     expect(records.map((r) => r.params['method'])).toEqual(['minee', 'mine']);
+    // The paper's methods keep the parameters (and so the run ids) they had before specs.
+    expect(records[1]?.params['bound']).toBeUndefined();
     expect(records[0]?.metrics['trueMI']).toBeCloseTo(0.408443, 5);
+  });
+
+  it('compares any bound and critic as a method', async () => {
+    const folder = await ResultsFolder.open(join(root, 'minee-methods'));
+    const { records } = await runMineeBenchmark(
+      {
+        tasks: [{ kind: 'mg', rho: 0.9, learningRate: 1e-3, referenceFactor: 2 }],
+        sampleSize: 40,
+        batchSize: 10,
+        steps: 6,
+        hiddenUnits: [8],
+        methods: [mineeMethods.mine, { bound: 'nwj', critic: 'separable:embeddingSize=4' }],
+      },
+      { folder },
+    );
+    expect(records.map((r) => r.params['method'])).toEqual([
+      'mine',
+      'nwj / separable:embeddingSize=4',
+    ]);
+    expect(records[1]?.params['critic']).toBe('separable:embeddingSize=4');
   });
 });
 
 describe('PyTorch reference rows', () => {
   it('prints a peer run of the same protocol beside ours, and rejects other files', async () => {
-    const { readPeerResults, staircaseMarkdown, staircaseTables } = await import('@mi/bench');
     const { writeFile } = await import('node:fs/promises');
     const peerFile = join(root, 'peer.json');
     const level = (mi: number, bias: number) => ({

@@ -1,28 +1,38 @@
-import { type BoundRegistry, createBoundRegistry } from '@mi/bounds';
 import { assertNumber, assertOneOf, assertPositiveInteger } from '@mi/core';
-import { jointCritic, separableCritic } from '@mi/critics';
 import { gaussianStaircase } from '@mi/datasets';
-import type { BenchmarkRecord, Critic } from '@mi/spec';
+import type { PluginSpec } from '@mi/spec';
 import { train } from '@mi/train';
 import type { BenchmarkContext } from '../benchmark-context';
-import { type BoundSpec, createBoundFromSpec, parseBoundSpec } from '../bound-spec';
-import { benchmarkEnvironment } from '../environment';
 import { runId } from '../records/run-id';
-import { selectShard } from '../records/shard';
+import { type PlannedRun, runSweep } from '../run-sweep';
+import {
+  appliedDefaults,
+  type BenchmarkRegistries,
+  type BuiltinCriticDefaults,
+  type CriticContext,
+  createBound,
+  createCritic,
+  type SpecInput,
+  toPluginSpec,
+  withDefaultRegistries,
+} from '../specs';
 import { biasVariance } from '../stats/bias-variance';
 import { writeGaussianReport } from './gaussian-report';
 import type { PeerRow } from './peer-results';
-
-/** Which critic the staircase trains. */
-export type StaircaseCritic = 'joint' | 'separable';
 
 /** Options of {@link runGaussianBenchmark}; defaults are Song & Ermon's (2020) App. B.1 setting. */
 export interface GaussianBenchmarkOptions {
   /** `gaussian` or `cubic` (y ↦ y³). */
   readonly task?: 'gaussian' | 'cubic';
   /** Bounds to compare: ids with options, e.g. `['nwj', 'infonce', 'smile:tau=5']`. */
-  readonly bounds?: readonly string[];
-  readonly critic?: StaircaseCritic;
+  readonly bounds?: readonly SpecInput[];
+  /**
+   * The critic, a spec the critic registry resolves: `joint` (default), `separable`,
+   * `joint:hiddenUnits=512,512`, or a plugin's id. Every critic gets `xFeatures`, `yFeatures`
+   * (the dimension) and `seed`; `hiddenUnits` and `embeddingSize` below reach only the built-in
+   * `joint` and `separable` critics.
+   */
+  readonly critic?: SpecInput;
   /** One run per seed and bound. Default `[1]`. */
   readonly seeds?: readonly number[];
   /** d, coordinates of x and of y. Default 20. */
@@ -35,48 +45,86 @@ export interface GaussianBenchmarkOptions {
   readonly stepsPerLevel?: number;
   /** Adam learning rate. Default 5e-4. */
   readonly learningRate?: number;
-  /** Hidden widths of the critic. Default [256, 256]. */
+  /** Hidden widths of the built-in joint and separable critics. Default [256, 256]. */
   readonly hiddenUnits?: readonly number[];
-  /** Separable critic embedding size. Default 32. */
+  /** Embedding size of the built-in separable critic. Default 32. */
   readonly embeddingSize?: number;
   /** Statistics over the last half of each level (default), the whole level, or its last k steps. */
   readonly window?: 'last-half' | 'all' | number;
-  /** Registry to look bounds up in (built-ins plus plugins). */
-  readonly registry?: BoundRegistry;
+  /** Where bound and critic names are looked up (built-ins plus plugins). Default: the built-ins. */
+  readonly registries?: BenchmarkRegistries;
   /** Reference rows (e.g. {@link readPeerResults}) to print beside ours under the same protocol. */
   readonly peers?: readonly PeerRow[];
 }
 
+/** The defaults of {@link GaussianBenchmarkOptions}: the papers' protocol. */
+const GAUSSIAN_DEFAULTS = {
+  task: 'gaussian',
+  bounds: ['nwj', 'infonce', 'js', 'smile:tau=5', 'remine'],
+  critic: 'joint',
+  seeds: [1],
+  dimension: 20,
+  batchSize: 64,
+  levels: [2, 4, 6, 8, 10],
+  stepsPerLevel: 4000,
+  learningRate: 5e-4,
+  hiddenUnits: [256, 256],
+  embeddingSize: 32,
+  window: 'last-half',
+} as const satisfies GaussianBenchmarkOptions;
+
+/**
+ * Presets of {@link runGaussianBenchmark} that override some defaults.
+ *
+ * `quick`: batch 64 and all five levels (2 → 10 nats), but d = 5 instead of 20 (300 steps per
+ * level are too few for a 20-D critic: at d = 20 the estimates stay below half the truth), a
+ * separable critic of 64-64 → 16 and Adam 2e-3, for three bounds: about 35 s on wasm on a
+ * 2-core machine. The numbers are a first look, not a comparison with the papers (which use the
+ * defaults).
+ */
+export const gaussianPresets = {
+  quick: {
+    bounds: ['nwj', 'infonce', 'smile:tau=5'],
+    critic: 'separable',
+    dimension: 5,
+    stepsPerLevel: 300,
+    hiddenUnits: [64, 64],
+    embeddingSize: 16,
+    learningRate: 2e-3,
+  },
+} as const satisfies Record<string, GaussianBenchmarkOptions>;
+
 /** One planned run of the sweep. */
-export interface GaussianRun {
-  readonly runId: string;
-  readonly bound: BoundSpec;
+interface GaussianRun extends PlannedRun {
+  readonly bound: PluginSpec;
   readonly seed: number;
-  readonly params: Readonly<Record<string, unknown>>;
 }
 
-const DEFAULT_BOUNDS = ['nwj', 'infonce', 'js', 'smile:tau=5', 'remine'];
-
-/** The options with defaults applied and validated. */
-export function resolveGaussianOptions(options: GaussianBenchmarkOptions = {}) {
+/** The options with defaults applied and validated; bounds and critic resolved once. */
+function resolveGaussianOptions(options: GaussianBenchmarkOptions = {}) {
   const fn = 'gaussian benchmark';
+  const d = GAUSSIAN_DEFAULTS;
   const resolved = {
-    task: options.task ?? 'gaussian',
-    bounds: (options.bounds ?? DEFAULT_BOUNDS).map(parseBoundSpec),
-    critic: options.critic ?? 'joint',
-    seeds: options.seeds ?? [1],
-    dimension: options.dimension ?? 20,
-    batchSize: options.batchSize ?? 64,
-    levels: options.levels ?? [2, 4, 6, 8, 10],
-    stepsPerLevel: options.stepsPerLevel ?? 4000,
-    learningRate: options.learningRate ?? 5e-4,
-    hiddenUnits: options.hiddenUnits ?? [256, 256],
-    embeddingSize: options.embeddingSize ?? 32,
-    window: options.window ?? 'last-half',
-    registry: options.registry ?? createBoundRegistry(),
+    task: options.task ?? d.task,
+    bounds: (options.bounds ?? d.bounds).map((spec) => toPluginSpec(spec, 'bound')),
+    critic: toPluginSpec(options.critic ?? d.critic, 'critic'),
+    seeds: options.seeds ?? d.seeds,
+    dimension: options.dimension ?? d.dimension,
+    batchSize: options.batchSize ?? d.batchSize,
+    levels: options.levels ?? d.levels,
+    stepsPerLevel: options.stepsPerLevel ?? d.stepsPerLevel,
+    learningRate: options.learningRate ?? d.learningRate,
+    window: options.window ?? d.window,
+    registries: withDefaultRegistries(options.registries),
+    builtinDefaults: {
+      joint: { hiddenUnits: options.hiddenUnits ?? d.hiddenUnits },
+      separable: {
+        hiddenUnits: options.hiddenUnits ?? d.hiddenUnits,
+        embeddingSize: options.embeddingSize ?? d.embeddingSize,
+      },
+    } satisfies BuiltinCriticDefaults,
   } as const;
   assertOneOf(fn, 'task', resolved.task, ['gaussian', 'cubic']);
-  assertOneOf(fn, 'critic', resolved.critic, ['joint', 'separable']);
   assertPositiveInteger(fn, 'dimension', resolved.dimension);
   assertNumber(fn, 'batchSize', resolved.batchSize, { min: 2, integer: true });
   assertPositiveInteger(fn, 'stepsPerLevel', resolved.stepsPerLevel);
@@ -86,21 +134,36 @@ export function resolveGaussianOptions(options: GaussianBenchmarkOptions = {}) {
     assertNumber(fn, 'levels', level, { min: 0, minExclusive: true });
   if (typeof resolved.window === 'number') assertPositiveInteger(fn, 'window', resolved.window);
   else assertOneOf(fn, 'window', resolved.window, ['last-half', 'all']);
-  // Fail before any training on an unknown bound or bad bound options.
-  for (const bound of resolved.bounds) createBoundFromSpec(resolved.registry, bound);
+  // Fail before any training on an unknown bound or critic, or bad options of either.
+  for (const bound of resolved.bounds) createBound(resolved.registries.bounds, bound);
+  createCritic(resolved.registries.critics, resolved.critic, criticContext(resolved, 0)).dispose();
   return resolved;
 }
 
-export type ResolvedGaussianOptions = ReturnType<typeof resolveGaussianOptions>;
+type ResolvedGaussianOptions = ReturnType<typeof resolveGaussianOptions>;
+
+function criticContext(options: ResolvedGaussianOptions, seed: number): CriticContext {
+  return {
+    inputs: { kind: 'tabular', xFeatures: options.dimension, yFeatures: options.dimension },
+    seed,
+    builtinDefaults: options.builtinDefaults,
+  };
+}
 
 /** Every run of the sweep (bounds × seeds), with deterministic ids. */
-export function planGaussianRuns(options: ResolvedGaussianOptions): GaussianRun[] {
+function planGaussianRuns(options: ResolvedGaussianOptions, totalSteps: number): GaussianRun[] {
   const runs: GaussianRun[] = [];
+  // The critic's label, and the built-in defaults it was given (hiddenUnits of the joint critic;
+  // also embeddingSize of the separable one): the same parameters, and so the same run ids, as
+  // before critics were specs.
+  const critic = {
+    critic: options.critic.label,
+    ...appliedDefaults(options.registries.critics, options.critic, options.builtinDefaults),
+  };
   for (const bound of options.bounds) {
     for (const seed of options.seeds) {
       const params = {
         task: options.task,
-        critic: options.critic,
         bound: bound.label,
         seed,
         dimension: options.dimension,
@@ -108,10 +171,18 @@ export function planGaussianRuns(options: ResolvedGaussianOptions): GaussianRun[
         levels: options.levels,
         stepsPerLevel: options.stepsPerLevel,
         learningRate: options.learningRate,
-        hiddenUnits: options.hiddenUnits,
-        ...(options.critic === 'separable' ? { embeddingSize: options.embeddingSize } : {}),
+        ...critic,
       };
-      runs.push({ runId: runId('gaussian', params), bound, seed, params });
+      runs.push({
+        benchmark: 'gaussian',
+        runId: runId('gaussian', params),
+        // The window changes the statistics, not the training: it is recorded, not hashed.
+        params: { ...params, window: String(options.window) },
+        label: `${options.task}/${options.critic.label}/${bound.label} seed ${seed}`,
+        steps: totalSteps,
+        bound,
+        seed,
+      });
     }
   }
   return runs;
@@ -137,40 +208,35 @@ export function levelWindow(
  * bias, variance and MSE of its per-step estimates over the window of each level; finished runs
  * are skipped (resume); `shard` keeps every N-th run. Writes `report.md` (tables laid out like
  * S&E Table 2 / ReMINE Table 1, published numbers beside ours) and the estimate-vs-step figure.
+ *
+ * @example
+ * ```ts
+ * const folder = await ResultsFolder.open('results/gaussian');
+ * const { tables } = await runGaussianBenchmark(gaussianPresets.quick, { folder });
+ * ```
  */
 export async function runGaussianBenchmark(
   options: GaussianBenchmarkOptions,
   context: BenchmarkContext,
 ) {
   const resolved = resolveGaussianOptions(options);
-  const runs = selectShard(planGaussianRuns(resolved), context.shard);
   const stairs = gaussianStaircase({
     dimension: resolved.dimension,
     levels: resolved.levels,
     stepsPerLevel: resolved.stepsPerLevel,
     transform: resolved.task === 'cubic' ? 'cubic' : 'identity',
   });
-  let done = 0;
-  for (const run of runs) {
-    if (context.signal?.aborted) break;
-    if (context.folder.has(run.runId)) {
-      done += 1;
-      context.onRunSkipped?.({ runId: run.runId, label: `${run.bound.label} seed ${run.seed}` });
-      continue;
-    }
-    const critic = makeCritic(resolved, run.seed);
-    const label = `${resolved.task}/${resolved.critic}/${run.bound.label} seed ${run.seed}`;
-    context.onRunStart?.({
-      runId: run.runId,
-      label,
-      index: done,
-      total: runs.length,
-      steps: stairs.totalSteps,
-    });
+  const runs = planGaussianRuns(resolved, stairs.totalSteps);
+  await runSweep(runs, context, async (run) => {
+    const critic = createCritic(
+      resolved.registries.critics,
+      resolved.critic,
+      criticContext(resolved, run.seed),
+    );
     try {
       const result = await train({
         critic,
-        bound: createBoundFromSpec(resolved.registry, run.bound),
+        bound: createBound(resolved.registries.bounds, run.bound),
         data: stairs.samplerAt(0),
         schedule: stairs.schedule,
         steps: stairs.totalSteps,
@@ -181,7 +247,7 @@ export async function runGaussianBenchmark(
         ...(context.signal ? { signal: context.signal } : {}),
         callbacks: { onStep: (report) => context.onStep?.(report) },
       });
-      if (result.stopReason === 'aborted') break;
+      if (result.stopReason === 'aborted') return undefined;
       const metrics: Record<string, number | null> = {
         seconds: result.seconds,
         msPerStep: (1000 * result.seconds) / Math.max(1, result.steps),
@@ -205,41 +271,21 @@ export async function runGaussianBenchmark(
           metrics[`${name}mse@${level}`] = finiteOrNull(stats.mse);
         });
       }
-      const record: BenchmarkRecord = {
-        benchmark: 'gaussian',
-        runId: run.runId,
-        params: { ...run.params, window: String(resolved.window) },
+      return {
         metrics,
-        environment: benchmarkEnvironment(),
-        finishedAt: new Date().toISOString(),
+        trace: {
+          step: result.traces.step,
+          estimate: result.traces.estimate,
+          ema: result.traces.ema,
+          trueMI: result.traces.trueMI,
+          ceiling: result.ceiling ?? Number.NaN,
+        },
       };
-      await context.folder.writeTrace(run.runId, {
-        step: result.traces.step,
-        estimate: result.traces.estimate,
-        ema: result.traces.ema,
-        trueMI: result.traces.trueMI,
-        ceiling: result.ceiling ?? Number.NaN,
-      });
-      await context.folder.append(record);
-      context.onRunEnd?.({ runId: run.runId, label, record });
     } finally {
       critic.dispose();
     }
-    done += 1;
-  }
+  });
   return writeGaussianReport(context.folder, { peers: options.peers ?? [] });
-}
-
-function makeCritic(options: ResolvedGaussianOptions, seed: number): Critic {
-  const common = {
-    xFeatures: options.dimension,
-    yFeatures: options.dimension,
-    hiddenUnits: options.hiddenUnits,
-    seed,
-  };
-  return options.critic === 'joint'
-    ? jointCritic(common)
-    : separableCritic({ ...common, embeddingSize: options.embeddingSize });
 }
 
 function finiteOrNull(value: number): number | null {

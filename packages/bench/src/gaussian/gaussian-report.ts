@@ -1,9 +1,10 @@
 import type { BenchmarkRecord } from '@mi/spec';
-import { writeFigure } from '../figures/render-figure';
+import { type VegaLiteSpec, writeFigure } from '../figures/render-figure';
+import { type StepPoint, stepChart, tracePoints } from '../figures/step-chart';
 import type { ResultsFolder } from '../records/results-folder';
+import { formatNumber, markdownRow, markdownTable } from '../report/markdown';
 import type { PeerRow } from './peer-results';
 import { PUBLISHED_GAUSSIAN_JOINT, type PublishedRow } from './published';
-import { estimateFigure } from './staircase-figure';
 
 /** A statistic of the staircase tables. */
 export type Stat = 'bias' | 'variance' | 'mse';
@@ -78,30 +79,23 @@ export function staircaseTables(records: readonly BenchmarkRecord[]): StaircaseT
   });
 }
 
-/** 2 significant decimals like the papers; large values in exponent form; missing as "–". */
-export function formatNumber(value: number | null | undefined): string {
-  if (value === null || value === undefined || !Number.isFinite(value)) return '–';
-  const magnitude = Math.abs(value);
-  if (magnitude >= 1000) return value.toExponential(1);
-  if (magnitude >= 100) return value.toFixed(0);
-  if (magnitude >= 10) return value.toFixed(1);
-  return value.toFixed(2);
-}
-
 /** The markdown table of one group, with published rows of the same bound and statistic beside ours. */
 export function staircaseMarkdown(
   table: StaircaseTable,
   published: readonly PublishedRow[] = PUBLISHED_GAUSSIAN_JOINT,
   peers: readonly PeerRow[] = [],
 ): string {
-  const header = `| estimator | stat | ${table.levels.map((l) => `MI=${l}`).join(' | ')} |`;
-  const rule = `|---|---|${table.levels.map(() => '---').join('|')}|`;
-  const lines = [header, rule];
+  const lines = [markdownTable(['estimator', 'stat', ...table.levels.map((l) => `MI=${l}`)], [])];
   const comparable =
     table.task === 'gaussian' && table.critic === 'joint' && sameLevels(table.levels);
+  const italic = (values: readonly (number | null)[]) => values.map((v) => `_${formatNumber(v)}_`);
   for (const row of table.rows) {
     lines.push(
-      `| ${row.bound}${row.seeds > 1 ? ` (${row.seeds} seeds)` : ''} | ${row.stat} | ${row.values.map(formatNumber).join(' | ')} |`,
+      markdownRow([
+        `${row.bound}${row.seeds > 1 ? ` (${row.seeds} seeds)` : ''}`,
+        row.stat,
+        ...row.values.map(formatNumber),
+      ]),
     );
     // Another implementation under the same protocol (task, critic, steps per level, window).
     for (const peer of peers) {
@@ -109,7 +103,11 @@ export function staircaseMarkdown(
         continue;
       if (peer.stepsPerLevel !== table.stepsPerLevel || table.window !== 'last-half') continue;
       lines.push(
-        `| _${peer.source}: ${peer.label}_ | _${row.stat}_ | ${(peer[row.stat] ?? []).map((v) => `_${formatNumber(v)}_`).join(' | ')} |`,
+        markdownRow([
+          `_${peer.source}: ${peer.label}_`,
+          `_${row.stat}_`,
+          ...italic(peer[row.stat] ?? []),
+        ]),
       );
     }
     if (!comparable) continue;
@@ -117,11 +115,36 @@ export function staircaseMarkdown(
       (p) => p.bound === row.bound && p[row.stat] !== undefined,
     )) {
       lines.push(
-        `| _${paper.source}: ${paper.label}_ | _${row.stat}_ | ${paper[row.stat]!.map((v) => `_${formatNumber(v)}_`).join(' | ')} |`,
+        markdownRow([
+          `_${paper.source}: ${paper.label}_`,
+          `_${row.stat}_`,
+          ...italic(paper[row.stat]!),
+        ]),
       );
     }
   }
   return lines.join('\n');
+}
+
+/**
+ * The mean estimate per level (truth − bias) of each bound beside the true MI: the first thing a
+ * reader wants from a staircase run.
+ */
+export function staircaseEstimatesMarkdown(table: StaircaseTable): string {
+  return markdownTable(
+    ['estimator', ...table.levels.map((l) => `MI=${l}`)],
+    [
+      ['true MI', ...table.levels.map((l) => formatNumber(l))],
+      ...table.rows
+        .filter((r) => r.stat === 'bias')
+        .map((row) => [
+          `${row.bound} (mean estimate)`,
+          ...row.values.map((b, k) =>
+            b === null ? '–' : formatNumber((table.levels[k] as number) - b),
+          ),
+        ]),
+    ],
+  );
 }
 
 function sameLevels(levels: readonly number[]): boolean {
@@ -145,7 +168,7 @@ export async function writeGaussianReport(
   );
   const figures: string[] = [];
   for (const table of tables) {
-    const name = `staircase-${table.task}-${table.critic}-${table.stepsPerLevel}`;
+    const name = `staircase-${table.task}-${fileNamePart(table.critic)}-${table.stepsPerLevel}`;
     sections.push(
       `## ${table.task}, ${table.critic} critic, ${table.stepsPerLevel} steps per level (window: ${table.window})`,
       '',
@@ -157,7 +180,7 @@ export async function writeGaussianReport(
         r.params['critic'] === table.critic &&
         r.params['stepsPerLevel'] === table.stepsPerLevel,
     );
-    const spec = await estimateFigure(folder, groupRecords, table);
+    const spec = await staircaseFigure(folder, groupRecords, table);
     if (spec) {
       const written = await writeFigure(folder, name, spec);
       figures.push(written.svg, written.png);
@@ -166,4 +189,61 @@ export async function writeGaussianReport(
   }
   const report = await folder.write('report.md', `${sections.join('\n')}\n`);
   return { tables, report, figures, records };
+}
+
+/** A critic label as part of a file name: `joint` stays, `joint:hiddenUnits=64,64` → `joint-hiddenUnits-64-64`. */
+function fileNamePart(label: string): string {
+  return label.replace(/[^A-Za-z0-9.-]+/g, '-');
+}
+
+/**
+ * The estimate-vs-step figure of Song & Ermon (2020, Fig. 1): one panel per bound, the raw
+ * per-step estimates light, their EMA dark, the true MI as a staircase and the bound's ceiling
+ * (InfoNCE's log n) dashed. Uses the first seed of each bound.
+ */
+async function staircaseFigure(
+  folder: ResultsFolder,
+  records: readonly BenchmarkRecord[],
+  table: StaircaseTable,
+): Promise<VegaLiteSpec | undefined> {
+  const points: StepPoint[] = [];
+  const seen = new Set<string>();
+  // Clamp wild values so one exploding bound does not flatten every panel.
+  const clamp = (v: unknown) =>
+    typeof v === 'number' ? Math.max(-5, Math.min(table.levels.at(-1)! * 2, v)) : v;
+  for (const record of records) {
+    const bound = String(record.params['bound']);
+    if (seen.has(bound)) continue;
+    const trace = await folder.readTrace(record.runId);
+    if (!trace) continue;
+    seen.add(bound);
+    const series = (name: string) => trace[name] as number[];
+    points.push(
+      ...tracePoints(
+        bound,
+        series('step'),
+        {
+          estimate: series('estimate').map(clamp) as number[],
+          EMA: series('ema').map(clamp) as number[],
+          'true MI': series('trueMI'),
+          ceiling: trace['ceiling'] as number,
+        },
+        1500,
+      ),
+    );
+  }
+  if (points.length === 0) return undefined;
+  return stepChart({
+    points,
+    title: `${table.task} staircase, ${table.critic} critic (${table.stepsPerLevel} steps per level)`,
+    columns: 3,
+    width: 260,
+    height: 180,
+    series: [
+      { name: 'estimate', color: '#9ecae1' },
+      { name: 'EMA', color: '#08519c' },
+      { name: 'true MI', color: '#000000' },
+      { name: 'ceiling', color: '#d62728', dash: [4, 3] },
+    ],
+  });
 }

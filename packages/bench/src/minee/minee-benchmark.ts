@@ -1,15 +1,22 @@
-import { mine, minee } from '@mi/bounds';
 import { assertNumber, assertPositiveInteger } from '@mi/core';
-import { jointCritic, mineeCritic } from '@mi/critics';
 import { highDimensionalGaussian, mixedGaussian, sampleDataset } from '@mi/datasets';
-import type { BenchmarkRecord } from '@mi/spec';
+import type { PluginSpec } from '@mi/spec';
 import { train } from '@mi/train';
 import type { BenchmarkContext } from '../benchmark-context';
-import { benchmarkEnvironment } from '../environment';
-import { thin, writeFigure } from '../figures/render-figure';
-import { formatNumber } from '../gaussian/gaussian-report';
+import { writeFigure } from '../figures/render-figure';
+import { type StepPoint, stepChart, tracePoints } from '../figures/step-chart';
 import { runId } from '../records/run-id';
-import { selectShard } from '../records/shard';
+import { formatNumber, markdownTable } from '../report/markdown';
+import { type PlannedRun, runSweep } from '../run-sweep';
+import {
+  type BenchmarkRegistries,
+  type CriticContext,
+  createBound,
+  createCritic,
+  type SpecInput,
+  toPluginSpec,
+  withDefaultRegistries,
+} from '../specs';
 
 /** One MI-NEE task of Chan et al. (2019) §4. */
 export interface MineeTask {
@@ -20,12 +27,41 @@ export interface MineeTask {
   readonly dimension?: number;
   /** Adam learning rate: 1e-4 for MG(0.9), 5e-5 for HG(0.9, 6) in the paper. */
   readonly learningRate: number;
-  /** Reference batch = factor × batch: 10 for MG, 300 for HG in the paper. */
+  /** Reference batch = factor × batch (an option of the `minee` critic): 10 for MG, 300 for HG in the paper. */
   readonly referenceFactor: number;
 }
 
+/**
+ * An estimator the benchmark compares: a bound trained with a critic, both specs the registries
+ * resolve. Every critic gets `xFeatures`, `yFeatures` (the task's dimension) and `seed`; the
+ * benchmark's `hiddenUnits` reach the built-in `joint` and `minee` critics only.
+ */
+export interface MineeMethod {
+  /** The name in records, tables and figures. Default `<bound> / <critic>`. */
+  readonly name?: string;
+  readonly bound: SpecInput;
+  readonly critic: SpecInput;
+}
+
+/**
+ * The paper's estimators: `minee`, the MI-NEE bound with its three-head critic (f₀(x, y), f₁(x),
+ * f₂(y) against uniform references), and `mine`, the DV bound with the moving-average gradient
+ * (rate 0.01) on a joint critic.
+ */
+export const mineeMethods = {
+  minee: { name: 'minee', bound: 'minee', critic: 'minee' },
+  mine: { name: 'mine', bound: 'mine:decay=0.01', critic: 'joint' },
+} as const satisfies Record<string, MineeMethod>;
+
+/** The paper's tasks: MG(0.9) and HG(0.9, 6), with their learning rates and reference sizes. */
+export const mineeTasks = {
+  mg: { kind: 'mg', rho: 0.9, learningRate: 1e-4, referenceFactor: 10 },
+  hg: { kind: 'hg', rho: 0.9, dimension: 6, learningRate: 5e-5, referenceFactor: 300 },
+} as const satisfies Record<string, MineeTask>;
+
 /** Options of {@link runMineeBenchmark}; defaults are the paper's. */
 export interface MineeBenchmarkOptions {
+  /** Default: both of {@link mineeTasks}. */
   readonly tasks?: readonly MineeTask[];
   /** Samples in the fixed dataset. Default 400. */
   readonly sampleSize?: number;
@@ -33,17 +69,68 @@ export interface MineeBenchmarkOptions {
   readonly batchSize?: number;
   /** Training steps per run. Default 30 000. */
   readonly steps?: number;
-  /** Hidden widths of every network (MI-NEE's three heads and MINE's critic). Default [100, 100]. */
+  /** Hidden widths of the built-in networks (MI-NEE's three heads, MINE's joint critic). Default [100, 100]. */
   readonly hiddenUnits?: readonly number[];
+  /** One run per task, method and seed. Default `[1]`. */
   readonly seeds?: readonly number[];
-  /** Which estimators: MI-NEE and/or MINE (moving average 0.01). */
-  readonly methods?: readonly ('minee' | 'mine')[];
+  /** The estimators compared. Default: both of {@link mineeMethods}, MI-NEE then MINE. */
+  readonly methods?: readonly MineeMethod[];
+  /** Where bound and critic names are looked up (built-ins plus plugins). Default: the built-ins. */
+  readonly registries?: BenchmarkRegistries;
 }
 
-const PAPER_TASKS: readonly MineeTask[] = [
-  { kind: 'mg', rho: 0.9, learningRate: 1e-4, referenceFactor: 10 },
-  { kind: 'hg', rho: 0.9, dimension: 6, learningRate: 5e-5, referenceFactor: 300 },
-];
+/** The defaults of {@link MineeBenchmarkOptions}: the paper's protocol. */
+const MINEE_DEFAULTS = {
+  tasks: [mineeTasks.mg, mineeTasks.hg],
+  sampleSize: 400,
+  batchSize: 100,
+  steps: 30_000,
+  hiddenUnits: [100, 100],
+  seeds: [1],
+  methods: [mineeMethods.minee, mineeMethods.mine],
+} as const satisfies MineeBenchmarkOptions;
+
+/**
+ * Presets of {@link runMineeBenchmark} that override some defaults.
+ *
+ * `quick`: MG(0.9) only, 2000 steps, 32-32 networks, learning rate 1e-3.
+ */
+export const mineePresets = {
+  quick: {
+    tasks: [{ ...mineeTasks.mg, learningRate: 1e-3 }],
+    steps: 2000,
+    hiddenUnits: [32, 32],
+  },
+} as const satisfies Record<string, MineeBenchmarkOptions>;
+
+/** A method with its specs parsed and its name settled. */
+interface ResolvedMethod {
+  readonly name: string;
+  readonly bound: PluginSpec;
+  readonly critic: PluginSpec;
+  /** One of the paper's methods as the paper has it (its records keep their old parameters). */
+  readonly paper: boolean;
+}
+
+/** One planned run of the sweep. */
+interface MineeRun extends PlannedRun {
+  readonly task: MineeTask;
+  readonly method: ResolvedMethod;
+  readonly seed: number;
+}
+
+function resolveMethod(method: MineeMethod): ResolvedMethod {
+  const bound = toPluginSpec(method.bound, 'bound');
+  const critic = toPluginSpec(method.critic, 'critic');
+  const name = method.name ?? `${bound.label} / ${critic.label}`;
+  const paper = Object.values(mineeMethods).some(
+    (m) =>
+      m.name === name &&
+      toPluginSpec(m.bound, 'bound').label === bound.label &&
+      toPluginSpec(m.critic, 'critic').label === critic.label,
+  );
+  return { name, bound, critic, paper };
+}
 
 /**
  * First step from which the smoothed estimate stays within `tolerance` (relative) of the truth
@@ -72,17 +159,20 @@ export function convergenceSteps(
  * the data's bounding box (reference batch = 10× or 300× the data batch), MINE the DV bound with
  * its moving-average gradient (rate 0.01). Estimates are smoothed with an EMA of rate 0.01, as in
  * the paper, and the report gives the steps until the smoothed estimate is within 10% of the
- * truth (the paper: about 2·10⁴ for MI-NEE and 7·10⁴ for MINE on MG(0.9)).
+ * truth (the paper: about 2·10⁴ for MI-NEE and 7·10⁴ for MINE on MG(0.9)). Other estimators
+ * (any bound with any critic) join the comparison through `methods`.
  */
 export async function runMineeBenchmark(options: MineeBenchmarkOptions, context: BenchmarkContext) {
   const fn = 'minee benchmark';
-  const tasks = options.tasks ?? PAPER_TASKS;
-  const sampleSize = options.sampleSize ?? 400;
-  const batchSize = options.batchSize ?? 100;
-  const steps = options.steps ?? 30_000;
-  const hiddenUnits = options.hiddenUnits ?? [100, 100];
-  const seeds = options.seeds ?? [1];
-  const methods = options.methods ?? ['minee', 'mine'];
+  const d = MINEE_DEFAULTS;
+  const tasks = options.tasks ?? d.tasks;
+  const sampleSize = options.sampleSize ?? d.sampleSize;
+  const batchSize = options.batchSize ?? d.batchSize;
+  const steps = options.steps ?? d.steps;
+  const hiddenUnits = options.hiddenUnits ?? d.hiddenUnits;
+  const seeds = options.seeds ?? d.seeds;
+  const methods = (options.methods ?? d.methods).map(resolveMethod);
+  const registries = withDefaultRegistries(options.registries);
   assertPositiveInteger(fn, 'sampleSize', sampleSize);
   assertNumber(fn, 'batchSize', batchSize, { min: 2, max: sampleSize, integer: true });
   assertPositiveInteger(fn, 'steps', steps);
@@ -91,66 +181,82 @@ export async function runMineeBenchmark(options: MineeBenchmarkOptions, context:
     assertNumber(fn, 'learningRate', task.learningRate, { min: 0, minExclusive: true });
     assertPositiveInteger(fn, 'referenceFactor', task.referenceFactor);
   }
-  const planned = tasks.flatMap((task) =>
-    methods.flatMap((method) => seeds.map((seed) => ({ task, method, seed }))),
+  // MI-NEE's critic draws the reference batch: the task's reference size goes to it.
+  const criticContext = (task: MineeTask, features: number, seed: number): CriticContext => ({
+    inputs: { kind: 'tabular', xFeatures: features, yFeatures: features },
+    seed,
+    builtinDefaults: {
+      joint: { hiddenUnits },
+      minee: { hiddenUnits, referenceFactor: task.referenceFactor },
+    },
+  });
+  // Fail before any training on an unknown bound or critic, or bad options of either.
+  for (const method of methods) {
+    createBound(registries.bounds, method.bound);
+    for (const task of tasks)
+      createCritic(registries.critics, method.critic, criticContext(task, 1, 0)).dispose();
+  }
+  const runs: MineeRun[] = tasks.flatMap((task) =>
+    methods.flatMap((method) =>
+      seeds.map((seed) => {
+        const taskName =
+          task.kind === 'mg' ? `MG(${task.rho})` : `HG(${task.rho}, ${task.dimension ?? 6})`;
+        const params = {
+          task: taskName,
+          method: method.name,
+          // The paper's methods are known by name alone (their run ids predate specs).
+          ...(method.paper ? {} : { bound: method.bound.label, critic: method.critic.label }),
+          seed,
+          sampleSize,
+          batchSize,
+          steps,
+          hiddenUnits,
+          learningRate: task.learningRate,
+          referenceFactor: task.referenceFactor,
+        };
+        return {
+          benchmark: 'minee',
+          runId: runId('minee', params),
+          params,
+          label: `${taskName} ${method.name} seed ${seed}`,
+          steps,
+          task,
+          method,
+          seed,
+        };
+      }),
+    ),
   );
-  const runs = selectShard(planned, context.shard);
-  let index = 0;
-  for (const { task, method, seed } of runs) {
-    if (context.signal?.aborted) break;
-    const taskName =
-      task.kind === 'mg' ? `MG(${task.rho})` : `HG(${task.rho}, ${task.dimension ?? 6})`;
-    const params = {
-      task: taskName,
-      method,
-      seed,
-      sampleSize,
-      batchSize,
-      steps,
-      hiddenUnits,
-      learningRate: task.learningRate,
-      referenceFactor: task.referenceFactor,
-    };
-    const id = runId('minee', params);
-    const label = `${taskName} ${method} seed ${seed}`;
-    if (context.folder.has(id)) {
-      context.onRunSkipped?.({ runId: id, label });
-      index += 1;
-      continue;
-    }
-    context.onRunStart?.({ runId: id, label, index, total: runs.length, steps });
+  await runSweep(runs, context, async ({ task, method, seed }) => {
     const sampler =
       task.kind === 'mg'
         ? mixedGaussian({ rho: task.rho })
         : highDimensionalGaussian({ rho: task.rho, dimension: task.dimension ?? 6 });
     const dataset = sampleDataset(sampler, { size: sampleSize, seed });
     const features = sampler.shape.x[0] as number;
-    const critic =
-      method === 'minee'
-        ? mineeCritic({ xFeatures: features, yFeatures: features, hiddenUnits, seed })
-        : jointCritic({ xFeatures: features, yFeatures: features, hiddenUnits, seed });
+    const critic = createCritic(
+      registries.critics,
+      method.critic,
+      criticContext(task, features, seed),
+    );
     try {
       const result = await train({
         critic,
-        bound: method === 'minee' ? minee.create() : mine.create({ decay: 0.01 }),
+        bound: createBound(registries.bounds, method.bound),
         data: dataset,
         steps,
         batchSize,
         seed,
         emaDecay: 0.99,
-        referenceFactor: task.referenceFactor,
         optimizer: { kind: 'adam', learningRate: task.learningRate },
         onNonFinite: 'skip',
         ...(context.signal ? { signal: context.signal } : {}),
         callbacks: { onStep: (report) => context.onStep?.(report) },
       });
-      if (result.stopReason === 'aborted') break;
+      if (result.stopReason === 'aborted') return undefined;
       const truth = sampler.trueMI as number;
       const reached = convergenceSteps(result.traces.step, result.traces.ema, truth);
-      const record: BenchmarkRecord = {
-        benchmark: 'minee',
-        runId: id,
-        params,
+      return {
         metrics: {
           trueMI: truth,
           finalEma: result.estimates.ema,
@@ -159,22 +265,17 @@ export async function runMineeBenchmark(options: MineeBenchmarkOptions, context:
           msPerStep: (1000 * result.seconds) / Math.max(1, result.steps),
           skippedSteps: result.skippedSteps.length,
         },
-        environment: benchmarkEnvironment(),
-        finishedAt: new Date().toISOString(),
+        trace: {
+          step: result.traces.step,
+          estimate: result.traces.estimate,
+          ema: result.traces.ema,
+          trueMI: truth,
+        },
       };
-      await context.folder.writeTrace(id, {
-        step: result.traces.step,
-        estimate: result.traces.estimate,
-        ema: result.traces.ema,
-        trueMI: truth,
-      });
-      await context.folder.append(record);
-      context.onRunEnd?.({ runId: id, label, record });
     } finally {
       critic.dispose();
     }
-    index += 1;
-  }
+  });
   return writeMineeReport(context.folder);
 }
 
@@ -186,58 +287,68 @@ export async function writeMineeReport(folder: BenchmarkContext['folder']) {
     'Steps until the EMA (rate 0.01) of the estimate is within 10% of the truth: first entry, and the step from which it stays within until the end. Paper, MG(0.9): MI-NEE ≈ 2·10⁴, MINE ≈ 7·10⁴; HG(0.9, 6): MI-NEE ≈ 6·10³, MINE not within 2.5·10⁴.',
     '',
   );
+  const step = (v: unknown) => (typeof v === 'number' ? String(v) : 'never');
   lines.push(
-    '| task | method | seed | steps | true MI | final EMA | first within 10% | settled within 10% | ms/step |',
+    markdownTable(
+      [
+        'task',
+        'method',
+        'seed',
+        'steps',
+        'true MI',
+        'final EMA',
+        'first within 10%',
+        'settled within 10%',
+        'ms/step',
+      ],
+      records.map((r) => {
+        const m = r.metrics;
+        return [
+          String(r.params['task']),
+          String(r.params['method']),
+          String(r.params['seed']),
+          String(r.params['steps']),
+          formatNumber(m['trueMI']),
+          formatNumber(m['finalEma']),
+          step(m['firstWithin10Percent']),
+          step(m['settledWithin10Percent']),
+          formatNumber(m['msPerStep']),
+        ];
+      }),
+    ),
   );
-  lines.push('|---|---|---|---|---|---|---|---|---|');
-  for (const r of records) {
-    const m = r.metrics;
-    const step = (v: unknown) => (typeof v === 'number' ? String(v) : 'never');
-    lines.push(
-      `| ${r.params['task']} | ${r.params['method']} | ${r.params['seed']} | ${r.params['steps']} | ${formatNumber(m['trueMI'])} | ${formatNumber(m['finalEma'])} | ${step(m['firstWithin10Percent'])} | ${step(m['settledWithin10Percent'])} | ${formatNumber(m['msPerStep'])} |`,
-    );
-  }
-  const points: Record<string, unknown>[] = [];
+  const points: StepPoint[] = [];
   for (const r of records) {
     const trace = await folder.readTrace(r.runId);
     if (!trace) continue;
-    const panel = String(r.params['task']);
-    const steps = trace['step'] as number[];
-    for (const k of thin([...steps.keys()], 800)) {
-      points.push({
-        panel,
-        step: steps[k],
-        series: `${r.params['method']} (raw)`,
-        value: (trace['estimate'] as number[])[k],
-      });
-      points.push({
-        panel,
-        step: steps[k],
-        series: `${r.params['method']} (EMA)`,
-        value: (trace['ema'] as number[])[k],
-      });
-      points.push({ panel, step: steps[k], series: 'true MI', value: trace['trueMI'] });
-    }
+    const method = String(r.params['method']);
+    points.push(
+      ...tracePoints(
+        String(r.params['task']),
+        trace['step'] as number[],
+        {
+          [`${method} (raw)`]: trace['estimate'] as number[],
+          [`${method} (EMA)`]: trace['ema'] as number[],
+          'true MI': trace['trueMI'] as number,
+        },
+        800,
+      ),
+    );
   }
   const figures: string[] = [];
   if (points.length > 0) {
-    const written = await writeFigure(folder, 'minee-convergence', {
-      data: { values: points },
-      facet: { field: 'panel', type: 'nominal', title: null },
-      columns: 2,
-      spec: {
+    const written = await writeFigure(
+      folder,
+      'minee-convergence',
+      stepChart({
+        points,
+        title: 'MI-NEE and MINE estimates against training steps',
+        columns: 2,
         width: 340,
         height: 220,
-        mark: { type: 'line', strokeWidth: 1.2 },
-        encoding: {
-          x: { field: 'step', type: 'quantitative', title: 'training step' },
-          y: { field: 'value', type: 'quantitative', title: 'MI (nats)' },
-          color: { field: 'series', type: 'nominal', title: null },
-        },
-      },
-      resolve: { scale: { y: 'independent' } },
-      title: 'MI-NEE and MINE estimates against training steps',
-    });
+        independentY: true,
+      }),
+    );
     figures.push(written.svg, written.png);
     lines.push('', '![convergence](minee-convergence.svg)');
   }

@@ -1,23 +1,35 @@
-import { type BoundRegistry, createBoundRegistry } from '@mi/bounds';
 import { assertNumber, assertPositiveInteger } from '@mi/core';
-import { onehotCritic } from '@mi/critics';
 import { oneHot } from '@mi/datasets';
-import type { BenchmarkRecord } from '@mi/spec';
+import type { BenchmarkRecord, PluginSpec } from '@mi/spec';
 import { train } from '@mi/train';
 import type { BenchmarkContext } from '../benchmark-context';
-import { createBoundFromSpec, parseBoundSpec } from '../bound-spec';
-import { benchmarkEnvironment } from '../environment';
-import { thin, type VegaLiteSpec, writeFigure } from '../figures/render-figure';
-import { formatNumber } from '../gaussian/gaussian-report';
+import { type VegaLiteSpec, writeFigure } from '../figures/render-figure';
+import { type StepPoint, stepChart, tracePoints } from '../figures/step-chart';
 import { runId } from '../records/run-id';
-import { selectShard } from '../records/shard';
+import { formatNumber, markdownTable } from '../report/markdown';
+import { type PlannedRun, runSweep } from '../run-sweep';
+import {
+  type BenchmarkRegistries,
+  type CriticContext,
+  createBound,
+  createCritic,
+  type SpecInput,
+  toPluginSpec,
+  withDefaultRegistries,
+} from '../specs';
 
 /** Options of {@link runOnehotBenchmark}; defaults follow ReMINE §3.1. */
 export interface OnehotBenchmarkOptions {
   /** N, classes of X ~ U(1, N); Y = X and I(X; Y) = log N. Default 16. */
   readonly classes?: number;
   /** Bounds compared. Default MINE, NWJ, ReMINE, ReNWJ. */
-  readonly bounds?: readonly string[];
+  readonly bounds?: readonly SpecInput[];
+  /**
+   * The critic, a spec the critic registry resolves. Default `onehot`, the paper's 32 − 256 − 1
+   * network. Rows are one-hot codes of N classes: a plugin critic gets `xFeatures = yFeatures = N`
+   * and `seed`.
+   */
+  readonly critic?: SpecInput;
   /** Batch sizes of the drift runs (ReMINE Fig. 1: 100 and 10). */
   readonly driftBatchSizes?: readonly number[];
   /** Batch sizes of the variance sweep (ReMINE Fig. 2a: 100, 200, 400, 800; plus small ones). */
@@ -26,8 +38,44 @@ export interface OnehotBenchmarkOptions {
   readonly steps?: number;
   /** SGD learning rate. Default 0.1 (ReMINE §3.1). */
   readonly learningRate?: number;
+  /** One sweep per seed. Default `[1]`. */
   readonly seeds?: readonly number[];
-  readonly registry?: BoundRegistry;
+  /** Where bound and critic names are looked up (built-ins plus plugins). Default: the built-ins. */
+  readonly registries?: BenchmarkRegistries;
+}
+
+/** The defaults of {@link OnehotBenchmarkOptions}: ReMINE's protocol. */
+const ONEHOT_DEFAULTS = {
+  classes: 16,
+  bounds: ['mine', 'nwj', 'remine', 'renwj'],
+  critic: 'onehot',
+  driftBatchSizes: [100, 10],
+  sweepBatchSizes: [2, 4, 8, 16, 32, 64, 100, 200, 400, 800],
+  steps: 3000,
+  learningRate: 0.1,
+  seeds: [1],
+} as const satisfies OnehotBenchmarkOptions;
+
+/**
+ * Presets of {@link runOnehotBenchmark} that override some defaults.
+ *
+ * `quick`: MINE and ReMINE, 300 steps, drift at n = 100 and 10, sweep over 4, 16, 64.
+ */
+export const onehotPresets = {
+  quick: {
+    bounds: ['mine', 'remine'],
+    steps: 300,
+    driftBatchSizes: [100, 10],
+    sweepBatchSizes: [4, 16, 64],
+  },
+} as const satisfies Record<string, OnehotBenchmarkOptions>;
+
+/** One planned run: a drift run (traces kept) or a point of the batch-size sweep. */
+interface OnehotRun extends PlannedRun {
+  readonly kind: 'drift' | 'sweep';
+  readonly bound: PluginSpec;
+  readonly batchSize: number;
+  readonly seed: number;
 }
 
 /**
@@ -43,63 +91,69 @@ export async function runOnehotBenchmark(
   context: BenchmarkContext,
 ) {
   const fn = 'onehot benchmark';
-  const classes = options.classes ?? 16;
+  const d = ONEHOT_DEFAULTS;
+  const classes = options.classes ?? d.classes;
   assertPositiveInteger(fn, 'classes', classes);
-  const steps = options.steps ?? 3000;
+  const steps = options.steps ?? d.steps;
   assertPositiveInteger(fn, 'steps', steps);
-  const learningRate = options.learningRate ?? 0.1;
+  const learningRate = options.learningRate ?? d.learningRate;
   assertNumber(fn, 'learningRate', learningRate, { min: 0, minExclusive: true });
-  const registry = options.registry ?? createBoundRegistry();
-  const bounds = (options.bounds ?? ['mine', 'nwj', 'remine', 'renwj']).map(parseBoundSpec);
-  for (const bound of bounds) createBoundFromSpec(registry, bound);
-  const driftSizes = options.driftBatchSizes ?? [100, 10];
-  const sweepSizes = options.sweepBatchSizes ?? [2, 4, 8, 16, 32, 64, 100, 200, 400, 800];
+  const registries = withDefaultRegistries(options.registries);
+  const bounds = (options.bounds ?? d.bounds).map((spec) => toPluginSpec(spec, 'bound'));
+  const criticSpec = toPluginSpec(options.critic ?? d.critic, 'critic');
+  const criticContext = (seed: number): CriticContext => ({
+    inputs: { kind: 'tabular', xFeatures: classes, yFeatures: classes },
+    seed,
+  });
+  for (const bound of bounds) createBound(registries.bounds, bound);
+  createCritic(registries.critics, criticSpec, criticContext(0)).dispose();
+  const driftSizes = options.driftBatchSizes ?? d.driftBatchSizes;
+  const sweepSizes = options.sweepBatchSizes ?? d.sweepBatchSizes;
   for (const n of [...driftSizes, ...sweepSizes])
     assertNumber(fn, 'batch size', n, { min: 2, integer: true });
-  const seeds = options.seeds ?? [1];
+  const seeds = options.seeds ?? d.seeds;
   const data = oneHot({ classes });
 
-  type Run = {
-    kind: 'drift' | 'sweep';
-    bound: (typeof bounds)[number];
-    batchSize: number;
-    seed: number;
-  };
-  const planned: Run[] = [];
-  for (const bound of bounds) {
-    for (const seed of seeds) {
-      for (const batchSize of driftSizes) planned.push({ kind: 'drift', bound, batchSize, seed });
-      for (const batchSize of sweepSizes) planned.push({ kind: 'sweep', bound, batchSize, seed });
-    }
-  }
-  const runs = selectShard(planned, context.shard);
-  let index = 0;
-  for (const run of runs) {
-    if (context.signal?.aborted) break;
+  const runs: OnehotRun[] = [];
+  const plan = (kind: 'drift' | 'sweep', bound: PluginSpec, batchSize: number, seed: number) => {
     const params = {
-      kind: run.kind,
+      kind,
       classes,
-      bound: run.bound.label,
-      batchSize: run.batchSize,
-      seed: run.seed,
+      bound: bound.label,
+      batchSize,
+      seed,
       steps,
       learningRate,
+      // Named only when it is not the paper's, so the default sweep keeps its run ids.
+      ...(criticSpec.label === d.critic ? {} : { critic: criticSpec.label }),
     };
-    const id = runId('onehot', params);
-    const label = `onehot ${run.kind} ${run.bound.label} n=${run.batchSize} seed ${run.seed}`;
-    if (context.folder.has(id)) {
-      context.onRunSkipped?.({ runId: id, label });
-      index += 1;
-      continue;
+    const critic = criticSpec.label === d.critic ? '' : ` ${criticSpec.label} critic`;
+    runs.push({
+      benchmark: 'onehot',
+      runId: runId('onehot', params),
+      params,
+      label: `onehot ${kind} ${bound.label}${critic} n=${batchSize} seed ${seed}`,
+      steps,
+      kind,
+      bound,
+      batchSize,
+      seed,
+    });
+  };
+  for (const bound of bounds) {
+    for (const seed of seeds) {
+      for (const batchSize of driftSizes) plan('drift', bound, batchSize, seed);
+      for (const batchSize of sweepSizes) plan('sweep', bound, batchSize, seed);
     }
-    context.onRunStart?.({ runId: id, label, index, total: runs.length, steps });
-    const critic = onehotCritic({ xClasses: classes, seed: run.seed });
+  }
+  await runSweep(runs, context, async (run) => {
+    const critic = createCritic(registries.critics, criticSpec, criticContext(run.seed));
     const observeEvery = Math.max(1, Math.floor(steps / 300));
     const outputs: { step: number; joint: number; nonJoint: number }[] = [];
     try {
       const result = await train({
         critic,
-        bound: createBoundFromSpec(registry, run.bound),
+        bound: createBound(registries.bounds, run.bound),
         data,
         steps,
         batchSize: run.batchSize,
@@ -141,16 +195,13 @@ export async function runOnehotBenchmark(
             }
           : {}),
       });
-      if (result.stopReason === 'aborted') break;
+      if (result.stopReason === 'aborted') return undefined;
       const estimates = result.traces.estimate;
       const half = estimates.subarray(Math.floor(estimates.length / 2));
       const mean = half.reduce((a, b) => a + b, 0) / Math.max(1, half.length);
       const variance = half.reduce((a, b) => a + (b - mean) ** 2, 0) / Math.max(1, half.length);
       const last = outputs.at(-1);
-      const record: BenchmarkRecord = {
-        benchmark: 'onehot',
-        runId: id,
-        params,
+      return {
         metrics: {
           trueMI: Math.log(classes),
           meanEstimate: mean,
@@ -161,27 +212,24 @@ export async function runOnehotBenchmark(
           finalNonJointOutput: Number.isFinite(last?.nonJoint) ? (last?.nonJoint as number) : null,
           skippedSteps: result.skippedSteps.length,
         },
-        environment: benchmarkEnvironment(),
-        finishedAt: new Date().toISOString(),
+        ...(run.kind === 'drift'
+          ? {
+              trace: {
+                step: result.traces.step,
+                estimate: result.traces.estimate,
+                joint: result.traces.joint,
+                logPartition: result.traces.logPartition,
+                outputStep: outputs.map((o) => o.step),
+                jointOutput: outputs.map((o) => o.joint),
+                nonJointOutput: outputs.map((o) => o.nonJoint),
+              },
+            }
+          : {}),
       };
-      if (run.kind === 'drift') {
-        await context.folder.writeTrace(id, {
-          step: result.traces.step,
-          estimate: result.traces.estimate,
-          joint: result.traces.joint,
-          logPartition: result.traces.logPartition,
-          outputStep: outputs.map((o) => o.step),
-          jointOutput: outputs.map((o) => o.joint),
-          nonJointOutput: outputs.map((o) => o.nonJoint),
-        });
-      }
-      await context.folder.append(record);
-      context.onRunEnd?.({ runId: id, label, record });
     } finally {
       critic.dispose();
     }
-    index += 1;
-  }
+  });
   return writeOnehotReport(context.folder);
 }
 
@@ -196,84 +244,90 @@ export async function writeOnehotReport(folder: BenchmarkContext['folder']) {
     `True MI = log N = ${formatNumber(Number(records[0]?.metrics['trueMI'] ?? Number.NaN))} nats.`,
     '',
   );
-  lines.push(
-    '| run | bound | n | mean estimate (last half) | variance | E_P[T] (end) | log E_Q[e^T] (end) | T joint (end) | T non-joint (end) |',
-  );
-  lines.push('|---|---|---|---|---|---|---|---|---|');
   const sorted = [...records].sort(
     (a, b) =>
       String(a.params['kind']).localeCompare(String(b.params['kind'])) ||
-      String(a.params['bound']).localeCompare(String(b.params['bound'])) ||
+      estimator(a).localeCompare(estimator(b)) ||
       Number(a.params['batchSize']) - Number(b.params['batchSize']),
   );
-  for (const r of sorted) {
-    const m = r.metrics;
-    lines.push(
-      `| ${r.params['kind']} | ${r.params['bound']} | ${r.params['batchSize']} | ${formatNumber(m['meanEstimate'])} | ${formatNumber(m['varianceEstimate'])} | ${formatNumber(m['finalJointTerm'])} | ${formatNumber(m['finalLogPartition'])} | ${formatNumber(m['finalJointOutput'])} | ${formatNumber(m['finalNonJointOutput'])} |`,
-    );
-  }
+  lines.push(
+    markdownTable(
+      [
+        'run',
+        'bound',
+        'n',
+        'mean estimate (last half)',
+        'variance',
+        'E_P[T] (end)',
+        'log E_Q[e^T] (end)',
+        'T joint (end)',
+        'T non-joint (end)',
+      ],
+      sorted.map((r) => {
+        const m = r.metrics;
+        return [
+          String(r.params['kind']),
+          estimator(r),
+          String(r.params['batchSize']),
+          ...[
+            'meanEstimate',
+            'varianceEstimate',
+            'finalJointTerm',
+            'finalLogPartition',
+            'finalJointOutput',
+            'finalNonJointOutput',
+          ].map((key) => formatNumber(m[key])),
+        ];
+      }),
+    ),
+  );
   const figures: string[] = [];
-  const drift: Record<string, unknown>[] = [];
-  const outputs: Record<string, unknown>[] = [];
+  const drift: StepPoint[] = [];
+  const outputs: StepPoint[] = [];
   for (const r of records.filter((x) => x.params['kind'] === 'drift')) {
     const trace = await folder.readTrace(r.runId);
     if (!trace) continue;
-    const panel = `${r.params['bound']}, n = ${r.params['batchSize']}`;
-    const steps = trace['step'] as number[];
-    for (const k of thin([...steps.keys()], 600)) {
-      drift.push({ panel, step: steps[k], term: 'E_P[T]', value: (trace['joint'] as number[])[k] });
-      drift.push({
+    const panel = `${estimator(r)}, n = ${r.params['batchSize']}`;
+    drift.push(
+      ...tracePoints(
         panel,
-        step: steps[k],
-        term: 'log E_Q[e^T]',
-        value: (trace['logPartition'] as number[])[k],
-      });
-      drift.push({
-        panel,
-        step: steps[k],
-        term: 'estimate',
-        value: (trace['estimate'] as number[])[k],
-      });
-    }
-    const outputSteps = trace['outputStep'] as number[];
-    outputSteps.forEach((step, k) => {
-      outputs.push({ panel, step, pairs: 'joint', value: (trace['jointOutput'] as number[])[k] });
-      const other = (trace['nonJointOutput'] as (number | null)[])[k];
-      if (typeof other === 'number')
-        outputs.push({ panel, step, pairs: 'non-joint', value: other });
-    });
+        trace['step'] as number[],
+        {
+          'E_P[T]': trace['joint'] as number[],
+          'log E_Q[e^T]': trace['logPartition'] as number[],
+          estimate: trace['estimate'] as number[],
+        },
+        600,
+      ),
+    );
+    outputs.push(
+      ...tracePoints(panel, trace['outputStep'] as number[], {
+        joint: trace['jointOutput'] as number[],
+        'non-joint': trace['nonJointOutput'] as (number | null)[],
+      }),
+    );
   }
-  const facetLines = (
-    values: Record<string, unknown>[],
-    colorField: string,
-    title: string,
-  ): VegaLiteSpec => ({
-    data: { values },
-    facet: { field: 'panel', type: 'nominal', title: null },
-    columns: 2,
-    spec: {
+  const chart = (points: StepPoint[], title: string): VegaLiteSpec =>
+    stepChart({
+      points,
+      title,
+      columns: 2,
       width: 300,
       height: 180,
-      mark: { type: 'line', strokeWidth: 1.2 },
-      encoding: {
-        x: { field: 'step', type: 'quantitative' },
-        y: { field: 'value', type: 'quantitative', title: null },
-        color: { field: colorField, type: 'nominal', title: null },
-      },
-    },
-    resolve: { scale: { y: 'independent' } },
-    title,
-  });
+      xTitle: 'step',
+      yTitle: null,
+      independentY: true,
+    });
   if (drift.length > 0) {
     const a = await writeFigure(
       folder,
       'onehot-drift',
-      facetLines(drift, 'term', 'The two DV terms during training'),
+      chart(drift, 'The two DV terms during training'),
     );
     const b = await writeFigure(
       folder,
       'onehot-outputs',
-      facetLines(outputs, 'pairs', 'Mean critic output on joint and non-joint pairs'),
+      chart(outputs, 'Mean critic output on joint and non-joint pairs'),
     );
     figures.push(a.svg, a.png, b.svg, b.png);
     lines.push('', '![drift](onehot-drift.svg)', '', '![outputs](onehot-outputs.svg)');
@@ -283,7 +337,7 @@ export async function writeOnehotReport(folder: BenchmarkContext['folder']) {
       (r) => r.params['kind'] === 'sweep' && typeof r.metrics['varianceEstimate'] === 'number',
     )
     .map((r) => ({
-      bound: r.params['bound'],
+      bound: estimator(r),
       batchSize: r.params['batchSize'],
       variance: Math.max(1e-8, r.metrics['varianceEstimate'] as number),
     }));
@@ -315,4 +369,10 @@ export async function writeOnehotReport(folder: BenchmarkContext['folder']) {
   }
   const report = await folder.write('report.md', `${lines.join('\n')}\n`);
   return { records, report, figures };
+}
+
+/** The bound of a record, with its critic when the run did not use the paper's. */
+function estimator(record: BenchmarkRecord): string {
+  const critic = record.params['critic'];
+  return `${record.params['bound']}${critic === undefined ? '' : ` (${critic} critic)`}`;
 }

@@ -1,17 +1,12 @@
 import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  mergeResults,
-  parseShard,
-  ResultsFolder,
-  readRecords,
-  runId,
-  selectShard,
-  stableStringify,
-} from '@mi/bench';
+import { mergeResults, parseShard, ResultsFolder } from '@mi/bench';
 import type { BenchmarkRecord } from '@mi/spec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readRecords } from './results-folder';
+import { runId, stableStringify } from './run-id';
+import { selectShard } from './shard';
 
 let root: string;
 beforeAll(async () => {

@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import { type BenchmarkRecord, DataFormatError } from '@mi/spec';
 import { stableStringify } from './run-id';
 
+/** A run's traces: series of numbers and single values, saved as JSON. */
+export type Trace = Readonly<Record<string, ArrayLike<number> | number | string>>;
+
 /**
  * A benchmark's results folder: `results.jsonl` (one line per finished run, appended, so an
  * interrupted sweep resumes by skipping the run ids it holds and shards merge by concatenation),
@@ -50,10 +53,7 @@ export class ResultsFolder {
   }
 
   /** Saves a run's traces (arrays of numbers) as JSON under `traces/<runId>.json`. */
-  async writeTrace(
-    runId: string,
-    trace: Readonly<Record<string, ArrayLike<number> | number | string>>,
-  ): Promise<void> {
+  async writeTrace(runId: string, trace: Trace): Promise<void> {
     const plain = Object.fromEntries(
       Object.entries(trace).map(([k, v]) => [
         k,

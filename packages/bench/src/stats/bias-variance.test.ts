@@ -1,5 +1,5 @@
-import { biasVariance, meanInterval, parseBoundSpec } from '@mi/bench';
 import { describe, expect, it } from 'vitest';
+import { biasVariance, meanInterval } from './bias-variance';
 
 describe('biasVariance', () => {
   it('matches hand-computed values (bias = truth − mean)', () => {
@@ -16,21 +16,5 @@ describe('biasVariance', () => {
     expect(mean).toBe(2);
     expect(halfWidth).toBeCloseTo((1.96 * 1) / Math.sqrt(3), 12);
     expect(meanInterval([4]).halfWidth).toBeNaN();
-  });
-});
-
-describe('parseBoundSpec', () => {
-  it('reads ids with options and builds a canonical label', () => {
-    expect(parseBoundSpec('smile:tau=5')).toEqual({
-      id: 'smile',
-      options: { tau: 5 },
-      label: 'smile:tau=5',
-    });
-    expect(parseBoundSpec('remine:lambda=0.5;distance=l1').label).toBe(
-      'remine:distance=l1;lambda=0.5',
-    );
-    expect(parseBoundSpec('smile:tau=inf').options).toEqual({ tau: Number.POSITIVE_INFINITY });
-    expect(parseBoundSpec('mine:debias=true').options).toEqual({ debias: true });
-    expect(() => parseBoundSpec('smile:tau')).toThrow("parseBoundSpec: invalid option 'bound'");
   });
 });

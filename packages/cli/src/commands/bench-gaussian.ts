@@ -1,40 +1,76 @@
 import { join } from 'node:path';
 import {
-  formatNumber,
+  type BenchmarkRegistries,
   type GaussianBenchmarkOptions,
-  parseShard,
-  ResultsFolder,
+  gaussianPresets,
+  type PeerRow,
   readPeerResults,
   runGaussianBenchmark,
-  type StaircaseTable,
+  staircaseEstimatesMarkdown,
   staircaseMarkdown,
+  validateSpecs,
 } from '@mi/bench';
 import type { Command } from 'commander';
 import type { CommandEnvironment } from '../command-environment';
 import {
+  given,
   numberList,
   positiveInteger,
   positiveNumber,
   seedList,
+  specList,
   stringList,
 } from '../parse-options';
+import { userPath } from '../user-directory';
+import { type BenchmarkCliOptions, runWithResults } from './bench-results';
 
-/**
- * `--quick`: batch 64 and all five levels (2 → 10 nats), but d = 5 instead of 20 (300 steps per
- * level are too few for a 20-D critic: at d = 20 the estimates stay below half the truth), a
- * separable critic of 64-64 → 16 and Adam 2e-3, for three bounds: about 35 s on wasm on a
- * 2-core machine. The numbers are a first look, not a comparison with the papers (which use
- * the defaults).
- */
-export const GAUSSIAN_QUICK: GaussianBenchmarkOptions = {
-  bounds: ['nwj', 'infonce', 'smile:tau=5'],
-  critic: 'separable',
-  dimension: 5,
-  stepsPerLevel: 300,
-  hiddenUnits: [64, 64],
-  embeddingSize: 16,
-  learningRate: 2e-3,
-};
+/** What commander parses from `mi bench gaussian` and `mi bench cubic`. */
+export interface GaussianCliOptions extends BenchmarkCliOptions {
+  readonly bounds?: string[];
+  readonly critic?: string;
+  readonly seeds?: number[];
+  readonly stepsPerLevel?: number;
+  readonly levels?: number[];
+  readonly dimension?: number;
+  readonly batchSize?: number;
+  readonly lr?: number;
+  readonly hidden?: number[];
+  readonly window?: string;
+  readonly compare?: string[];
+  readonly quick?: boolean;
+}
+
+/** The benchmark's options from the command line: the `--quick` preset, then what was given. */
+export function toGaussianOptions(
+  task: 'gaussian' | 'cubic',
+  cli: GaussianCliOptions,
+  registries: BenchmarkRegistries,
+  peers: readonly PeerRow[],
+): GaussianBenchmarkOptions {
+  return {
+    ...(cli.quick ? gaussianPresets.quick : {}),
+    task,
+    registries,
+    peers,
+    ...given({
+      bounds: cli.bounds,
+      critic: cli.critic,
+      seeds: cli.seeds,
+      stepsPerLevel: cli.stepsPerLevel,
+      levels: cli.levels,
+      dimension: cli.dimension,
+      batchSize: cli.batchSize,
+      learningRate: cli.lr,
+      hiddenUnits: cli.hidden,
+      window:
+        cli.window === undefined
+          ? undefined
+          : /^\d+$/.test(cli.window)
+            ? Number(cli.window)
+            : (cli.window as 'last-half' | 'all'),
+    }),
+  };
+}
 
 export function registerGaussian(bench: Command, environment: CommandEnvironment): void {
   for (const task of ['gaussian', 'cubic'] as const) {
@@ -46,11 +82,14 @@ export function registerGaussian(bench: Command, environment: CommandEnvironment
           : 'the same staircase with y ↦ y³ (same MI)',
       )
       .option(
-        '--bounds <ids>',
+        '--bounds <specs>',
         'bounds to compare, comma-separated; options as id:key=value;key=value',
-        stringList,
+        specList,
       )
-      .option('--critic <name>', 'joint or separable')
+      .option(
+        '--critic <spec>',
+        'critic: joint (default), separable, id:key=value;…, or a --plugin critic (it gets xFeatures, yFeatures, seed)',
+      )
       .option('--seeds <n|list>', 'number of seeds, or a list', seedList)
       .option(
         '--steps-per-level <n>',
@@ -65,7 +104,11 @@ export function registerGaussian(bench: Command, environment: CommandEnvironment
       )
       .option('--batch-size <n>', 'batch size (default 64)', positiveInteger('--batch-size'))
       .option('--lr <rate>', 'Adam learning rate (default 5e-4)', positiveNumber('--lr'))
-      .option('--hidden <widths>', 'critic hidden widths (default 256,256)', numberList('--hidden'))
+      .option(
+        '--hidden <widths>',
+        'hidden widths of the joint and separable critics (default 256,256)',
+        numberList('--hidden'),
+      )
       .option(
         '--window <w>',
         'statistics window per level: last-half (default), all, or a step count',
@@ -78,48 +121,28 @@ export function registerGaussian(bench: Command, environment: CommandEnvironment
         stringList,
       )
       .option('--quick', 'a preset that finishes in well under a minute (see the docs)')
-      .action(async (options: Record<string, unknown>, command: Command) =>
+      .action(async (_options: unknown, command: Command) =>
         environment.run(command, async ({ output, registries, signal }) => {
-          const preset = options['quick'] ? GAUSSIAN_QUICK : {};
-          const window = options['window'] as string | undefined;
-          const compare = (options['compare'] as string[] | undefined) ?? [];
-          const peers = (await Promise.all(compare.map(readPeerResults))).flat();
-          const benchmarkOptions: GaussianBenchmarkOptions = {
-            ...preset,
-            peers,
-            task,
-            registry: registries.bounds,
-            ...pick(options, {
-              bounds: 'bounds',
-              critic: 'critic',
-              seeds: 'seeds',
-              stepsPerLevel: 'stepsPerLevel',
-              levels: 'levels',
-              dimension: 'dimension',
-              batchSize: 'batchSize',
-              learningRate: 'lr',
-              hiddenUnits: 'hidden',
-            }),
-            ...(window === undefined
-              ? {}
-              : { window: /^\d+$/.test(window) ? Number(window) : (window as 'all') }),
-          };
-          const folder = await ResultsFolder.open(
-            (options['out'] as string | undefined) ?? join('results', task),
+          const cli = command.opts<GaussianCliOptions>();
+          // Names first: a bad bound or critic is a usage error even when a file is missing.
+          validateSpecs({
+            bounds: cli.bounds ?? [],
+            critics: cli.critic === undefined ? [] : [cli.critic],
+            registries,
+          });
+          const peers = (
+            await Promise.all((cli.compare ?? []).map((file) => readPeerResults(userPath(file))))
+          ).flat();
+          const options = toGaussianOptions(task, cli, registries, peers);
+          const report = await runWithResults(cli, join('results', task), output, signal, (c) =>
+            runGaussianBenchmark(options, c),
           );
-          const progress = output.progress();
-          const report = await runGaussianBenchmark(benchmarkOptions, {
-            folder,
-            signal,
-            ...(options['shard'] ? { shard: parseShard(options['shard'] as string) } : {}),
-            ...progress,
-          }).finally(() => progress.stop());
           if (output.json) {
             output.result(
               JSON.stringify(
                 {
                   benchmark: task,
-                  folder: folder.directory,
+                  folder: report.folder,
                   report: report.report,
                   figures: report.figures,
                   tables: report.tables,
@@ -134,41 +157,12 @@ export function registerGaussian(bench: Command, environment: CommandEnvironment
             output.result(
               `\n${task}, ${table.critic} critic, ${table.stepsPerLevel} steps per level (window: ${table.window})\n`,
             );
-            output.result(estimatesVersusTruth(table));
-            output.result(
-              `\n${staircaseMarkdown(table, undefined, benchmarkOptions.peers ?? [])}\n`,
-            );
+            output.result(staircaseEstimatesMarkdown(table));
+            output.result(`\n${staircaseMarkdown(table, undefined, peers)}\n`);
           }
           output.result(`\nreport: ${report.report}`);
           for (const figure of report.figures) output.result(`figure: ${figure}`);
         }),
       );
   }
-}
-
-/** Mean estimate per level (truth − bias) beside the truth: the first thing a reader wants. */
-export function estimatesVersusTruth(table: StaircaseTable): string {
-  const lines = [
-    `| estimator | ${table.levels.map((l) => `MI=${l}`).join(' | ')} |`,
-    `|---|${table.levels.map(() => '---').join('|')}|`,
-  ];
-  lines.push(`| true MI | ${table.levels.map((l) => formatNumber(l)).join(' | ')} |`);
-  for (const row of table.rows.filter((r) => r.stat === 'bias')) {
-    lines.push(
-      `| ${row.bound} (mean estimate) | ${row.values.map((b, k) => (b === null ? '–' : formatNumber((table.levels[k] as number) - b))).join(' | ')} |`,
-    );
-  }
-  return lines.join('\n');
-}
-
-/** Copies the options the user gave (commander leaves absent ones undefined) under new names. */
-export function pick(
-  options: Record<string, unknown>,
-  names: Record<string, string>,
-): Record<string, unknown> {
-  const picked: Record<string, unknown> = {};
-  for (const [to, from] of Object.entries(names)) {
-    if (options[from] !== undefined) picked[to] = options[from];
-  }
-  return picked;
 }

@@ -1,42 +1,142 @@
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  type BenchmarkRegistries,
   type MineeBenchmarkOptions,
+  type MineeMethod,
   mergeResults,
+  mineeMethods,
+  mineePresets,
+  mineeTasks,
   type OnehotBenchmarkOptions,
-  parseShard,
-  ResultsFolder,
+  onehotPresets,
   runMineeBenchmark,
   runOnehotBenchmark,
+  validateSpecs,
   writeGaussianReport,
   writeMineeReport,
   writeOnehotReport,
 } from '@mi/bench';
+import { InvalidArgumentError } from '@mi/spec';
 import type { Command } from 'commander';
 import type { CommandEnvironment } from '../command-environment';
 import {
+  given,
   numberList,
   positiveInteger,
   positiveNumber,
   seedList,
+  specList,
   stringList,
 } from '../parse-options';
-import { pick } from './bench-gaussian';
+import { userPath } from '../user-directory';
+import { type BenchmarkCliOptions, printReport, runWithResults } from './bench-results';
 
-/** `--quick` for onehot: MINE and ReMINE, 300 steps, drift at n = 100 and 10, sweep over 4, 16, 64. */
-export const ONEHOT_QUICK: OnehotBenchmarkOptions = {
-  bounds: ['mine', 'remine'],
-  steps: 300,
-  driftBatchSizes: [100, 10],
-  sweepBatchSizes: [4, 16, 64],
-};
+/** What commander parses from `mi bench onehot`. */
+export interface OnehotCliOptions extends BenchmarkCliOptions {
+  readonly bounds?: string[];
+  readonly critic?: string;
+  readonly classes?: number;
+  readonly steps?: number;
+  readonly driftBatchSizes?: number[];
+  readonly sweepBatchSizes?: number[];
+  readonly lr?: number;
+  readonly seeds?: number[];
+  readonly quick?: boolean;
+}
 
-/** `--quick` for minee: MG(0.9) only, 2000 steps, 32-32 networks, learning rate 1e-3. */
-export const MINEE_QUICK: MineeBenchmarkOptions = {
-  tasks: [{ kind: 'mg', rho: 0.9, learningRate: 1e-3, referenceFactor: 10 }],
-  steps: 2000,
-  hiddenUnits: [32, 32],
-};
+/** The benchmark's options from the command line: the `--quick` preset, then what was given. */
+export function toOnehotOptions(
+  cli: OnehotCliOptions,
+  registries: BenchmarkRegistries,
+): OnehotBenchmarkOptions {
+  return {
+    ...(cli.quick ? onehotPresets.quick : {}),
+    registries,
+    ...given({
+      bounds: cli.bounds,
+      critic: cli.critic,
+      classes: cli.classes,
+      steps: cli.steps,
+      driftBatchSizes: cli.driftBatchSizes,
+      sweepBatchSizes: cli.sweepBatchSizes,
+      learningRate: cli.lr,
+      seeds: cli.seeds,
+    }),
+  };
+}
+
+/** What commander parses from `mi bench minee`. */
+export interface MineeCliOptions extends BenchmarkCliOptions {
+  readonly steps?: number;
+  readonly task?: string;
+  readonly methods?: string[];
+  readonly bounds?: string[];
+  readonly critic?: string;
+  readonly hidden?: number[];
+  readonly seeds?: number[];
+  readonly quick?: boolean;
+}
+
+/**
+ * The benchmark's options from the command line. `--methods` picks the paper's estimators by
+ * name; each of `--bounds` is one more estimator, trained with `--critic` (default `joint`);
+ * `--critic` also replaces MINE's joint critic (MI-NEE keeps its three-head critic).
+ */
+export function toMineeOptions(
+  cli: MineeCliOptions,
+  registries: BenchmarkRegistries,
+): MineeBenchmarkOptions {
+  const names = cli.methods ?? (cli.bounds === undefined ? undefined : []);
+  const paper = names?.map((name) => {
+    if (!Object.hasOwn(mineeMethods, name)) {
+      throw new InvalidArgumentError({
+        functionName: 'mi bench minee',
+        parameter: '--methods',
+        value: cli.methods,
+        expected: `a list of ${Object.keys(mineeMethods).join(', ')}`,
+      });
+    }
+    return mineeMethods[name as keyof typeof mineeMethods];
+  });
+  const withCritic = (method: MineeMethod): MineeMethod =>
+    cli.critic === undefined || method === mineeMethods.minee
+      ? method
+      : { bound: method.bound, critic: cli.critic };
+  const methods =
+    paper === undefined && cli.critic === undefined
+      ? undefined
+      : [
+          ...(paper ?? Object.values(mineeMethods)).map(withCritic),
+          ...(cli.bounds ?? []).map((bound) => ({ bound, critic: cli.critic ?? 'joint' })),
+        ];
+  const preset: MineeBenchmarkOptions = cli.quick ? mineePresets.quick : {};
+  let tasks: MineeBenchmarkOptions['tasks'];
+  if (cli.task !== undefined && cli.task !== 'both') {
+    if (!Object.hasOwn(mineeTasks, cli.task)) {
+      throw new InvalidArgumentError({
+        functionName: 'mi bench minee',
+        parameter: '--task',
+        value: cli.task,
+        expected: "'mg', 'hg' or 'both'",
+      });
+    }
+    // With --quick, the preset's settings of that task (its learning rate) where it has them.
+    const kind = cli.task as keyof typeof mineeTasks;
+    const fromPreset = (preset.tasks ?? []).filter((t) => t.kind === kind);
+    tasks = fromPreset.length > 0 ? fromPreset : [mineeTasks[kind]];
+  }
+  return {
+    ...preset,
+    registries,
+    ...given({
+      tasks,
+      methods,
+      steps: cli.steps,
+      hiddenUnits: cli.hidden,
+      seeds: cli.seeds,
+    }),
+  };
+}
 
 export function registerOtherBenchmarks(bench: Command, environment: CommandEnvironment): void {
   bench
@@ -44,7 +144,11 @@ export function registerOtherBenchmarks(bench: Command, environment: CommandEnvi
     .description(
       'drifting and exploding critic outputs on one-hot U(1, 16) with Y = X (ReMINE §3, Choi & Lee §3), and a batch-size sweep',
     )
-    .option('--bounds <ids>', 'bounds (default mine,nwj,remine,renwj)', stringList)
+    .option('--bounds <specs>', 'bounds (default mine,nwj,remine,renwj)', specList)
+    .option(
+      '--critic <spec>',
+      'critic: onehot (default), id:key=value;…, or a --plugin critic (it gets xFeatures = yFeatures = N, seed)',
+    )
     .option('--classes <n>', 'N (default 16)', positiveInteger('--classes'))
     .option('--steps <n>', 'steps per run (default 3000)', positiveInteger('--steps'))
     .option(
@@ -62,34 +166,19 @@ export function registerOtherBenchmarks(bench: Command, environment: CommandEnvi
     .option('--out <dir>', 'results folder (default results/onehot)')
     .option('--shard <i/N>', 'run only shard i of N')
     .option('--quick', 'a preset that finishes in well under a minute')
-    .action(async (options: Record<string, unknown>, command: Command) =>
+    .action(async (_options: unknown, command: Command) =>
       environment.run(command, async ({ output, registries, signal }) => {
-        const folder = await ResultsFolder.open(
-          (options['out'] as string | undefined) ?? join('results', 'onehot'),
+        const cli = command.opts<OnehotCliOptions>();
+        validateSpecs({
+          bounds: cli.bounds ?? [],
+          critics: cli.critic === undefined ? [] : [cli.critic],
+          registries,
+        });
+        const options = toOnehotOptions(cli, registries);
+        const result = await runWithResults(cli, join('results', 'onehot'), output, signal, (c) =>
+          runOnehotBenchmark(options, c),
         );
-        const progress = output.progress();
-        const result = await runOnehotBenchmark(
-          {
-            ...(options['quick'] ? ONEHOT_QUICK : {}),
-            registry: registries.bounds,
-            ...pick(options, {
-              bounds: 'bounds',
-              classes: 'classes',
-              steps: 'steps',
-              driftBatchSizes: 'driftBatchSizes',
-              sweepBatchSizes: 'sweepBatchSizes',
-              learningRate: 'lr',
-              seeds: 'seeds',
-            }),
-          },
-          {
-            folder,
-            signal,
-            ...(options['shard'] ? { shard: parseShard(options['shard'] as string) } : {}),
-            ...progress,
-          },
-        ).finally(() => progress.stop());
-        await printReport(output, 'onehot', folder.directory, result);
+        await printReport(output, 'onehot', result);
       }),
     );
 
@@ -100,56 +189,42 @@ export function registerOtherBenchmarks(bench: Command, environment: CommandEnvi
     )
     .option('--steps <n>', 'steps per run (default 30000)', positiveInteger('--steps'))
     .option('--task <name>', 'mg, hg or both (default both)')
-    .option('--methods <list>', 'minee,mine (default both)', stringList)
-    .option('--hidden <widths>', 'hidden widths (default 100,100)', numberList('--hidden'))
+    .option(
+      '--methods <list>',
+      "the paper's estimators: minee,mine (default both, or none with --bounds)",
+      stringList,
+    )
+    .option(
+      '--bounds <specs>',
+      'more estimators: each bound trained with --critic (e.g. mine:decay=0.1,nwj)',
+      specList,
+    )
+    .option(
+      '--critic <spec>',
+      'critic of MINE and of --bounds (default joint; a --plugin critic gets xFeatures, yFeatures, seed); MI-NEE keeps its three-head critic',
+    )
+    .option(
+      '--hidden <widths>',
+      'hidden widths of the built-in networks (default 100,100)',
+      numberList('--hidden'),
+    )
     .option('--seeds <n|list>', 'seeds', seedList)
     .option('--out <dir>', 'results folder (default results/minee)')
     .option('--shard <i/N>', 'run only shard i of N')
     .option('--quick', 'a preset that finishes in well under a minute')
-    .action(async (options: Record<string, unknown>, command: Command) =>
-      environment.run(command, async ({ output, signal }) => {
-        const folder = await ResultsFolder.open(
-          (options['out'] as string | undefined) ?? join('results', 'minee'),
+    .action(async (_options: unknown, command: Command) =>
+      environment.run(command, async ({ output, registries, signal }) => {
+        const cli = command.opts<MineeCliOptions>();
+        validateSpecs({
+          bounds: cli.bounds ?? [],
+          critics: cli.critic === undefined ? [] : [cli.critic],
+          registries,
+        });
+        const options = toMineeOptions(cli, registries);
+        const result = await runWithResults(cli, join('results', 'minee'), output, signal, (c) =>
+          runMineeBenchmark(options, c),
         );
-        const preset = options['quick'] ? MINEE_QUICK : {};
-        const task = options['task'] as string | undefined;
-        const allTasks: NonNullable<MineeBenchmarkOptions['tasks']> = [
-          { kind: 'mg', rho: 0.9, learningRate: 1e-4, referenceFactor: 10 },
-          { kind: 'hg', rho: 0.9, dimension: 6, learningRate: 5e-5, referenceFactor: 300 },
-        ];
-        const tasks =
-          task === undefined || task === 'both'
-            ? undefined
-            : allTasks.filter((t) => t.kind === task);
-        if (tasks !== undefined && tasks.length === 0) {
-          const { InvalidArgumentError } = await import('@mi/spec');
-          throw new InvalidArgumentError({
-            functionName: 'mi bench minee',
-            parameter: '--task',
-            value: task,
-            expected: "'mg', 'hg' or 'both'",
-          });
-        }
-        const progress = output.progress();
-        const result = await runMineeBenchmark(
-          {
-            ...preset,
-            ...(tasks ? { tasks } : {}),
-            ...pick(options, {
-              steps: 'steps',
-              methods: 'methods',
-              hiddenUnits: 'hidden',
-              seeds: 'seeds',
-            }),
-          } as MineeBenchmarkOptions,
-          {
-            folder,
-            signal,
-            ...(options['shard'] ? { shard: parseShard(options['shard'] as string) } : {}),
-            ...progress,
-          },
-        ).finally(() => progress.stop());
-        await printReport(output, 'minee', folder.directory, result);
+        await printReport(output, 'minee', result);
       }),
     );
 
@@ -158,11 +233,15 @@ export function registerOtherBenchmarks(bench: Command, environment: CommandEnvi
     .description('join the results folders of a sharded sweep and write its report')
     .argument('<folders...>', 'results folders of the shards')
     .requiredOption('--out <dir>', 'the merged results folder')
-    .action(async (folders: string[], options: Record<string, unknown>, command: Command) =>
+    .action(async (folders: string[], _options: unknown, command: Command) =>
       environment.run(
         command,
         async ({ output }) => {
-          const { folder, records } = await mergeResults(folders, options['out'] as string);
+          const { out } = command.opts<{ out: string }>();
+          const { folder, records } = await mergeResults(
+            folders.map((folder) => userPath(folder)),
+            userPath(out),
+          );
           const kinds = new Set(records.map((r) => r.benchmark));
           const reports: string[] = [];
           if (kinds.has('gaussian')) reports.push((await writeGaussianReport(folder)).report);
@@ -180,35 +259,4 @@ export function registerOtherBenchmarks(bench: Command, environment: CommandEnvi
         { backend: true },
       ),
     );
-}
-
-async function printReport(
-  output: import('../output').Output,
-  benchmark: string,
-  directory: string,
-  result: {
-    report: string;
-    figures: readonly string[];
-    records: readonly { runId: string; params: unknown; metrics: unknown }[];
-  },
-): Promise<void> {
-  if (output.json) {
-    output.result(
-      JSON.stringify(
-        {
-          benchmark,
-          folder: directory,
-          report: result.report,
-          figures: result.figures,
-          records: result.records,
-        },
-        null,
-        2,
-      ),
-    );
-    return;
-  }
-  output.result(await readFile(result.report, 'utf8'));
-  output.result(`report: ${result.report}`);
-  for (const figure of result.figures) output.result(`figure: ${figure}`);
 }

@@ -1,14 +1,65 @@
 import { extname } from 'node:path';
-import { type EstimateOptions, estimateMutualInformation, formatNumber } from '@mi/bench';
+import {
+  type BenchmarkRegistries,
+  type EstimateOptions,
+  estimateMutualInformation,
+  estimatePresets,
+  formatNumber,
+  validateSpecs,
+} from '@mi/bench';
 import { readCsv, readJsonPair, readNpyPair, type TabularData } from '@mi/datasets';
 import { InvalidArgumentError } from '@mi/spec';
 import type { Command } from 'commander';
 import type { CommandEnvironment } from '../command-environment';
-import { numberList, positiveInteger, positiveNumber, seedList } from '../parse-options';
-import { pick } from './bench-gaussian';
+import { given, numberList, positiveInteger, positiveNumber, seedList } from '../parse-options';
+import { userPath } from '../user-directory';
 
-/** `--quick`: 300 steps, two seeds, 64-64 critic. */
-export const ESTIMATE_QUICK: EstimateOptions = { steps: 300, seeds: [1, 2], hiddenUnits: [64, 64] };
+/** What commander parses from `mi estimate`. */
+interface EstimateCliOptions {
+  readonly data?: string;
+  readonly x?: string;
+  readonly y?: string;
+  /** `false` with `--no-header`. */
+  readonly header?: boolean;
+  readonly dropInvalid?: boolean;
+  readonly bound?: string;
+  readonly critic?: string;
+  readonly hidden?: number[];
+  readonly steps?: number;
+  readonly batchSize?: number;
+  readonly lr?: number;
+  readonly seeds?: number[];
+  readonly validation?: number;
+  readonly patience?: number;
+  /** `false` with `--no-standardize`. */
+  readonly standardize?: boolean;
+  readonly quick?: boolean;
+}
+
+/** The estimator's options from the command line: the `--quick` preset, then what was given. */
+function toEstimateOptions(
+  cli: EstimateCliOptions,
+  registries: BenchmarkRegistries,
+  signal: AbortSignal,
+): EstimateOptions {
+  return {
+    ...(cli.quick ? estimatePresets.quick : {}),
+    registries,
+    signal,
+    standardize: cli.standardize !== false,
+    ...given({
+      bound: cli.bound,
+      critic: cli.critic,
+      hiddenUnits: cli.hidden,
+      steps: cli.steps,
+      batchSize: cli.batchSize,
+      learningRate: cli.lr,
+      seeds: cli.seeds,
+      validationFraction: cli.validation,
+      patience: cli.patience,
+    }),
+  };
+}
 
 export function registerEstimate(program: Command, environment: CommandEnvironment): void {
   program
@@ -27,9 +78,16 @@ export function registerEstimate(program: Command, environment: CommandEnvironme
       '--drop-invalid',
       'drop rows with NaN, infinite or missing values (default: stop with the row)',
     )
-    .option('--bound <id>', 'bound (default smile:tau=5)')
-    .option('--critic <name>', 'separable (default) or joint')
-    .option('--hidden <widths>', 'critic hidden widths (default 256,256)', numberList('--hidden'))
+    .option('--bound <spec>', 'bound (default smile:tau=5); options as id:key=value;key=value')
+    .option(
+      '--critic <spec>',
+      'critic: separable (default), joint, id:key=value;…, or a --plugin critic (it gets xFeatures, yFeatures, seed)',
+    )
+    .option(
+      '--hidden <widths>',
+      'hidden widths of the joint and separable critics (default 256,256)',
+      numberList('--hidden'),
+    )
     .option(
       '--steps <n>',
       'maximum training steps per seed (default 2000)',
@@ -50,29 +108,23 @@ export function registerEstimate(program: Command, environment: CommandEnvironme
     )
     .option('--no-standardize', 'do not standardise the columns')
     .option('--quick', 'a preset that finishes in seconds')
-    .action(async (options: Record<string, unknown>, command: Command) =>
+    .action(async (_options: unknown, command: Command) =>
       environment.run(command, async ({ output, registries, signal }) => {
-        const data = readUserData(options);
+        const cli = command.opts<EstimateCliOptions>();
+        // Names first: a bad bound or critic is a usage error even when the file is missing.
+        validateSpecs({
+          bounds: cli.bound === undefined ? [] : [cli.bound],
+          critics: cli.critic === undefined ? [] : [cli.critic],
+          registries,
+        });
+        const data = readUserData(cli);
         output.note(
           `data: ${data.source}: ${data.x.rows} rows, X ${data.x.columns} columns, Y ${data.y.columns} columns${data.droppedRows ? ` (${data.droppedRows} invalid rows dropped)` : ''}`,
         );
-        const result = await estimateMutualInformation(data, {
-          ...(options['quick'] ? ESTIMATE_QUICK : {}),
-          registry: registries.bounds,
-          signal,
-          standardize: options['standardize'] !== false,
-          ...pick(options, {
-            bound: 'bound',
-            critic: 'critic',
-            hiddenUnits: 'hidden',
-            steps: 'steps',
-            batchSize: 'batchSize',
-            learningRate: 'lr',
-            seeds: 'seeds',
-            validationFraction: 'validation',
-            patience: 'patience',
-          }),
-        } as EstimateOptions);
+        const result = await estimateMutualInformation(
+          data,
+          toEstimateOptions(cli, registries, signal),
+        );
         if (output.json) {
           const {
             estimate,
@@ -127,13 +179,14 @@ export function registerEstimate(program: Command, environment: CommandEnvironme
 }
 
 /** Reads X and Y from `--data` (CSV or JSON) or from two `.npy` files. */
-export function readUserData(options: Record<string, unknown>): TabularData {
-  const data = options['data'] as string | undefined;
-  const x = options['x'] as string | undefined;
-  const y = options['y'] as string | undefined;
-  const invalidRows = options['dropInvalid'] ? 'drop' : 'error';
+function readUserData(options: EstimateCliOptions): TabularData {
+  const { x, y } = options;
+  const data = options.data === undefined ? undefined : userPath(options.data);
+  const invalidRows = options.dropInvalid ? 'drop' : 'error';
   if (data === undefined) {
-    if (x?.endsWith('.npy') && y?.endsWith('.npy')) return readNpyPair(x, y, { invalidRows });
+    if (x?.endsWith('.npy') && y?.endsWith('.npy')) {
+      return readNpyPair(userPath(x), userPath(y), { invalidRows });
+    }
     throw new InvalidArgumentError({
       functionName: 'mi estimate',
       parameter: '--data',
@@ -157,7 +210,7 @@ export function readUserData(options: Record<string, unknown>): TabularData {
   return readCsv(data, {
     x,
     ...(y === undefined ? {} : { y }),
-    header: options['header'] === false ? false : 'auto',
+    header: options.header === false ? false : 'auto',
     invalidRows,
   });
 }

@@ -19,17 +19,10 @@ function busySeconds(): number | undefined {
 /**
  * Starts measuring how many cores other processes keep busy (machine busy time from /proc/stat
  * minus this process's CPU time, divided by wall time). `stop()` returns the average, or
- * `undefined` where /proc/stat is missing. `ownSeconds` adds CPU time spent elsewhere on our
- * behalf (a child process being measured).
- */
-export function startOtherLoad(): { stop(ownSeconds?: number): number | undefined } {
-  return startLoadProbe();
-}
-
-/**
- * As {@link startOtherLoad}, and `loadAverage()` gives the 1-minute load average (runnable
- * processes): on a 2-core machine the other-load figure saturates at about one core while this
- * process uses the other, so the load average says how crowded the machine was.
+ * `undefined` where /proc/stat is missing; `ownSeconds` adds CPU time spent elsewhere on our
+ * behalf (a child process being measured). `loadAverage()` gives the 1-minute load average
+ * (runnable processes): on a 2-core machine the other-load figure saturates at about one core
+ * while this process uses the other, so the load average says how crowded the machine was.
  */
 export function startLoadProbe(): {
   stop(ownSeconds?: number): number | undefined;

@@ -8,15 +8,16 @@
 //               tfjs-node's isNaN/greater/ones/fill/where/Select.
 // Not part of the package; run from the repository root:
 //
-//   node packages/critics/bench/run-ts.mjs packages/bench/scripts/perf-kernel-replacements.ts wasm joint,cnn
-//   node packages/critics/bench/run-ts.mjs packages/bench/scripts/perf-kernel-replacements.ts tensorflow joint,separable
-import { measureTrainingStep, type PerfCriticId } from '@mi/bench';
+//   node packages/perf/scripts/run-ts.mjs packages/perf/scripts/perf-kernel-replacements.ts wasm joint,cnn
+//   node packages/perf/scripts/run-ts.mjs packages/perf/scripts/perf-kernel-replacements.ts tensorflow joint,separable
+
 import {
   initBackend,
   registerTensorflowTrainingKernels,
   registerWasmTrainingKernels,
   restoreStockKernels,
 } from '@mi/core';
+import { measureTrainingStep, type PerfCriticId } from '@mi/perf';
 import * as tf from '@tensorflow/tfjs-core';
 
 const backend = (process.argv[3] ?? 'wasm') as 'wasm' | 'tensorflow';

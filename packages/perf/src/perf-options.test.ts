@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '@mi/spec';
+import { InvalidArgumentError, NoSuchBoundError } from '@mi/spec';
 import { describe, expect, it } from 'vitest';
 import type { PerfBenchmarkOptions } from './perf-options';
 import { resolvePerfOptions, stepCounts } from './perf-options';
@@ -33,9 +33,10 @@ describe('resolvePerfOptions', () => {
     expect(() =>
       resolvePerfOptions({ backends: ['webgl'] } as unknown as PerfBenchmarkOptions),
     ).toThrow(/'backends': expected a non-empty list without repeats of tensorflow, wasm, cpu/);
-    expect(() => resolvePerfOptions({ bound: 'dv' } as unknown as PerfBenchmarkOptions)).toThrow(
-      `runPerfBenchmark: invalid option 'bound': expected one of infonce, nwj, received "dv"`,
-    );
+    // Bounds resolve through the registry: any bound it knows, with its options checked.
+    expect(resolvePerfOptions({ bound: 'smile:tau=5' }).bound).toBe('smile:tau=5');
+    expect(() => resolvePerfOptions({ bound: 'smiley' })).toThrow(NoSuchBoundError);
+    expect(() => resolvePerfOptions({ bound: 'smile:tau=-1' })).toThrow(InvalidArgumentError);
     expect(() => resolvePerfOptions({ step: 3 } as unknown as PerfBenchmarkOptions)).toThrow(
       /runPerfBenchmark: invalid option 'step': expected no such option \(known: critics, /,
     );

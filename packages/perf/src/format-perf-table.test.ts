@@ -52,7 +52,7 @@ describe('compareWithPytorch', () => {
     { ...measured('separable', 'pytorch', 1.5), status: 'failed' as const },
   ];
 
-  it('divides our median by PyTorch’s and checks issue 7’s targets', () => {
+  it('divides our median by PyTorch’s and checks the targets', () => {
     const comparisons = compareWithPytorch(cases);
     expect(comparisons).toEqual([
       {

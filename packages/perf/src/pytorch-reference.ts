@@ -14,11 +14,11 @@ import {
   separableCriticForwardFlops,
   trainingStepFlops,
 } from './flop-count';
-import type { PerfBoundId, PerfCriticId } from './perf-options';
+import type { PerfCriticId } from './perf-options';
 import type { PerfCaseResult } from './perf-report';
 
 /** File name of the peer reference that times the joint and separable critics. */
-export const PEER_SCRIPT_NAME = 'torch_gaussian_staircase.py';
+const PEER_SCRIPT_NAME = 'torch_gaussian_staircase.py';
 /** File name of this package's PyTorch timing of the CNN critic. */
 export const CNN_SCRIPT_NAME = 'torch-cnn-timing.py';
 
@@ -139,7 +139,8 @@ export async function runPeerTiming(options: {
   readonly python: string;
   readonly script: string;
   readonly critics: readonly ('joint' | 'separable')[];
-  readonly bound: PerfBoundId;
+  /** One of the peer's objectives: `infonce` or `nwj`. */
+  readonly bound: string;
   readonly iterations: number;
   readonly threads: number;
   readonly torchVersion: string;
@@ -215,7 +216,8 @@ export async function runPeerTiming(options: {
 export async function runCnnTiming(options: {
   readonly python: string;
   readonly script: string;
-  readonly bound: PerfBoundId;
+  /** `infonce` or `nwj`. */
+  readonly bound: string;
   readonly warmupSteps: number;
   readonly timedSteps: number;
   readonly threads: number;

@@ -43,7 +43,7 @@ function stepCell(c: PerfCaseResult): string {
 
 /**
  * The benchmark's human table (Markdown): one row per critic × backend with median ms/step,
- * p10–p90, GFLOP/s, the PyTorch step time and the ratio ours/PyTorch against issue 7's target,
+ * p10–p90, GFLOP/s, the PyTorch step time and the ratio ours/PyTorch against its target,
  * kernels per step, peak tensors and tensor MiB, process RSS and the other processes' load.
  */
 export function formatPerfTable(report: PerfReport): string {

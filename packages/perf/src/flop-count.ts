@@ -43,7 +43,7 @@ export interface CnnCriticShape {
   readonly denseUnits: readonly number[];
 }
 
-/** The sizes of issue 7 and papers 003/000: n = 64, d = 20, 256-256. */
+/** The sizes of the performance targets and of papers 003/000: n = 64, d = 20, 256-256. */
 export const JOINT_BENCH_SHAPE: DenseCriticShape = {
   n: 64,
   xFeatures: 20,

@@ -1,6 +1,6 @@
-import { infoNCE, nwj } from '@mi/bounds';
-import { cnnCritic, jointCritic, type NeuralCritic, separableCritic } from '@mi/critics';
-import type { Bound, BoundState } from '@mi/spec';
+import { type BoundRegistry, createBoundRegistry } from '@mi/bounds';
+import { type CriticRegistry, createCriticRegistry, type NeuralCritic } from '@mi/critics';
+import type { Bound, BoundState, PluginSpec, PluginSpecValue } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   CNN_BENCH_SHAPE,
@@ -13,20 +13,22 @@ import {
   trainingStepFlops,
 } from './flop-count';
 import { startLoadProbe } from './other-load';
-import type { PerfBackend, PerfBoundId, PerfCriticId } from './perf-options';
+import type { PerfBackend, PerfCriticId } from './perf-options';
 import type { KernelTime, PerfCaseResult, StepPhases, StepProfile } from './perf-report';
 import { summarizeTimes } from './step-statistics';
 
 /** MI of the Gaussian batches (nats): the middle of the staircase, as the PyTorch timing uses. */
 const BATCH_MI = 6;
 
-/** A critic at the benchmark's size with a batch sampler. */
-interface TimedCase {
-  readonly critic: NeuralCritic;
-  readonly n: number;
+/** One timed case: a critic at the benchmark's size, named as a registry spec, and its batches. */
+interface PerfCase {
+  /** The critic's id and options; the seed is added per run. Resolved through the critic registry. */
+  readonly critic: {
+    readonly id: string;
+    readonly options: Readonly<Record<string, PluginSpecValue>>;
+  };
   /** A fresh batch for step `step` (seeded). */
-  sample(step: number): { x: tf.Tensor; y: tf.Tensor };
-  readonly flopsPerStep: number;
+  sample(seed: number, step: number): { x: tf.Tensor; y: tf.Tensor };
   readonly description: string;
 }
 
@@ -42,83 +44,95 @@ export function perfStepFlops(critic: PerfCriticId): number {
   }
 }
 
-function createCase(critic: PerfCriticId, seed: number): TimedCase {
-  if (critic === 'cnn') {
-    const { n, height, width, xChannels, yChannels } = CNN_BENCH_SHAPE;
-    return {
-      critic: cnnCritic({ seed }),
-      n,
-      sample: (step) => ({
-        x: tf.randomUniform([n, height, width, xChannels], 0, 1, 'float32', seed + 2 * step),
-        y: tf.randomUniform([n, height, width, yChannels], 0, 1, 'float32', seed + 2 * step + 1),
-      }),
-      flopsPerStep: perfStepFlops('cnn'),
-      description: 'cnn n=16 28×28×(1+1), conv64 k5s2 → conv128 k5s2 → 1024 → 1, all 256 pairs',
-    };
-  }
+/** Correlated Gaussian batches of the dense critics, MI = {@link BATCH_MI} nats. */
+function gaussianBatch(seed: number, step: number): { x: tf.Tensor; y: tf.Tensor } {
   const { n, xFeatures, yFeatures } = JOINT_BENCH_SHAPE;
   const rho = Math.sqrt(1 - Math.exp((-2 * BATCH_MI) / xFeatures));
-  const sample = (step: number) =>
-    tf.tidy(() => {
-      const x = tf.randomNormal([n, xFeatures], 0, 1, 'float32', seed + 2 * step);
-      const noise = tf.randomNormal([n, yFeatures], 0, 1, 'float32', seed + 2 * step + 1);
-      const y = tf.add(tf.mul(x, rho), tf.mul(noise, Math.sqrt(1 - rho * rho)));
-      return { x, y };
-    });
-  return critic === 'joint'
-    ? {
-        critic: jointCritic({ xFeatures, yFeatures, hiddenUnits: [256, 256], seed }),
-        n,
-        sample,
-        flopsPerStep: perfStepFlops('joint'),
-        description: 'joint n=64 d=20, 40 → 256 → 256 → 1 on all 4096 pairs',
-      }
-    : {
-        critic: separableCritic({
-          xFeatures,
-          yFeatures,
-          hiddenUnits: [256, 256],
-          embeddingSize: SEPARABLE_BENCH_SHAPE.embeddingSize,
-          seed,
-        }),
-        n,
-        sample,
-        flopsPerStep: perfStepFlops('separable'),
-        description: 'separable n=64 d=20, g, h: 20 → 256 → 256 → 32, S = g·hᵀ',
+  return tf.tidy(() => {
+    const x = tf.randomNormal([n, xFeatures], 0, 1, 'float32', seed + 2 * step);
+    const noise = tf.randomNormal([n, yFeatures], 0, 1, 'float32', seed + 2 * step + 1);
+    const y = tf.add(tf.mul(x, rho), tf.mul(noise, Math.sqrt(1 - rho * rho)));
+    return { x, y };
+  });
+}
+
+/** The timed cases: the critics of the papers at the sizes of the performance targets. */
+const PERF_CASES: Readonly<Record<PerfCriticId, PerfCase>> = {
+  joint: {
+    critic: {
+      id: 'joint',
+      options: {
+        xFeatures: JOINT_BENCH_SHAPE.xFeatures,
+        yFeatures: JOINT_BENCH_SHAPE.yFeatures,
+        hiddenUnits: [256, 256],
+      },
+    },
+    sample: gaussianBatch,
+    description: 'joint n=64 d=20, 40 → 256 → 256 → 1 on all 4096 pairs',
+  },
+  separable: {
+    critic: {
+      id: 'separable',
+      options: {
+        xFeatures: SEPARABLE_BENCH_SHAPE.xFeatures,
+        yFeatures: SEPARABLE_BENCH_SHAPE.yFeatures,
+        hiddenUnits: [256, 256],
+        embeddingSize: SEPARABLE_BENCH_SHAPE.embeddingSize,
+      },
+    },
+    sample: gaussianBatch,
+    description: 'separable n=64 d=20, g, h: 20 → 256 → 256 → 32, S = g·hᵀ',
+  },
+  cnn: {
+    critic: {
+      id: 'cnn',
+      options: {
+        height: CNN_BENCH_SHAPE.height,
+        width: CNN_BENCH_SHAPE.width,
+        xChannels: CNN_BENCH_SHAPE.xChannels,
+        yChannels: CNN_BENCH_SHAPE.yChannels,
+      },
+    },
+    sample: (seed, step) => {
+      const { n, height, width, xChannels, yChannels } = CNN_BENCH_SHAPE;
+      return {
+        x: tf.randomUniform([n, height, width, xChannels], 0, 1, 'float32', seed + 2 * step),
+        y: tf.randomUniform([n, height, width, yChannels], 0, 1, 'float32', seed + 2 * step + 1),
       };
+    },
+    description: 'cnn n=16 28×28×(1+1), conv64 k5s2 → conv128 k5s2 → 1024 → 1, all 256 pairs',
+  },
+};
+
+/** Registries the timed critics and bounds are resolved through; default the built-ins. */
+export interface PerfRegistries {
+  readonly bounds?: BoundRegistry;
+  readonly critics?: CriticRegistry;
 }
 
-function createBound(id: PerfBoundId): Bound {
-  return id === 'nwj' ? nwj.create() : infoNCE.create();
-}
+/** What one step returns: the loss, read back as `train()` reads it. */
+type TimedStep = () => Promise<number>;
 
+// replaced by @mi/train's createTrainStep
 /**
- * Times full training steps of one critic on the active backend: a fresh batch, the n × n
- * scores, the bound, `tf.variableGrads`, reading loss, estimate and the two terms back (as
- * `train()` does), and Adam (lr 5e-4) through `optimizer.applyGradients`. After the warm-up and
- * timed steps, one more step runs under `tf.profile` to count kernels and the peak tensor count
- * and bytes; it is not timed.
+ * One full training step as `train()` runs it: the n × n scores, the bound, `tf.variableGrads`,
+ * reading loss, estimate and the two terms back, and the optimiser's update through
+ * `applyGradients`. Owns the bound's running state; `dispose` frees it.
  */
-export async function measureTrainingStep(options: {
-  readonly critic: PerfCriticId;
-  readonly backend: PerfBackend;
-  readonly bound: PerfBoundId;
-  readonly warmupSteps: number;
-  readonly timedSteps: number;
-  readonly seed: number;
-}): Promise<PerfCaseResult> {
-  const setup = createCase(options.critic, options.seed);
-  const bound = createBound(options.bound);
-  const optimizer: tf.Optimizer = tf.train.adam(5e-4, 0.9, 0.999, 1e-8);
-  const variables = setup.critic.trainableVariables as tf.Variable[];
+function createTimedStep(options: {
+  readonly critic: NeuralCritic;
+  readonly bound: Bound;
+  readonly optimizer: tf.Optimizer;
+  readonly sample: () => { x: tf.Tensor; y: tf.Tensor };
+}): { step: TimedStep; state(): BoundState; dispose(): void } {
+  const { critic, bound, optimizer, sample } = options;
+  const variables = critic.trainableVariables as tf.Variable[];
   let state: BoundState = bound.initialState();
-  let stepIndex = 0;
-
   const step = async (): Promise<number> => {
-    const batch = setup.sample(stepIndex++);
+    const batch = sample();
     let kept: { estimate: tf.Scalar; joint: tf.Scalar; partition: tf.Scalar; state: BoundState };
     const { value, grads } = tf.variableGrads(() => {
-      const output = bound.compute({ scores: setup.critic.scores(batch.x, batch.y) }, state);
+      const output = bound.compute({ scores: critic.scores(batch.x, batch.y) }, state);
       kept = {
         estimate: tf.keep(output.estimate),
         joint: tf.keep(output.terms['joint'] ?? tf.scalar(0)),
@@ -138,6 +152,42 @@ export async function measureTrainingStep(options: {
     state = outputs.state;
     return loss ?? Number.NaN;
   };
+  return { step, state: () => state, dispose: () => tf.dispose(Object.values(state)) };
+}
+
+/**
+ * Times full training steps of one critic on the active backend: a fresh batch, the n × n
+ * scores, the bound, `tf.variableGrads`, reading loss, estimate and the two terms back (as
+ * `train()` does), and Adam (lr 5e-4) through `optimizer.applyGradients`. After the warm-up and
+ * timed steps, one more step runs under `tf.profile` to count kernels and the peak tensor count
+ * and bytes; it is not timed.
+ */
+export async function measureTrainingStep(options: {
+  readonly critic: PerfCriticId;
+  readonly backend: PerfBackend;
+  /** The bound, as a spec the bound registry resolves (`infonce`, `nwj`, `smile:tau=5`). */
+  readonly bound: string | PluginSpec;
+  readonly warmupSteps: number;
+  readonly timedSteps: number;
+  readonly seed: number;
+  readonly registries?: PerfRegistries;
+}): Promise<PerfCaseResult> {
+  const setup = PERF_CASES[options.critic];
+  const bounds = options.registries?.bounds ?? createBoundRegistry();
+  const critics = options.registries?.critics ?? createCriticRegistry();
+  const bound = bounds.resolve(options.bound);
+  const critic = critics.resolve({
+    id: setup.critic.id,
+    options: { ...setup.critic.options, seed: options.seed },
+    label: setup.critic.id,
+  });
+  const flopsPerStep = perfStepFlops(options.critic);
+  const optimizer: tf.Optimizer = tf.train.adam(5e-4, 0.9, 0.999, 1e-8);
+  const variables = critic.trainableVariables as tf.Variable[];
+  let stepIndex = 0;
+  const sample = () => setup.sample(options.seed, stepIndex++);
+  const timed = createTimedStep({ critic, bound, optimizer, sample });
+  const step = timed.step;
 
   const load = startLoadProbe();
   try {
@@ -156,8 +206,8 @@ export async function measureTrainingStep(options: {
     const profile = await profileStep(step);
     const phases = await measurePhases(
       {
-        sample: () => setup.sample(stepIndex++),
-        loss: (x, y) => bound.compute({ scores: setup.critic.scores(x, y) }, state).loss,
+        sample,
+        loss: (x, y) => bound.compute({ scores: critic.scores(x, y) }, timed.state()).loss,
         optimizer,
         variables,
       },
@@ -172,8 +222,8 @@ export async function measureTrainingStep(options: {
       warmupSteps: options.warmupSteps,
       timedSteps: options.timedSteps,
       ...summary,
-      flopsPerStep: setup.flopsPerStep,
-      gflops: gflopsPerSecond(setup.flopsPerStep, summary.medianMs),
+      flopsPerStep,
+      gflops: gflopsPerSecond(flopsPerStep, summary.medianMs),
       profile,
       phases,
       tensorsAfter: memory.numTensors,
@@ -185,7 +235,7 @@ export async function measureTrainingStep(options: {
       loadAverage: load.loadAverage(),
       details: {
         network: setup.description,
-        bound: options.bound,
+        bound: typeof options.bound === 'string' ? options.bound : options.bound.label,
         lastLoss,
         variables: variables.length,
         parameters: variables.reduce((sum, v) => sum + v.size, 0),
@@ -193,8 +243,8 @@ export async function measureTrainingStep(options: {
     };
   } finally {
     optimizer.dispose();
-    tf.dispose(Object.values(state));
-    setup.critic.dispose();
+    timed.dispose();
+    critic.dispose();
   }
 }
 

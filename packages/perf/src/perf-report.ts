@@ -1,4 +1,4 @@
-import type { PerfBackend, PerfBoundId, PerfCriticId } from './perf-options';
+import type { PerfBackend, PerfCriticId } from './perf-options';
 
 /** Time spent in one kernel name during the profiled step. */
 export interface KernelTime {
@@ -80,7 +80,7 @@ export interface PerfCaseResult {
   readonly details?: Readonly<Record<string, unknown>>;
 }
 
-/** Issue 7's target for a ratio ours / PyTorch, where one is set. */
+/** The target for a ratio ours / PyTorch, where one is set (see {@link PERF_TARGETS}). */
 export interface PerfTarget {
   readonly critic: PerfCriticId;
   readonly backend: PerfBackend;
@@ -107,7 +107,8 @@ export interface PerfReport {
   readonly version: 1;
   readonly startedAt: string;
   readonly seconds: number;
-  readonly bound: PerfBoundId;
+  /** The bound trained in every step, as its canonical spec. */
+  readonly bound: string;
   readonly machine: {
     readonly cpuModel: string;
     readonly cpus: number;
@@ -123,8 +124,11 @@ export interface PerfReport {
   readonly notes: readonly string[];
 }
 
-/** Issue 7's targets (ratios to PyTorch on one thread each). */
-export const PERF_TARGETS: readonly PerfTarget[] = [
+/**
+ * The targets, as ratios of our ms/step to PyTorch's, one thread each: on wasm joint ≤ 4×,
+ * separable ≤ 3×, CNN ≤ 8×; on tensorflow (tfjs-node) joint ≤ 1.5×, separable ≤ 2×, CNN ≤ 2×.
+ */
+const PERF_TARGETS: readonly PerfTarget[] = [
   { critic: 'joint', backend: 'wasm', maxRatio: 4 },
   { critic: 'separable', backend: 'wasm', maxRatio: 3 },
   { critic: 'cnn', backend: 'wasm', maxRatio: 8 },
@@ -135,7 +139,7 @@ export const PERF_TARGETS: readonly PerfTarget[] = [
 
 /**
  * Pairs every measured TF.js case with the measured PyTorch case of the same critic: ratio =
- * our median ms/step ÷ PyTorch's, with issue 7's target where one is set.
+ * our median ms/step ÷ PyTorch's, with the target where one is set.
  */
 export function compareWithPytorch(
   cases: readonly PerfCaseResult[],

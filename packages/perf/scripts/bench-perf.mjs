@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `pnpm bench:perf`: the performance benchmark of issue 7 from the built package (the root script
-// builds @mi/bench and its dependencies first). `mi bench perf` calls the same runPerfBenchmark.
+// `pnpm bench:perf`: the performance benchmark from the built package (the root script builds
+// @mi/perf and its dependencies first): ms per training step against PyTorch and the targets.
 //
 //   pnpm bench:perf                         # every installed backend + PyTorch, human table
 //   pnpm bench:perf --json --out perf.json  # JSON on stdout, and written atomically to perf.json
@@ -42,7 +42,7 @@ if (values.help) {
   console.log(`usage: pnpm bench:perf [options]
   --critics joint,separable,cnn   critics to time (default: all)
   --backends tensorflow,wasm,cpu  backends to time (default: all; missing ones are reported as skipped)
-  --bound infonce|nwj             bound trained in each step (default infonce)
+  --bound SPEC                    bound trained in each step (default infonce; PyTorch times infonce and nwj)
   --steps N / --warmup N          timed / warm-up steps per case (default: per case)
   --quick                         fewer steps (well under a minute without the CNN)
   --cpu-cnn                       also time the CNN on the pure-JS cpu backend (~35 s/step)

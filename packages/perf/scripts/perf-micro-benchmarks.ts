@@ -2,8 +2,8 @@
 // the perf benchmark's profile shows to be slow against a replacement built from other TF.js ops,
 // and checks that both give the same result. Not part of the package; run from the repository root:
 //
-//   node packages/critics/bench/run-ts.mjs packages/bench/scripts/perf-micro-benchmarks.ts wasm
-//   node packages/critics/bench/run-ts.mjs packages/bench/scripts/perf-micro-benchmarks.ts tensorflow
+//   node packages/perf/scripts/run-ts.mjs packages/perf/scripts/perf-micro-benchmarks.ts wasm
+//   node packages/perf/scripts/run-ts.mjs packages/perf/scripts/perf-micro-benchmarks.ts tensorflow
 import { initBackend, registerWasmTrainingKernels, restoreStockKernels } from '@mi/core';
 import { separableCritic } from '@mi/critics';
 import type { BackendName } from '@mi/spec';
@@ -97,7 +97,7 @@ async function maxAbsDifference(a: tf.Tensor, b: tf.Tensor): Promise<number> {
   const variables = critic.trainableVariables as tf.Variable[];
   const grads = Object.fromEntries(variables.map((v) => [v.name, tf.randomNormal(v.shape)]));
   const last = variables[variables.length - 1]!;
-  const adam = tf.train.adam(5e-4);
+  const adam: tf.Optimizer = tf.train.adam(5e-4);
   const sizes = variables.map((v) => v.size);
   const m = tf.variable(tf.zeros([sizes.reduce((a, b) => a + b, 0)]));
   const v = tf.variable(tf.zeros([sizes.reduce((a, b) => a + b, 0)]));

@@ -1,20 +1,28 @@
-import { type BackendName, InvalidArgumentError } from '@mi/spec';
+import { createBoundRegistry } from '@mi/bounds';
+import {
+  type BackendName,
+  InvalidArgumentError,
+  type PluginSpec,
+  parsePluginSpec,
+  pluginSpecLabel,
+} from '@mi/spec';
+import type { PerfRegistries } from './measure-training-step';
 
-/** The critics the performance benchmark times, at the sizes of issue 7. */
+/**
+ * The cases the performance benchmark times: the joint, separable and CNN critics at the sizes of
+ * the performance targets (joint and separable n = 64, d = 20, 256-256; CNN n = 16, MNIST size).
+ */
 export type PerfCriticId = 'joint' | 'separable' | 'cnn';
 
 /** The backends the performance benchmark can time (tfjs-node-gpu is left out: CPU machines). */
 export type PerfBackend = Extract<BackendName, 'tensorflow' | 'wasm' | 'cpu'>;
 
-/** The bound trained in every timed step. */
-export type PerfBoundId = 'infonce' | 'nwj';
-
 /** All critics, in table order. */
-export const PERF_CRITICS: readonly PerfCriticId[] = ['joint', 'separable', 'cnn'];
+const PERF_CRITICS: readonly PerfCriticId[] = ['joint', 'separable', 'cnn'];
 /** All backends, in the order they are tried (the order of `initBackend('auto')`). */
-export const PERF_BACKENDS: readonly PerfBackend[] = ['tensorflow', 'wasm', 'cpu'];
-/** The bounds a step can train. */
-export const PERF_BOUNDS: readonly PerfBoundId[] = ['infonce', 'nwj'];
+const PERF_BACKENDS: readonly PerfBackend[] = ['tensorflow', 'wasm', 'cpu'];
+/** The bounds the PyTorch reference can time (its objectives); others skip the PyTorch cases. */
+export const PYTORCH_BOUNDS: readonly string[] = ['infonce', 'nwj'];
 
 /** Options of {@link runPerfBenchmark}. */
 export interface PerfBenchmarkOptions {
@@ -25,8 +33,14 @@ export interface PerfBenchmarkOptions {
    * reported as skipped with the reason (tfjs-node comes from `pnpm setup:native`).
    */
   readonly backends?: readonly PerfBackend[];
-  /** Bound trained in each step (PyTorch trains the same one). Default `infonce`. */
-  readonly bound?: PerfBoundId;
+  /**
+   * Bound trained in each step, a spec the bound registry resolves (`infonce`, `nwj`,
+   * `smile:tau=5`). PyTorch trains the same one where its reference has it (`infonce`, `nwj`).
+   * Default `infonce`.
+   */
+  readonly bound?: string | PluginSpec;
+  /** Registries the bound and critics are resolved through. Default: the built-ins. */
+  readonly registries?: PerfRegistries;
   /**
    * Timed steps per case. Default: per case, enough for a stable median in a few seconds
    * (joint 20, separable 50, CNN 5 on wasm and 10 on tensorflow; on `cpu`: 3, 10, 1).
@@ -74,7 +88,9 @@ export interface PerfBenchmarkOptions {
 export interface ResolvedPerfOptions {
   readonly critics: readonly PerfCriticId[];
   readonly backends: readonly PerfBackend[];
-  readonly bound: PerfBoundId;
+  /** The bound's canonical spec (`infonce`, `smile:tau=5`). */
+  readonly bound: string;
+  readonly registries: PerfRegistries;
   readonly steps: number | undefined;
   readonly warmupSteps: number | undefined;
   readonly quick: boolean;
@@ -92,6 +108,7 @@ const OPTION_NAMES = [
   'critics',
   'backends',
   'bound',
+  'registries',
   'steps',
   'warmupSteps',
   'quick',
@@ -133,15 +150,14 @@ export function resolvePerfOptions(options: PerfBenchmarkOptions = {}): Resolved
   }
   const critics = checkList('critics', options.critics ?? PERF_CRITICS, PERF_CRITICS);
   const backends = checkList('backends', options.backends ?? PERF_BACKENDS, PERF_BACKENDS);
-  const bound = options.bound ?? 'infonce';
-  if (!PERF_BOUNDS.includes(bound)) {
-    throw new InvalidArgumentError({
-      functionName: FN,
-      parameter: 'bound',
-      value: bound,
-      expected: `one of ${PERF_BOUNDS.join(', ')}`,
-    });
-  }
+  const registries = options.registries ?? {};
+  const boundSpec = options.bound ?? 'infonce';
+  // Resolving the bound once checks its id and options before any backend starts.
+  (registries.bounds ?? createBoundRegistry()).resolve(boundSpec);
+  const bound =
+    typeof boundSpec === 'string'
+      ? parsePluginSpec(boundSpec, 'bound').label
+      : pluginSpecLabel(boundSpec.id, boundSpec.options);
   if (options.steps !== undefined) checkInteger('steps', options.steps, 1);
   if (options.warmupSteps !== undefined) checkInteger('warmupSteps', options.warmupSteps, 0);
   const torchIterations = options.torchIterations ?? 400;
@@ -187,6 +203,7 @@ export function resolvePerfOptions(options: PerfBenchmarkOptions = {}): Resolved
     critics,
     backends,
     bound,
+    registries,
     steps: options.steps,
     warmupSteps: options.warmupSteps,
     quick: options.quick ?? false,
