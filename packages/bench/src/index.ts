@@ -16,10 +16,20 @@
 export type { BenchmarkContext } from './benchmark-context';
 export {
   type EstimateOptions,
+  type EstimateProgress,
   estimateMutualInformation,
   estimatePresets,
   type MutualInformationEstimate,
+  type SeedEstimate,
 } from './estimate/estimate-mutual-information';
+export {
+  ESTIMATOR_CONFIGS,
+  type EstimateDefaultsOptions,
+  type EstimatorConfig,
+  estimateDefaultsPresets,
+  runEstimateDefaultsBenchmark,
+  writeEstimateDefaultsReport,
+} from './estimate-defaults/estimate-defaults-benchmark';
 export {
   type GaussianBenchmarkOptions,
   gaussianPresets,

@@ -1,4 +1,4 @@
-import type { BenchmarkContext } from '@mi/bench';
+import type { BenchmarkContext, EstimateProgress } from '@mi/bench';
 import type { StepReport } from '@mi/spec';
 import cliProgress from 'cli-progress';
 
@@ -12,6 +12,12 @@ export interface Output {
   progress(): Pick<BenchmarkContext, 'onRunStart' | 'onRunSkipped' | 'onRunEnd' | 'onStep'> & {
     stop(): void;
   };
+  /**
+   * Progress of `mi estimate` on a terminal: a bar per seed (and critic) with the step, the latest
+   * held-out value and the ETA; nothing under `--json`, `--quiet` or `--no-progress`, or off a
+   * terminal.
+   */
+  estimateProgress(): { onProgress(progress: EstimateProgress): void; stop(): void };
 }
 
 /** Global output options. */
@@ -29,6 +35,7 @@ export function createOutput(
   const quiet = options.quiet === true;
   // Bars only on a terminal: logs and pipes get one line per finished run instead.
   const bars = options.progress !== false && !quiet && streams.stderr.isTTY === true;
+  const estimateBars = bars && !json;
   return {
     json,
     result: (text) => streams.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
@@ -76,6 +83,41 @@ export function createOutput(
           bar?.update(report.step + 1, {
             speed: report.stepsPerSecond.toFixed(1),
             estimate: report.estimate.toFixed(3),
+          });
+        },
+      };
+    },
+    estimateProgress() {
+      let bar: cliProgress.SingleBar | undefined;
+      let current = '';
+      const stop = () => {
+        bar?.stop();
+        bar = undefined;
+      };
+      return {
+        stop,
+        onProgress(progress) {
+          if (!estimateBars) return;
+          const run = `${progress.seedIndex}/${progress.critic}`;
+          if (run !== current) {
+            stop();
+            current = run;
+            bar = new cliProgress.SingleBar(
+              {
+                stream: streams.stderr,
+                format: `seed ${progress.seed} (${progress.seedIndex + 1}/${progress.seeds}), ${progress.critic} |{bar}| step {value}/{total} | held-out {heldOut} nats | ETA {etaText}`,
+                hideCursor: true,
+                clearOnComplete: true,
+                fps: 5,
+              },
+              cliProgress.Presets.shades_classic,
+            );
+            bar.start(progress.maxSteps, 0, { heldOut: '–', etaText: '–' });
+          }
+          bar?.update(progress.step, {
+            heldOut: progress.heldOut === undefined ? '–' : progress.heldOut.toFixed(3),
+            etaText:
+              progress.etaSeconds === undefined ? '–' : `${Math.ceil(progress.etaSeconds)} s`,
           });
         },
       };

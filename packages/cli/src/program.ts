@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { createCommandEnvironment } from './command-environment';
+import { registerEstimateDefaults } from './commands/bench-estimate-defaults';
 import { registerGaussian } from './commands/bench-gaussian';
 import { registerOtherBenchmarks } from './commands/bench-other';
 import { registerEstimate } from './commands/estimate';
@@ -55,6 +56,7 @@ export function createProgram(): Command {
     );
   registerGaussian(bench, environment);
   registerOtherBenchmarks(bench, environment);
+  registerEstimateDefaults(bench, environment);
   registerLists(program, environment);
   return program;
 }

@@ -84,6 +84,10 @@ export {
   mixedGaussianMI,
 } from './minee/mixed-gaussian';
 export {
+  type LabelledGaussiansOptions,
+  labelledGaussians,
+} from './mixed/labelled-gaussians';
+export {
   type LabelledOneHotBatch,
   type OneHotOptions,
   type OneHotSampler,

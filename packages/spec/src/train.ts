@@ -107,6 +107,11 @@ export interface EstimateSummary {
    * validation value, when the run has a test split.
    */
   readonly test?: number | undefined;
+  /**
+   * The standard error of the test estimate from its chunks (batch-size pieces of the test split):
+   * sd of the chunk values / √chunks. It measures the test sample's noise, not the training's.
+   */
+  readonly testStandardError?: number | undefined;
   /** The step whose weights gave the best validation value (and the test estimate). */
   readonly bestStep?: number | undefined;
 }

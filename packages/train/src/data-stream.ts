@@ -120,21 +120,23 @@ export class DataStream {
   }
 
   /**
-   * A held-out split in chunks of the training batch size. A last chunk shorter than that is
-   * dropped, unless it is the only one (a split smaller than a batch is evaluated whole): the
-   * held-out estimate is the plain mean of the chunks' values, which is right only when every
+   * A held-out split in chunks of the training batch size n. When n does not divide the split, the
+   * last chunk is the split's last n rows (it overlaps the one before) rather than a short chunk:
+   * the held-out estimate is the plain mean of the chunks' values, which is right only when every
    * chunk has the same n, and a short chunk has another ceiling and bias (InfoNCE on 2 rows is at
-   * most log 2). At most batchSize − 1 rows go unused, the same rows at every evaluation.
+   * most log 2); the overlap lets every row count. A split smaller than a batch is one chunk.
    */
   *heldOutBatches(data: Dataset, split: HeldOutSplit = 'validation'): Generator<Batch> {
     const indices = split === 'validation' ? this.validationIndices : this.testIndices;
     if (indices === null) return;
-    if (indices.length <= this.batchSize) {
+    const n = this.batchSize;
+    if (indices.length <= n) {
       yield data.gather(indices);
       return;
     }
-    for (let start = 0; start + this.batchSize <= indices.length; start += this.batchSize) {
-      yield data.gather(indices.subarray(start, start + this.batchSize));
+    for (let start = 0; start < indices.length; start += n) {
+      const from = Math.min(start, indices.length - n);
+      yield data.gather(indices.subarray(from, from + n));
     }
   }
 

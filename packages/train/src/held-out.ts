@@ -12,8 +12,9 @@ import type { DataStream, HeldOutSplit } from './data-stream';
 /**
  * The held-out estimate: the mean of the bound over a held-out split cut into chunks of the
  * training batch size (fresh bound state, no gradient). Every chunk has n = batchSize rows, so
- * each has the bound's ceiling and bias at n and the plain mean weights every row alike; a last
- * shorter chunk is left out (see `DataStream.heldOutBatches`). One scalar is read per chunk.
+ * each has the bound's ceiling and bias at n; a remainder is covered by a last chunk that overlaps
+ * the one before (see `DataStream.heldOutBatches`). One scalar is read per chunk.
+ * Also returns the standard error of that mean, sd(chunk values)/√chunks (undefined for one chunk).
  */
 export async function heldOutEstimate(options: {
   readonly critic: Critic;
@@ -23,10 +24,9 @@ export async function heldOutEstimate(options: {
   readonly split: HeldOutSplit;
   readonly context: BoundInputContext;
   readonly step: number;
-}): Promise<number> {
+}): Promise<{ readonly mean: number; readonly standardError: number | undefined }> {
   const { critic, bound, stream, dataset, split, context, step } = options;
-  let sum = 0;
-  let count = 0;
+  const values: number[] = [];
   for (const batch of stream.heldOutBatches(dataset, split)) {
     const fresh = bound.initialState();
     const value = tf.tidy(
@@ -42,8 +42,10 @@ export async function heldOutEstimate(options: {
         step,
       });
     }
-    sum += v;
-    count += 1;
+    values.push(v);
   }
-  return sum / count;
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  if (values.length < 2) return { mean, standardError: undefined };
+  const variance = values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1);
+  return { mean, standardError: Math.sqrt(variance / values.length) };
 }

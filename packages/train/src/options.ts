@@ -4,9 +4,9 @@ import { assertCriticServes } from './bound-inputs';
 
 /**
  * Held-out evaluation and early stopping for finite datasets. The held-out estimate is the mean
- * of the bound over the validation split cut into chunks of the training batch size; a last chunk
- * shorter than a batch is left out unless it is the only one, so every chunk has the ceiling and
- * bias of the training batches.
+ * of the bound over the validation split cut into chunks of the training batch size; a remainder
+ * is covered by a last chunk that overlaps the one before, so every chunk has the ceiling and bias
+ * of the training batches and every row counts.
  */
 export interface ValidationOptions {
   /** Fraction of the dataset held out, in (0, 1). Default 0.2. */

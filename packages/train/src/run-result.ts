@@ -66,7 +66,7 @@ export function runResult(input: {
   readonly bound: Bound;
   readonly batchSize: number;
   readonly windowSize: number;
-  readonly test: number | undefined;
+  readonly test: { readonly mean: number; readonly standardError: number | undefined } | undefined;
   readonly stopReason: TrainResult['stopReason'];
   readonly earlyStoppingConfigured: boolean;
   readonly histograms: readonly OutputHistogram[];
@@ -86,7 +86,8 @@ export function runResult(input: {
     windowSize: averages.size,
     validationBest: history.length > 0 ? loop.selection.best : undefined,
     validationFinal: history.at(-1)?.estimate,
-    test: input.test,
+    test: input.test?.mean,
+    testStandardError: input.test?.standardError,
     bestStep: loop.selection.bestStep,
   };
   const chosen = chooseEstimate(summary, bound);

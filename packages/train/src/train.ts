@@ -109,7 +109,7 @@ export async function train(options: TrainLoopOptions): Promise<TrainRunResult> 
   const timer = new StepTimer();
   let stopReason: TrainResult['stopReason'] = 'completed';
   let nonFinite: NonFiniteReport | undefined;
-  let test: number | undefined;
+  let test: { mean: number; standardError: number | undefined } | undefined;
   try {
     while (loop.step < stepsLimit) {
       if (options.signal?.aborted) {
@@ -181,7 +181,7 @@ export async function train(options: TrainLoopOptions): Promise<TrainRunResult> 
         stream.validationIndices !== null &&
         selection.isDue(loop.step, validation?.every, stream)
       ) {
-        const value = await heldOut('validation');
+        const { mean: value } = await heldOut('validation');
         selection.record(loop.step, value, weights);
         await options.callbacks?.onValidation?.({ step: loop.step, estimate: value });
         if (selection.shouldStop) stopReason = 'early-stopping';
@@ -197,7 +197,7 @@ export async function train(options: TrainLoopOptions): Promise<TrainRunResult> 
     if (stream.validationIndices !== null && loop.traces.size > 0) {
       // A final held-out value at the weights the run ends with.
       if ((selection.last?.step ?? -1) !== loop.step) {
-        selection.recordFinal(loop.step, await heldOut('validation'), weights);
+        selection.recordFinal(loop.step, (await heldOut('validation')).mean, weights);
       }
       // The weights with the best validation value, scored on data never used for selection.
       if (stream.testIndices !== null && selection.hasBestWeights) {

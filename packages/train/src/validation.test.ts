@@ -51,9 +51,9 @@ async function heldOut(size: number, fraction: number, batchSize: number) {
 }
 
 describe('held-out estimate', () => {
-  it('evaluates chunks of the batch size and drops a short last chunk (34 rows, n = 16: 16 + 16, not + 2)', async () => {
-    // 100 rows, 34 held out, batches of 16: chunks of 16, 16 and a remainder of 2. Averaging the
-    // 2-row chunk in would give (2 log 16 + log 2)/3 = 2.079 instead of log 16 = 2.773.
+  it('evaluates chunks of the batch size, the last one overlapping, never a short one (34 rows, n = 16)', async () => {
+    // 100 rows, 34 held out, batches of 16: rows 0–15, 16–31 and, for the remainder of 2, rows
+    // 18–33. A 2-row chunk averaged in would give (2 log 16 + log 2)/3 = 2.079, not log 16 = 2.773.
     const { result, seen } = await heldOut(100, 0.34, 16);
     expect(result.validationHistory.map((v) => v.step)).toEqual([2, 4]);
     for (const { estimate } of result.validationHistory) {
@@ -61,8 +61,8 @@ describe('held-out estimate', () => {
     }
     expect(result.estimateKind).toBe('validationFinal');
     expect(result.estimate).toBeCloseTo(Math.log(16), 6);
-    // 4 training batches and 2 evaluations of 2 chunks, all of 16 rows.
-    expect(seen).toEqual(new Array(4 + 2 * 2).fill(16));
+    // 4 training batches and 2 evaluations of 3 chunks, all of 16 rows.
+    expect(seen).toEqual(new Array(4 + 2 * 3).fill(16));
   });
 
   it('evaluates a held-out split smaller than one batch whole (10 rows, n = 16)', async () => {
@@ -114,15 +114,16 @@ describe('test split and the best weights', () => {
     const permutation = deriveRandom(seed, 'split').permutation(size);
     const testRows = permutation.slice(60, 120);
     const values: number[] = [];
-    for (let start = 0; start + batchSize <= testRows.length; start += batchSize) {
-      const chunk = data.gather(testRows.subarray(start, start + batchSize));
+    for (let start = 0; start < testRows.length; start += batchSize) {
+      const from = Math.min(start, testRows.length - batchSize);
+      const chunk = data.gather(testRows.subarray(from, from + batchSize));
       const value = tf.tidy(
         () => bound.compute({ scores: critic.scores(chunk.x, chunk.y) }, {}).estimate,
       );
       values.push(value.dataSync()[0] as number);
       tf.dispose([value, chunk.x, chunk.y]);
     }
-    expect(values).toHaveLength(3);
+    expect(values).toHaveLength(4);
     expect(result.estimate).toBeCloseTo(values.reduce((a, b) => a + b) / values.length, 5);
     critic.dispose();
   });

@@ -1,6 +1,6 @@
 import { assertNumber, assertPositiveInteger } from '@mi/core';
 import { type TabularData, tabularDataset } from '@mi/datasets';
-import { natsToBits, type StepReport, type TrainFlag } from '@mi/spec';
+import { InvalidArgumentError, natsToBits, type TrainFlag } from '@mi/spec';
 import { train } from '@mi/train';
 import * as tf from '@tensorflow/tfjs-core';
 import {
@@ -12,92 +12,127 @@ import {
   toPluginSpec,
   withDefaultRegistries,
 } from '../specs';
-import { meanInterval } from '../stats/bias-variance';
+import { type EstimateInterval, estimateInterval } from './estimate-interval';
+
+/** What {@link estimateMutualInformation} reports while it trains. */
+export interface EstimateProgress {
+  readonly seed: number;
+  /** 0-based position of the seed among `seeds`. */
+  readonly seedIndex: number;
+  readonly seeds: number;
+  /** The critic being trained (the label of its spec). */
+  readonly critic: string;
+  readonly step: number;
+  readonly maxSteps: number;
+  /** The latest held-out (validation) estimate of this run, nats. */
+  readonly heldOut: number | undefined;
+  /** Seconds left for this run at the current rate, if it trains all `steps`. */
+  readonly etaSeconds: number | undefined;
+}
 
 /** Options of {@link estimateMutualInformation}. */
 export interface EstimateOptions {
-  /**
-   * The bound, `id[:key=value;…]`. Default `smile:tau=5`: in the staircase benchmarks (ours and
-   * the PyTorch peer's) SMILE with τ = 5 has the lowest MSE of the bounds that are not capped at
-   * log n, with variance about 100× below NWJ's at 8–10 nats, and it never diverged.
-   */
+  /** The bound, `id[:key=value;…]`. Default `smile:tau=5` (see the estimate-defaults report). */
   readonly bound?: SpecInput;
   /**
-   * The critic, a spec the critic registry resolves: `separable` (default: g(x)·h(y), ~8× faster
-   * per step than the joint critic on wasm at n = 64), `joint` (concat(x, y) → MLP, less biased
-   * at high MI, O(n²) pairs per step), either with options (`joint:hiddenUnits=512,512`), or a
-   * plugin's id. Every critic gets `xFeatures`, `yFeatures` (the column counts) and `seed`.
+   * The critic, or several to choose from by validation: `separable` (g(x)·h(y)), `joint`
+   * (concat(x, y) → MLP, all n² pairs), either with options (`joint:hiddenUnits=512,512`), or a
+   * plugin's id. With several, each seed trains each critic and keeps the one with the best
+   * validation value; its test estimate is that seed's answer (the test split never selects).
+   * Every critic gets `xFeatures`, `yFeatures` (the column counts) and `seed`.
    */
-  readonly critic?: SpecInput;
+  readonly critic?: SpecInput | readonly SpecInput[];
   /** Hidden widths of the built-in joint and separable critics. Default [256, 256]. */
   readonly hiddenUnits?: readonly number[];
-  /** Maximum training steps per seed. Default 2000. */
+  /** Most training steps per seed (early stopping usually ends sooner). Default 2000. */
   readonly steps?: number;
+  /** Default min(64, training rows). */
   readonly batchSize?: number;
+  /** Adam learning rate. Default 5e-4. */
   readonly learningRate?: number;
-  /** Independent runs (different splits and initialisations); the interval is over them. Default [1, 2, 3]. */
+  /** Independent runs: different splits and initialisations. Default [1, 2, 3]. */
   readonly seeds?: readonly number[];
-  /** Held-out fraction. Default 0.2. */
+  /** Fraction held out for selection and early stopping. Default 0.2. */
   readonly validationFraction?: number;
+  /** Fraction held out to report on, never used to select. Default 0.2. */
+  readonly testFraction?: number;
   /** Held-out evaluations without improvement before stopping. Default 10. */
   readonly patience?: number;
-  /** Evaluate the held-out split every this many steps. Default 50. */
+  /** Evaluate the validation split every this many steps. Default 50. */
   readonly evaluateEvery?: number;
-  /** Standardise every column first (recommended; the critics assume unit-scale inputs). Default true. */
+  /** Standardise every column first (the critics assume unit-scale inputs). Default true. */
   readonly standardize?: boolean;
   /** Where bound and critic names are looked up (built-ins plus plugins). Default: the built-ins. */
   readonly registries?: BenchmarkRegistries;
   readonly signal?: AbortSignal;
-  onStep?(report: StepReport & { seed: number }): void;
+  onProgress?(progress: EstimateProgress): void;
 }
 
 /**
  * Presets of {@link estimateMutualInformation} that override some defaults.
  *
- * `quick`: 300 steps, two seeds, a 64-64 critic: a first look in seconds.
+ * `quick`: at most 300 steps, two seeds, a 64-64 critic: a first look in seconds.
  */
 export const estimatePresets = {
   quick: { steps: 300, seeds: [1, 2], hiddenUnits: [64, 64] },
 } as const satisfies Record<string, EstimateOptions>;
 
+/** One seed's run in {@link MutualInformationEstimate}. */
+export interface SeedEstimate {
+  readonly seed: number;
+  /** The estimate on this seed's test split of the weights with the best validation value. */
+  readonly estimate: number;
+  /** Its standard error from the test split's chunks, if it has several. */
+  readonly standardError: number | null;
+  /** The best validation value and the step of those weights. */
+  readonly validationBest: number | null;
+  readonly bestStep: number | null;
+  /** The critic kept (when several were tried, the best by validation). */
+  readonly critic: string;
+  readonly steps: number;
+  readonly stopReason: string;
+}
+
 /** The answer of {@link estimateMutualInformation}; `--json` prints it. */
 export interface MutualInformationEstimate {
-  /** Mean over seeds of the final held-out estimate, nats. */
+  /** Mean over seeds of the test estimates, nats. */
   readonly estimate: number;
   readonly unit: 'nats';
   readonly bits: number;
-  /** 95% interval over seeds (mean ± 1.96·sd/√k); `null` ends with a single seed. */
+  /** [low, high]: the 95% interval; `[null, null]` when it cannot be formed. */
   readonly interval: readonly [number | null, number | null];
+  /** How the interval was formed and what it covers. */
+  readonly intervalMethod: string;
   readonly bound: string;
+  /** The critics tried (labels). */
   readonly critic: string;
   readonly backend: string;
-  /** Steps trained, per seed. */
+  /** Steps trained per seed (of the kept critic). */
   readonly steps: readonly number[];
   /** Union of the runs' flags (bmi-style warnings). */
   readonly flags: readonly TrainFlag[];
   /** The bound's ceiling at this batch size (log n for InfoNCE), or null. */
   readonly ceiling: number | null;
-  readonly perSeed: readonly {
-    seed: number;
-    estimate: number;
-    best: number | null;
-    stopReason: string;
-  }[];
+  readonly perSeed: readonly SeedEstimate[];
   readonly rows: number;
   readonly source: string;
 }
 
 /**
- * Estimates I(X; Y) in nats from paired rows: trains a critic on a bound with a held-out split
- * and early stopping, for several seeds, and reports the mean final held-out estimate with a 95%
- * interval over seeds, the ceiling and the warnings. The held-out final value is the answer, not
- * the best one, which is selected on the data it reports and so is optimistic.
+ * Estimates I(X; Y) in nats from paired rows, the way careful practitioners do: each seed splits
+ * the rows into training, validation and test parts (60/20/20 by default), trains the critic on the
+ * bound with early stopping on the validation value, keeps the weights with the best validation
+ * value, and reports their estimate on the test rows, which never took part in a choice. The
+ * answer is neither optimistic (the best validation value is selected on the data it reports) nor
+ * decayed (the final weights after the patience window). The 95% interval combines the spread
+ * over seeds and each test estimate's own sampling error with a Student t quantile (see
+ * {@link estimateInterval}).
  *
  * @example
  * ```ts
  * const data = readCsv('data.csv', { x: ['a', 'b'], y: ['c'] });
  * const result = await estimateMutualInformation(data);
- * console.log(result.estimate, result.interval);
+ * console.log(result.estimate, result.interval, result.intervalMethod);
  * ```
  */
 export async function estimateMutualInformation(
@@ -107,7 +142,17 @@ export async function estimateMutualInformation(
   const fn = 'estimate';
   const registries = withDefaultRegistries(options.registries);
   const boundSpec = toPluginSpec(options.bound ?? 'smile:tau=5', 'bound');
-  const criticSpec = toPluginSpec(options.critic ?? 'separable', 'critic');
+  const critics = (
+    Array.isArray(options.critic) ? options.critic : [options.critic ?? 'separable']
+  ).map((spec: SpecInput) => toPluginSpec(spec, 'critic'));
+  if (critics.length === 0) {
+    throw new InvalidArgumentError({
+      functionName: fn,
+      parameter: 'critic',
+      value: [],
+      expected: 'at least one critic',
+    });
+  }
   const hiddenUnits = options.hiddenUnits ?? [256, 256];
   const criticContext = (seed: number): CriticContext => ({
     inputs: { kind: 'tabular', xFeatures: data.x.columns, yFeatures: data.y.columns },
@@ -116,78 +161,112 @@ export async function estimateMutualInformation(
   });
   // Fail before any training on an unknown bound or critic, or bad options of either.
   createBound(registries.bounds, boundSpec);
-  createCritic(registries.critics, criticSpec, criticContext(0)).dispose();
+  for (const spec of critics) createCritic(registries.critics, spec, criticContext(0)).dispose();
   const steps = options.steps ?? 2000;
   assertPositiveInteger(fn, 'steps', steps);
   const seeds = options.seeds ?? [1, 2, 3];
   if (seeds.length === 0) assertPositiveInteger(fn, 'seeds', 0);
-  const fraction = options.validationFraction ?? 0.2;
-  assertNumber(fn, 'validationFraction', fraction, {
-    min: 0,
-    max: 1,
-    minExclusive: true,
-    maxExclusive: true,
-  });
-  const trainRows = data.x.rows - Math.floor(data.x.rows * fraction);
+  const validationFraction = options.validationFraction ?? 0.2;
+  const testFraction = options.testFraction ?? 0.2;
+  for (const [name, value] of [
+    ['validationFraction', validationFraction],
+    ['testFraction', testFraction],
+  ] as const) {
+    assertNumber(fn, name, value, { min: 0, max: 0.5, minExclusive: true });
+  }
+  const rows = data.x.rows;
+  const trainRows = rows - Math.floor(rows * validationFraction) - Math.floor(rows * testFraction);
   const batchSize = options.batchSize ?? Math.min(64, trainRows);
   assertNumber(fn, 'batchSize', batchSize, { min: 2, max: trainRows, integer: true });
   const learningRate = options.learningRate ?? 5e-4;
+  const evaluateEvery = options.evaluateEvery ?? 50;
   const dataset = tabularDataset(data, { standardize: options.standardize ?? true });
 
-  const perSeed: MutualInformationEstimate['perSeed'][number][] = [];
+  const perSeed: SeedEstimate[] = [];
   const flags = new Set<TrainFlag>();
-  const stepCounts: number[] = [];
   let ceiling: number | undefined;
-  for (const seed of seeds) {
-    const critic = createCritic(registries.critics, criticSpec, criticContext(seed));
-    try {
-      const bound = createBound(registries.bounds, boundSpec);
-      const result = await train({
-        critic,
-        bound,
-        data: dataset,
-        steps,
-        epochs: Math.max(1, Math.ceil((steps * batchSize) / trainRows)),
-        batchSize,
-        seed,
-        optimizer: { kind: 'adam', learningRate },
-        validation: {
-          fraction,
-          every: options.evaluateEvery ?? 50,
-          patience: options.patience ?? 10,
-        },
-        ...(options.signal ? { signal: options.signal } : {}),
-        callbacks: { onStep: (report) => options.onStep?.({ ...report, seed }) },
-      });
-      ceiling = result.ceiling;
-      for (const flag of result.flags) flags.add(flag);
-      stepCounts.push(result.steps);
-      perSeed.push({
-        seed,
-        estimate: result.estimate,
-        best: result.estimates.validationBest ?? null,
-        stopReason: result.stopReason,
-      });
-      if (result.stopReason === 'aborted') break;
-    } finally {
-      critic.dispose();
+  let aborted = false;
+  for (const [seedIndex, seed] of seeds.entries()) {
+    let kept: { result: Awaited<ReturnType<typeof train>>; critic: string } | undefined;
+    for (const spec of critics) {
+      const critic = createCritic(registries.critics, spec, criticContext(seed));
+      let heldOut: number | undefined;
+      try {
+        const result = await train({
+          critic,
+          bound: createBound(registries.bounds, boundSpec),
+          data: dataset,
+          steps,
+          batchSize,
+          seed,
+          optimizer: { kind: 'adam', learningRate },
+          validation: {
+            fraction: validationFraction,
+            testFraction,
+            every: evaluateEvery,
+            patience: options.patience ?? 10,
+          },
+          ...(options.signal ? { signal: options.signal } : {}),
+          callbacks: {
+            onValidation: ({ estimate }) => {
+              heldOut = estimate;
+            },
+            onStep: (report) =>
+              options.onProgress?.({
+                seed,
+                seedIndex,
+                seeds: seeds.length,
+                critic: spec.label,
+                step: report.step + 1,
+                maxSteps: steps,
+                heldOut,
+                etaSeconds: report.etaSeconds,
+              }),
+          },
+        });
+        ceiling = result.ceiling;
+        for (const flag of result.flags) flags.add(flag);
+        if (result.stopReason === 'aborted') aborted = true;
+        const best = (r: typeof result) => r.estimates.validationBest ?? Number.NEGATIVE_INFINITY;
+        if (kept === undefined || best(result) > best(kept.result)) {
+          kept = { result, critic: spec.label };
+        }
+      } finally {
+        critic.dispose();
+      }
+      if (aborted) break;
     }
+    if (kept === undefined) break;
+    const { result } = kept;
+    perSeed.push({
+      seed,
+      estimate: result.estimate,
+      standardError: result.estimates.testStandardError ?? null,
+      validationBest: result.estimates.validationBest ?? null,
+      bestStep: result.estimates.bestStep ?? null,
+      critic: kept.critic,
+      steps: result.steps,
+      stopReason: result.stopReason,
+    });
+    if (aborted) break;
   }
-  const values = perSeed.map((s) => s.estimate);
-  const { mean, halfWidth } = meanInterval(values);
+  const interval: EstimateInterval = estimateInterval(
+    perSeed.map((s) => ({ estimate: s.estimate, standardError: s.standardError ?? undefined })),
+  );
   return {
-    estimate: mean,
+    estimate: interval.mean,
     unit: 'nats',
-    bits: natsToBits(mean),
-    interval: Number.isFinite(halfWidth) ? [mean - halfWidth, mean + halfWidth] : [null, null],
+    bits: natsToBits(interval.mean),
+    interval: interval.bounds,
+    intervalMethod: interval.method,
     bound: boundSpec.label,
-    critic: criticSpec.label,
+    critic: critics.map((c) => c.label).join(','),
     backend: tf.getBackend(),
-    steps: stepCounts,
+    steps: perSeed.map((s) => s.steps),
     flags: [...flags],
     ceiling: ceiling ?? null,
     perSeed,
-    rows: data.x.rows,
+    rows,
     source: data.source,
   };
 }

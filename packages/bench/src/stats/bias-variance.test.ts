@@ -11,10 +11,10 @@ describe('biasVariance', () => {
     expect(stats.count).toBe(3);
   });
 
-  it('gives a 95% interval over seeds', () => {
+  it('gives a 95% t interval over seeds (t_{0.975, 2} = 4.3027 from the tables, not 1.96)', () => {
     const { mean, halfWidth } = meanInterval([1, 2, 3]);
     expect(mean).toBe(2);
-    expect(halfWidth).toBeCloseTo((1.96 * 1) / Math.sqrt(3), 12);
+    expect(halfWidth).toBeCloseTo((4.3027 * 1) / Math.sqrt(3), 3);
     expect(meanInterval([4]).halfWidth).toBeNaN();
   });
 });

@@ -12,6 +12,7 @@ import {
   runMineeBenchmark,
   runOnehotBenchmark,
   validateSpecs,
+  writeEstimateDefaultsReport,
   writeGaussianReport,
   writeMineeReport,
   writeOnehotReport,
@@ -247,6 +248,8 @@ export function registerOtherBenchmarks(bench: Command, environment: CommandEnvi
           if (kinds.has('gaussian')) reports.push((await writeGaussianReport(folder)).report);
           if (kinds.has('onehot')) reports.push((await writeOnehotReport(folder)).report);
           if (kinds.has('minee')) reports.push((await writeMineeReport(folder)).report);
+          if (kinds.has('estimate-defaults'))
+            reports.push((await writeEstimateDefaultsReport(folder)).report);
           if (output.json)
             output.result(
               JSON.stringify({ folder: folder.directory, runs: records.length, reports }),

@@ -8,7 +8,7 @@ import {
   validateSpecs,
 } from '@mi/bench';
 import { readCsv, readJsonPair, readNpyPair, type TabularData } from '@mi/datasets';
-import { InvalidArgumentError } from '@mi/spec';
+import { InvalidArgumentError, splitPluginSpecs } from '@mi/spec';
 import type { Command } from 'commander';
 import type { CommandEnvironment } from '../command-environment';
 import { given, numberList, positiveInteger, positiveNumber, seedList } from '../parse-options';
@@ -30,6 +30,7 @@ interface EstimateCliOptions {
   readonly lr?: number;
   readonly seeds?: number[];
   readonly validation?: number;
+  readonly test?: number;
   readonly patience?: number;
   /** `false` with `--no-standardize`. */
   readonly standardize?: boolean;
@@ -49,13 +50,14 @@ function toEstimateOptions(
     standardize: cli.standardize !== false,
     ...given({
       bound: cli.bound,
-      critic: cli.critic,
+      critic: cli.critic === undefined ? undefined : splitPluginSpecs(cli.critic),
       hiddenUnits: cli.hidden,
       steps: cli.steps,
       batchSize: cli.batchSize,
       learningRate: cli.lr,
       seeds: cli.seeds,
       validationFraction: cli.validation,
+      testFraction: cli.test,
       patience: cli.patience,
     }),
   };
@@ -81,7 +83,7 @@ export function registerEstimate(program: Command, environment: CommandEnvironme
     .option('--bound <spec>', 'bound (default smile:tau=5); options as id:key=value;key=value')
     .option(
       '--critic <spec>',
-      'critic: separable (default), joint, id:key=value;…, or a --plugin critic (it gets xFeatures, yFeatures, seed)',
+      'critic: separable (default), joint, id:key=value;…, or a --plugin critic (it gets xFeatures, yFeatures, seed); several, comma-separated, are each trained and the best by validation kept',
     )
     .option(
       '--hidden <widths>',
@@ -98,8 +100,13 @@ export function registerEstimate(program: Command, environment: CommandEnvironme
     .option('--seeds <n|list>', 'independent runs for the interval (default 3)', seedList)
     .option(
       '--validation <fraction>',
-      'held-out fraction (default 0.2)',
+      'fraction held out for early stopping and selection (default 0.2)',
       positiveNumber('--validation'),
+    )
+    .option(
+      '--test <fraction>',
+      'fraction held out to report on, never used to select (default 0.2)',
+      positiveNumber('--test'),
     )
     .option(
       '--patience <n>',
@@ -114,23 +121,25 @@ export function registerEstimate(program: Command, environment: CommandEnvironme
         // Names first: a bad bound or critic is a usage error even when the file is missing.
         validateSpecs({
           bounds: cli.bound === undefined ? [] : [cli.bound],
-          critics: cli.critic === undefined ? [] : [cli.critic],
+          critics: cli.critic === undefined ? [] : splitPluginSpecs(cli.critic),
           registries,
         });
         const data = readUserData(cli);
         output.note(
           `data: ${data.source}: ${data.x.rows} rows, X ${data.x.columns} columns, Y ${data.y.columns} columns${data.droppedRows ? ` (${data.droppedRows} invalid rows dropped)` : ''}`,
         );
-        const result = await estimateMutualInformation(
-          data,
-          toEstimateOptions(cli, registries, signal),
-        );
+        const progress = output.estimateProgress();
+        const result = await estimateMutualInformation(data, {
+          ...toEstimateOptions(cli, registries, signal),
+          onProgress: progress.onProgress,
+        }).finally(() => progress.stop());
         if (output.json) {
           const {
             estimate,
             unit,
             bits,
             interval,
+            intervalMethod,
             bound,
             critic,
             backend,
@@ -146,6 +155,7 @@ export function registerEstimate(program: Command, environment: CommandEnvironme
                 unit,
                 bits,
                 interval,
+                intervalMethod,
                 bound,
                 critic,
                 backend,
@@ -166,8 +176,9 @@ export function registerEstimate(program: Command, environment: CommandEnvironme
             `I(X; Y) = ${formatNumber(result.estimate)} nats (${formatNumber(result.bits)} bits)` +
               (low === null || high === null
                 ? ''
-                : `, 95% interval over ${result.perSeed.length} seeds [${formatNumber(low)}, ${formatNumber(high)}]`),
-            `bound ${result.bound}, ${result.critic} critic, backend ${result.backend}; held-out final estimate per seed: ${result.perSeed.map((s) => formatNumber(s.estimate)).join(', ')}`,
+                : `, 95% interval [${formatNumber(low)}, ${formatNumber(high)}]`),
+            `interval: ${result.intervalMethod}`,
+            `bound ${result.bound}, backend ${result.backend}; per seed, the test-split estimate of the weights with the best validation value: ${result.perSeed.map((s) => `${formatNumber(s.estimate)} (${s.critic}, step ${s.bestStep ?? '–'})`).join(', ')}`,
             ...(result.ceiling === null
               ? []
               : [`ceiling of the bound at this batch size: ${formatNumber(result.ceiling)} nats`]),

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataFormatError, InvalidArgumentError } from '@mi/spec';
 import { readBytes } from '../internal/files';
@@ -125,7 +125,8 @@ function readNames(
 ): readonly string[] {
   const path = join(folder, file);
   if (!existsSync(path)) return fallback;
-  const names = readFileSync(path, 'utf8')
+  const names = new TextDecoder()
+    .decode(readBytes(path, functionName))
     .split(/\r?\n/)
     .map((line) => line.trim())
     .filter((line) => line.length > 0);

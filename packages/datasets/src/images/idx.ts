@@ -1,5 +1,5 @@
 import { gunzipSync } from 'node:zlib';
-import { DataFormatError } from '@mi/spec';
+import { DataFormatError, InvalidArgumentError } from '@mi/spec';
 import { isGzip, readMaybeGzip } from '../internal/files';
 
 /** Element types of the IDX format, by their type byte. */
@@ -32,11 +32,35 @@ function hex(value: number): string {
   return `0x${(value >>> 0).toString(16).padStart(8, '0')}`;
 }
 
+const TYPE_NAMES = Object.values(IDX_TYPES).map((type) => type.name);
+
+/** A bad expectation is the caller's mistake, not the file's: an InvalidArgumentError. */
+function checkExpectation(expect: IdxExpectation): void {
+  if (expect.type !== undefined && !TYPE_NAMES.includes(expect.type)) {
+    throw new InvalidArgumentError({
+      functionName: 'parseIdx',
+      parameter: 'expect.type',
+      value: expect.type,
+      expected: `one of ${TYPE_NAMES.map((name) => `'${name}'`).join(', ')}`,
+    });
+  }
+  const rank = expect.rank;
+  if (rank !== undefined && (!Number.isInteger(rank) || rank < 1 || rank > 255)) {
+    throw new InvalidArgumentError({
+      functionName: 'parseIdx',
+      parameter: 'expect.rank',
+      value: rank,
+      expected: 'an integer in [1, 255] (the rank byte of an IDX magic number)',
+    });
+  }
+}
+
 /**
  * Parses the IDX format of LeCun et al.'s MNIST files (plain or gzip-compressed bytes): a 4-byte
  * magic `00 00 TT RR` (TT the element type, RR the rank), RR big-endian uint32 sizes, then the
- * big-endian values. Checks the magic, the rank and the exact byte count; `file` only names the
- * source in error messages.
+ * big-endian values. Checks the magic, the rank and the exact byte count (against the sizes in the
+ * header before anything is allocated); `file` only names the source in error messages. A bad
+ * file is a `DataFormatError`; an `expect` that no IDX file could meet is an `InvalidArgumentError`.
  *
  * @see http://yann.lecun.com/exdb/mnist/ (file format section).
  * @example
@@ -47,6 +71,8 @@ function hex(value: number): string {
  */
 export function parseIdx(bytes: Uint8Array, file: string, expect: IdxExpectation = {}): IdxArray {
   const fail = (detail: string) => new DataFormatError({ file, detail: `parseIdx: ${detail}` });
+  expect ??= {};
+  checkExpectation(expect);
   if (isGzip(bytes)) {
     try {
       bytes = gunzipSync(bytes);

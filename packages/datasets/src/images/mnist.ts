@@ -45,6 +45,12 @@ function loadSplit(directory: string, prefix: 'train' | 't10k', name: string): I
   const images = readIdx(imagesPath, { type: 'uint8', rank: 3 });
   const labels = readIdx(labelsPath, { type: 'uint8', rank: 1 });
   const [count, height, width] = images.shape as [number, number, number];
+  if (count === 0 || height === 0 || width === 0) {
+    throw new DataFormatError({
+      file: imagesPath,
+      detail: `loadMnist: no pixels: expected at least one image of at least 1 × 1 pixels, received ${count} images of ${height} × ${width}`,
+    });
+  }
   if (labels.shape[0] !== count) {
     throw new DataFormatError({
       file: labelsPath,

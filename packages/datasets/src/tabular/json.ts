@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { DataFormatError } from '@mi/spec';
+import { assertOneOf } from '@mi/core';
+import { DataFormatError, InvalidArgumentError } from '@mi/spec';
 import { type InvalidRowPolicy, PairRows, type TabularData } from './matrix';
 
 /** Options of {@link parseJsonPair} and {@link readJsonPair}. */
@@ -14,6 +15,45 @@ export interface JsonPairOptions {
 
 type Row = { values: unknown[]; scalar: boolean };
 
+/**
+ * A JSON value for a message, without recursion (a row may nest 10⁵ arrays deep) and short (a
+ * row may hold a million values): `"abc"`, `null`, `[1, 2, "x"]`, `an array of 40 values`.
+ */
+function describeJson(value: unknown, nested = false): string {
+  if (value === null) return 'null';
+  if (typeof value === 'number') {
+    // JSON.parse turns 1e400 into Infinity; the file held a number, just not a float64 one.
+    return Number.isFinite(value) ? String(value) : 'a number beyond the float64 range';
+  }
+  if (typeof value === 'string') {
+    return JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value);
+  }
+  if (typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) {
+    if (nested || value.length > 6) {
+      return value.length === 0
+        ? '[]'
+        : `an array of ${value.length} value${value.length === 1 ? '' : 's'}`;
+    }
+    return `[${value.map((item) => describeJson(item, true)).join(', ')}]`;
+  }
+  if (typeof value === 'object') {
+    const keys = Object.keys(value);
+    return keys.length === 0
+      ? 'an empty object'
+      : `an object with keys ${keys
+          .slice(0, 4)
+          .map((key) => JSON.stringify(key))
+          .join(', ')}${keys.length > 4 ? ', …' : ''}`;
+  }
+  return typeof value;
+}
+
+/** Own properties only: a key such as "toString" must not find Object.prototype's members. */
+function field(object: object, key: string): unknown {
+  return Object.hasOwn(object, key) ? (object as Record<string, unknown>)[key] : undefined;
+}
+
 function asRow(value: unknown): Row {
   return Array.isArray(value)
     ? { values: value, scalar: false }
@@ -26,9 +66,11 @@ function asRow(value: unknown): Row {
  * - columns: `{ "x": [[…], …], "y": [[…], …] }` (rows as arrays, or numbers for one column);
  * - records: `[{ "x": […], "y": […] }, …]` (arrays or numbers).
  *
- * Every row of a side must have as many values as its first row, and every value must be a finite
- * number (JSON has no NaN; `null` and strings are rejected). Bad rows throw a `DataFormatError`
- * with the file, the row (1-based) and the column, unless `invalidRows: 'drop'`.
+ * Every row of a side must have as many values (at least one) as its first row, and every value
+ * must be a finite number (JSON has no NaN; `null`, strings, nested arrays and numbers beyond the
+ * float64 range such as `1e400` are rejected). Bad rows throw a `DataFormatError` with the file,
+ * the row (1-based) and the column, unless `invalidRows: 'drop'`. Keys are looked up as the
+ * document's own keys only. A non-string key or an unknown policy is an `InvalidArgumentError`.
  *
  * @example
  * ```ts
@@ -41,8 +83,21 @@ export function parseJsonPair(
   options: JsonPairOptions = {},
 ): TabularData {
   const fn = 'parseJsonPair';
-  const xKey = options.xKey ?? 'x';
-  const yKey = options.yKey ?? 'y';
+  for (const parameter of ['xKey', 'yKey'] as const) {
+    const key = options?.[parameter];
+    if (key !== undefined && typeof key !== 'string') {
+      throw new InvalidArgumentError({
+        functionName: fn,
+        parameter,
+        value: key,
+        expected: 'a string: the key of the rows in each record or in the top-level object',
+      });
+    }
+  }
+  const policy = options?.invalidRows ?? 'error';
+  assertOneOf(fn, 'invalidRows', policy, ['error', 'drop']);
+  const xKey = options?.xKey ?? 'x';
+  const yKey = options?.yKey ?? 'y';
   let document: unknown;
   try {
     document = JSON.parse(text);
@@ -58,29 +113,40 @@ export function parseJsonPair(
   if (Array.isArray(document)) {
     xRows = [];
     yRows = [];
-    document.forEach((record, k) => {
-      if (record === null || typeof record !== 'object' || !(xKey in record) || !(yKey in record)) {
+    for (const [k, record] of document.entries()) {
+      if (
+        record === null ||
+        typeof record !== 'object' ||
+        Array.isArray(record) ||
+        !Object.hasOwn(record, xKey) ||
+        !Object.hasOwn(record, yKey)
+      ) {
         throw new DataFormatError({
           file,
           row: k + 1,
-          detail: `${fn}: expected an object with keys ${JSON.stringify(xKey)} and ${JSON.stringify(yKey)}, received ${JSON.stringify(record)?.slice(0, 60)}`,
+          detail: `${fn}: expected an object with keys ${JSON.stringify(xKey)} and ${JSON.stringify(yKey)}, received ${describeJson(record)}`,
         });
       }
-      xRows.push((record as Record<string, unknown>)[xKey]);
-      yRows.push((record as Record<string, unknown>)[yKey]);
-    });
+      xRows.push(field(record, xKey));
+      yRows.push(field(record, yKey));
+    }
   } else if (document !== null && typeof document === 'object') {
-    const object = document as Record<string, unknown>;
     for (const key of [xKey, yKey]) {
-      if (!Array.isArray(object[key])) {
+      const rows = field(document, key);
+      if (!Array.isArray(rows)) {
+        const keys = Object.keys(document);
         throw new DataFormatError({
           file,
-          detail: `${fn}: expected key ${JSON.stringify(key)} to hold an array of rows, received ${object[key] === undefined ? 'no such key' : typeof object[key]} (keys: ${Object.keys(object).join(', ')})`,
+          detail: `${fn}: expected key ${JSON.stringify(key)} to hold an array of rows, received ${rows === undefined ? 'no such key' : describeJson(rows)} (keys: ${
+            keys.length > 0
+              ? `${keys.slice(0, 8).join(', ')}${keys.length > 8 ? ', …' : ''}`
+              : 'none'
+          })`,
         });
       }
     }
-    xRows = object[xKey] as unknown[];
-    yRows = object[yKey] as unknown[];
+    xRows = field(document, xKey) as unknown[];
+    yRows = field(document, yKey) as unknown[];
     if (xRows.length !== yRows.length) {
       throw new DataFormatError({
         file,
@@ -90,7 +156,7 @@ export function parseJsonPair(
   } else {
     throw new DataFormatError({
       file,
-      detail: `${fn}: expected an object with arrays ${JSON.stringify(xKey)} and ${JSON.stringify(yKey)}, or an array of records, received ${JSON.stringify(document)}`,
+      detail: `${fn}: expected an object with arrays ${JSON.stringify(xKey)} and ${JSON.stringify(yKey)}, or an array of records, received ${describeJson(document)}`,
     });
   }
   if (xRows.length === 0) {
@@ -103,13 +169,7 @@ export function parseJsonPair(
   const yWidth = asRow(yRows[0]).values.length;
   const columns = (width: number, key: string) =>
     Array.from({ length: width }, (_, k) => `${key}[${k}]`);
-  const rows = new PairRows(
-    file,
-    fn,
-    columns(xWidth, xKey),
-    columns(yWidth, yKey),
-    options.invalidRows ?? 'error',
-  );
+  const rows = new PairRows(file, fn, columns(xWidth, xKey), columns(yWidth, yKey), policy);
   for (let r = 0; r < xRows.length; r++) {
     const numbers: number[][] = [];
     let ok = true;
@@ -117,6 +177,11 @@ export function parseJsonPair(
       [asRow(xRows[r]), xWidth, xKey],
       [asRow(yRows[r]), yWidth, yKey],
     ] as const) {
+      if (row.values.length === 0) {
+        rows.reject(r + 1, key, 'empty row: expected at least one value');
+        ok = false;
+        break;
+      }
       if (row.values.length !== width) {
         rows.reject(
           r + 1,
@@ -131,7 +196,7 @@ export function parseJsonPair(
         rows.reject(
           r + 1,
           row.scalar ? key : `${key}[${bad}]`,
-          `expected a finite number, received ${JSON.stringify(row.values[bad]) ?? 'undefined'}`,
+          `expected a finite number, received ${describeJson(row.values[bad])}`,
         );
         ok = false;
         break;

@@ -39,26 +39,35 @@ const DTYPES: Record<string, { size: number; read: (view: DataView, offset: numb
  */
 export function parseNpy(bytes: Uint8Array, file: string): NpyArray {
   const fail = (detail: string) => new DataFormatError({ file, detail: `parseNpy: ${detail}` });
-  if (bytes.length < 10 || MAGIC.some((b, k) => bytes[k] !== b)) {
+  if (bytes.length === 0) {
+    throw fail('empty file: expected the magic "\\x93NUMPY", received 0 bytes');
+  }
+  if (MAGIC.some((b, k) => k < bytes.length && bytes[k] !== b)) {
     const received = Array.from(bytes.subarray(0, 6), (b) => b.toString(16).padStart(2, '0')).join(
       ' ',
     );
+    throw fail(`wrong magic: expected 93 4e 55 4d 50 59 ("\\x93NUMPY"), received ${received}`);
+  }
+  const major = bytes[6];
+  if (major !== undefined && major !== 1 && major !== 2 && major !== 3) {
     throw fail(
-      `wrong magic: expected 93 4e 55 4d 50 59 ("\\x93NUMPY"), received ${received || 'an empty file'}`,
+      `unsupported format version ${major}.${bytes[7] ?? '?'} at byte 6: expected 1.0, 2.0 or 3.0`,
     );
   }
-  const major = bytes[6] as number;
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (major !== 1 && major !== 2 && major !== 3) {
-    throw fail(`unsupported format version ${major}.${bytes[7]}: expected 1.0, 2.0 or 3.0`);
+  // A prefix of a valid file (cut inside the fixed preamble) is truncated, not a wrong format.
+  const headerStart = major === 2 || major === 3 ? 12 : 10;
+  if (major === undefined || bytes.length < headerStart) {
+    throw fail(
+      `truncated header: expected ${headerStart} bytes of magic, version and header length, received ${bytes.length}`,
+    );
   }
-  const lengthBytes = major === 1 ? 2 : 4;
-  const headerStart = 8 + lengthBytes;
-  if (bytes.length < headerStart) throw fail(`truncated header: received ${bytes.length} bytes`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
   const dataStart = headerStart + headerLength;
   if (bytes.length < dataStart) {
-    throw fail(`truncated header: expected ${dataStart} header bytes, received ${bytes.length}`);
+    throw fail(
+      `truncated header: expected ${dataStart} header bytes, received ${bytes.length} (the header length at byte 8 is ${headerLength})`,
+    );
   }
   const header = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(
     bytes.subarray(headerStart, dataStart),
@@ -71,27 +80,30 @@ export function parseNpy(bytes: Uint8Array, file: string): NpyArray {
       `malformed header: expected 'descr', 'fortran_order' and 'shape', received ${JSON.stringify(header.trim())}`,
     );
   }
-  const order = descr[0] as string;
+  const order = descr.slice(0, 1);
   const kind = descr.slice(1);
-  const type = DTYPES[kind];
+  // Own keys only: a dtype such as '<constructor' must not find Object.prototype's members.
+  const type = Object.hasOwn(DTYPES, kind) ? DTYPES[kind] : undefined;
   if (type === undefined || !['<', '|', '='].includes(order) || (type.size > 1 && order === '|')) {
     throw fail(
       `unsupported dtype ${JSON.stringify(descr)}: expected little-endian float32/float64, integers or bool ('<f4', '<f8', '<i4', '<i8', '|u1', …)`,
     );
   }
-  const shape = shapeText
-    .split(',')
-    .map((part) => part.trim())
-    .filter((part) => part.length > 0)
-    .map(Number);
-  if (shape.some((d) => !Number.isInteger(d) || d < 0)) {
-    throw fail(`malformed shape (${shapeText}): expected non-negative integers`);
+  // A Python tuple of decimal integers: `()`, `(3,)`, `(3, 4)`; only the last comma may trail.
+  const parts = shapeText.trim() === '' ? [] : shapeText.split(',').map((part) => part.trim());
+  if (parts.length > 1 && parts[parts.length - 1] === '') parts.pop();
+  if (parts.some((part) => !/^\d+$/.test(part) || !Number.isSafeInteger(Number(part)))) {
+    throw fail(
+      `malformed shape (${shapeText}): expected a tuple of non-negative decimal integers such as (3, 4)`,
+    );
   }
+  const shape = parts.map(Number);
+  // Checked against the actual length before anything is allocated: a header may claim 10¹² values.
   const count = shape.reduce((a, b) => a * b, 1);
   const expected = dataStart + count * type.size;
   if (bytes.length !== expected) {
     throw fail(
-      `${bytes.length < expected ? 'truncated data' : 'trailing bytes'}: shape (${shape.join(', ')}) of ${descr} needs ${expected} bytes, received ${bytes.length}`,
+      `${bytes.length < expected ? 'truncated data' : 'trailing bytes'}: shape (${shape.join(', ')}) of ${descr} needs ${expected} bytes, received ${bytes.length} (${dataStart} of header, then ${type.size} per value)`,
     );
   }
   const data = new Float64Array(count);
