@@ -1,6 +1,15 @@
 import { type BoundRegistry, createBoundRegistry } from '@mi/bounds';
+import { createRandom } from '@mi/core';
 import { type CriticRegistry, createCriticRegistry, type NeuralCritic } from '@mi/critics';
-import type { Bound, BoundState, PluginSpec, PluginSpecValue } from '@mi/spec';
+import {
+  type Bound,
+  type BoundInputContext,
+  type BoundState,
+  InvalidArgumentError,
+  type PluginSpec,
+  type PluginSpecValue,
+} from '@mi/spec';
+import { createTrainStep, readScalars } from '@mi/train';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   CNN_BENCH_SHAPE,
@@ -113,46 +122,54 @@ export interface PerfRegistries {
 /** What one step returns: the loss, read back as `train()` reads it. */
 type TimedStep = () => Promise<number>;
 
-// replaced by @mi/train's createTrainStep
 /**
- * One full training step as `train()` runs it: the n × n scores, the bound, `tf.variableGrads`,
- * reading loss, estimate and the two terms back, and the optimiser's update through
- * `applyGradients`. Owns the bound's running state; `dispose` frees it.
+ * The step `train()` runs ({@link createTrainStep}), with the loop's one read of loss, estimate
+ * and the two terms ({@link readScalars}) and its swap of the bound's state: what is timed is
+ * exactly what training costs per step. Owns the bound's running state; `dispose` frees it.
  */
 function createTimedStep(options: {
   readonly critic: NeuralCritic;
   readonly bound: Bound;
-  readonly optimizer: tf.Optimizer;
   readonly sample: () => { x: tf.Tensor; y: tf.Tensor };
-}): { step: TimedStep; state(): BoundState; dispose(): void } {
-  const { critic, bound, optimizer, sample } = options;
-  const variables = critic.trainableVariables as tf.Variable[];
+}): { step: TimedStep; state(): BoundState; optimizer: tf.Optimizer; dispose(): void } {
+  const { critic, bound, sample } = options;
+  const trainStep = createTrainStep({
+    critic,
+    bound,
+    optimizer: { kind: 'adam', learningRate: 5e-4, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
+  });
+  const context: BoundInputContext = {
+    requires: bound.requires,
+    random: createRandom(0),
+    dataBounds: () => {
+      throw new InvalidArgumentError({
+        functionName: 'bench:perf',
+        parameter: 'bound',
+        value: bound.id,
+        expected: 'a bound that reads the score matrix only',
+      });
+    },
+  };
   let state: BoundState = bound.initialState();
   const step = async (): Promise<number> => {
     const batch = sample();
-    let kept: { estimate: tf.Scalar; joint: tf.Scalar; partition: tf.Scalar; state: BoundState };
-    const { value, grads } = tf.variableGrads(() => {
-      const output = bound.compute({ scores: critic.scores(batch.x, batch.y) }, state);
-      kept = {
-        estimate: tf.keep(output.estimate),
-        joint: tf.keep(output.terms['joint'] ?? tf.scalar(0)),
-        partition: tf.keep(output.terms['logPartition'] ?? tf.scalar(0)),
-        state: Object.fromEntries(Object.entries(output.state).map(([k, v]) => [k, tf.keep(v)])),
-      };
-      return output.loss;
-    }, variables);
-    const outputs = kept!;
-    const stacked = tf.stack([value, outputs.estimate, outputs.joint, outputs.partition]);
-    const [loss] = Array.from(await stacked.data());
-    tf.dispose([stacked, value, outputs.estimate, outputs.joint, outputs.partition]);
-    tf.dispose([batch.x, batch.y]);
-    optimizer.applyGradients(grads);
-    tf.dispose(Object.values(grads));
-    tf.dispose(Object.values(state));
-    state = outputs.state;
-    return loss ?? Number.NaN;
+    const evaluation = trainStep.evaluate(state, batch, context);
+    const [loss] = await readScalars(evaluation);
+    trainStep.update(evaluation);
+    tf.dispose([evaluation.loss, evaluation.estimate, evaluation.joint, evaluation.logPartition]);
+    tf.dispose([batch.x, batch.y, ...Object.values(state)]);
+    state = evaluation.state;
+    return loss;
   };
-  return { step, state: () => state, dispose: () => tf.dispose(Object.values(state)) };
+  return {
+    step,
+    state: () => state,
+    optimizer: trainStep.optimizer,
+    dispose: () => {
+      tf.dispose(Object.values(state));
+      trainStep.dispose();
+    },
+  };
 }
 
 /**
@@ -182,12 +199,11 @@ export async function measureTrainingStep(options: {
     label: setup.critic.id,
   });
   const flopsPerStep = perfStepFlops(options.critic);
-  const optimizer: tf.Optimizer = tf.train.adam(5e-4, 0.9, 0.999, 1e-8);
   const variables = critic.trainableVariables as tf.Variable[];
   let stepIndex = 0;
   const sample = () => setup.sample(options.seed, stepIndex++);
-  const timed = createTimedStep({ critic, bound, optimizer, sample });
-  const step = timed.step;
+  const timed = createTimedStep({ critic, bound, sample });
+  const { step, optimizer } = timed;
 
   const load = startLoadProbe();
   try {
@@ -242,7 +258,6 @@ export async function measureTrainingStep(options: {
       },
     };
   } finally {
-    optimizer.dispose();
     timed.dispose();
     critic.dispose();
   }

@@ -23,6 +23,7 @@ export { Traces } from './traces';
 export { train } from './train';
 export {
   createTrainStep,
+  readScalars,
   type StepEvaluation,
   type StepOutputs,
   type TrainStep,

@@ -105,6 +105,10 @@ export async function initBackend(
 type StartOutcome = { ok: true } | { ok: false; reason: string; cause?: unknown };
 
 async function tryStart(candidate: BackendCandidate): Promise<StartOutcome> {
+  // The TensorFlow C library logs its CPU features on load; errors still print.
+  if (candidate.tfjsName === 'tensorflow' && process.env['TF_CPP_MIN_LOG_LEVEL'] === undefined) {
+    process.env['TF_CPP_MIN_LOG_LEVEL'] = '2';
+  }
   try {
     // A variable specifier keeps bundlers and the type checker from requiring optional peers.
     const specifier = candidate.packageName;
