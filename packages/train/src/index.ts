@@ -11,6 +11,7 @@ export type { DataStreamState, HeldOutSplit } from './data-stream';
 export { type OutputHistogram, outputHistogram, trainFlags } from './diagnostics';
 export { chooseEstimate, windowAverages } from './estimate-selection';
 export type { HeldOutPoint } from './model-selection';
+export { FlatAdamOptimizer } from './flat-adam';
 export { clipByGlobalNorm, createOptimizer, resolveOptimizer } from './optimizer';
 export type {
   CheckpointOptions,

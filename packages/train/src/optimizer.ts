@@ -1,5 +1,6 @@
 import type { OptimizerOptions } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
+import { FlatAdamOptimizer } from './flat-adam';
 
 /** The optimiser options with the papers' defaults: Adam, lr 5e-4, β = (0.9, 0.999). */
 export function resolveOptimizer(
@@ -9,14 +10,18 @@ export function resolveOptimizer(
   return { kind: 'adam', learningRate: 5e-4, beta1: 0.9, beta2: 0.999, epsilon: 1e-8, ...options };
 }
 
-/** Builds the tfjs optimiser. */
+/**
+ * Builds the optimiser: Adam as {@link FlatAdamOptimizer} (the same arithmetic as
+ * `tf.train.adam`, bit for bit, in a fixed number of kernels plus three per variable), SGD and
+ * momentum from TF.js.
+ */
 export function createOptimizer(options: OptimizerOptions): tf.Optimizer {
   if (options.kind === 'sgd') {
     return (options.momentum ?? 0) > 0
       ? tf.train.momentum(options.learningRate ?? 1e-3, options.momentum ?? 0)
       : tf.train.sgd(options.learningRate ?? 1e-3);
   }
-  return tf.train.adam(
+  return new FlatAdamOptimizer(
     options.learningRate ?? 5e-4,
     options.beta1 ?? 0.9,
     options.beta2 ?? 0.999,
