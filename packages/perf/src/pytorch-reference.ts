@@ -4,6 +4,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BackendUnavailableError } from '@mi/spec';
 import {
   CNN_BENCH_SHAPE,
   cnnCriticForwardFlops,
@@ -58,7 +59,14 @@ function run(
       (error, stdout, stderr) => {
         if (error) {
           const tail = String(stderr).trim().split('\n').slice(-3).join(' | ');
-          reject(new Error(`${file} ${args.join(' ')} failed: ${error.message} ${tail}`));
+          reject(
+            new BackendUnavailableError({
+              backend: 'pytorch',
+              packageName: 'python3-torch',
+              detail: `${file} ${args.join(' ')} failed: ${error.message} ${tail}`,
+              cause: error,
+            }),
+          );
         } else {
           resolvePromise({ stdout: String(stdout), stderr: String(stderr) });
         }

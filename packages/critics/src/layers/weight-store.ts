@@ -1,4 +1,5 @@
 import { deriveRandom, tensorflowSeeds } from '@mi/core';
+import { InvalidStateError } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
 
 /**
@@ -47,7 +48,14 @@ export function createWeightStore(criticId: string, seed: number): WeightStore {
   const nonTrainable: tf.Variable[] = [];
 
   const add = (name: string, initial: () => tf.Tensor, isTrainable: boolean): tf.Variable => {
-    if (weights.has(name)) throw new Error(`weight '${name}' created twice`);
+    if (weights.has(name)) {
+      // A critic implementation that names two weights alike: a programming error, not user input.
+      throw new InvalidStateError({
+        functionName: `${criticId} weights`,
+        state: 'duplicate weight',
+        message: `${criticId}: the weight '${name}' was created twice (weight names must be unique)`,
+      });
+    }
     const value = tf.tidy(initial);
     const variable = tf.variable(value, isTrainable, `${prefix}/${name}`);
     value.dispose();
