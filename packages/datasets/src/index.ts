@@ -113,6 +113,7 @@ export { type SplitOptions, splitDataset, subsetDataset } from './pairings/subse
 export { type SampleDatasetOptions, sampleDataset } from './sampler/sample-dataset';
 export type { ArrayBatch, SyntheticSampler } from './sampler/synthetic-sampler';
 export { type ColumnSelection, type CsvOptions, parseCsv, readCsv } from './tabular/csv';
+export { assertEnoughRows, minimumRows, type RowRequirements } from './tabular/enough-rows';
 export { type JsonPairOptions, parseJsonPair, readJsonPair } from './tabular/json';
 export {
   type InvalidRowPolicy,
@@ -130,6 +131,7 @@ export {
   readNpy,
   readNpyPair,
 } from './tabular/npy';
+export { normalQuantile, rankGaussianize } from './tabular/rank-gaussian';
 export {
   type TabularDataset,
   type TabularDatasetOptions,

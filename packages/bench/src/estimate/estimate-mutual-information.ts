@@ -1,5 +1,5 @@
-import { assertNumber, assertPositiveInteger } from '@mi/core';
-import { type TabularData, tabularDataset } from '@mi/datasets';
+import { assertNumber, assertOneOf, assertPositiveInteger } from '@mi/core';
+import { rankGaussianize, type TabularData, tabularDataset } from '@mi/datasets';
 import { InvalidArgumentError, natsToBits, type TrainFlag } from '@mi/spec';
 import { train } from '@mi/train';
 import * as tf from '@tensorflow/tfjs-core';
@@ -62,6 +62,13 @@ export interface EstimateOptions {
   readonly evaluateEvery?: number;
   /** Standardise every column first (the critics assume unit-scale inputs). Default true. */
   readonly standardize?: boolean;
+  /**
+   * How each column is prepared before training: `'standardize'` (centre and scale; what
+   * `standardize` controls), `'rank'` (normal scores of its ranks, {@link rankGaussianize}: MI is
+   * invariant under monotone maps of each variable, and heavy-tailed or warped columns become
+   * Gaussian), or `'none'`. Default `'standardize'` (`'none'` when `standardize` is false).
+   */
+  readonly marginals?: 'standardize' | 'rank' | 'none';
   /** Where bound and critic names are looked up (built-ins plus plugins). Default: the built-ins. */
   readonly registries?: BenchmarkRegistries;
   readonly signal?: AbortSignal;
@@ -180,7 +187,15 @@ export async function estimateMutualInformation(
   assertNumber(fn, 'batchSize', batchSize, { min: 2, max: trainRows, integer: true });
   const learningRate = options.learningRate ?? 5e-4;
   const evaluateEvery = options.evaluateEvery ?? 50;
-  const dataset = tabularDataset(data, { standardize: options.standardize ?? true });
+  const marginals = options.marginals ?? (options.standardize === false ? 'none' : 'standardize');
+  assertOneOf(fn, 'marginals', marginals, ['standardize', 'rank', 'none']);
+  const dataset =
+    marginals === 'rank'
+      ? tabularDataset(
+          { x: rankGaussianize(data.x), y: rankGaussianize(data.y) },
+          { name: data.source },
+        )
+      : tabularDataset(data, { standardize: marginals === 'standardize' });
 
   const perSeed: SeedEstimate[] = [];
   const flags = new Set<TrainFlag>();
