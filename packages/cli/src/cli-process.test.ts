@@ -188,6 +188,35 @@ describe('plugins from outside the repository', () => {
   });
 });
 
+describe('global options', () => {
+  it('--backend picks the backend before or after the command, and a bad one exits 2', async () => {
+    // MI_BACKEND=cpu in the environment; the option wins over it.
+    for (const args of [
+      ['--backend', 'wasm', 'critics', '--json'],
+      ['critics', '--json', '--backend', 'wasm'],
+    ]) {
+      const run = await mi(args);
+      expect(run.exitCode).toBe(0);
+      expect(JSON.parse(run.stdout).map((c: { id: string }) => c.id)).toContain('joint');
+    }
+    const noted = await mi(['critics', '--backend', 'wasm']);
+    expect(noted.stderr.split('\n')[0]).toMatch(/^backend: wasm /);
+    const bad = await mi(['critics', '--backend', 'tpu']);
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toBe(
+      `mi: invalid option '--backend': expected one of auto, tensorflow-gpu, tensorflow, wasm, cpu, received "tpu"\n`,
+    );
+  });
+
+  it('a bad option value exits 2 from the built binary too', async () => {
+    const run = await mi(['estimate', '--steps', '0']);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toBe(
+      `mi: invalid option '--steps': expected a positive integer, received "0"\n`,
+    );
+  });
+});
+
 describe('paths relative to where the user is', () => {
   it('resolves --data against the directory pnpm was called from (INIT_CWD) and names the absolute path tried', async () => {
     const folder = join(outside, 'mine');

@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promis
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { createBoundRegistry } from '@mi/bounds';
 import { createProgram } from '@mi/cli';
 import { createRandom } from '@mi/core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -236,6 +237,114 @@ describe('mi bounds / critics', () => {
     expect(critics).toEqual(
       expect.arrayContaining(['joint', 'separable', 'cnn', 'resnet18', 'minee']),
     );
+  });
+
+  /** The lines of the listing's entry for `id` (its first line starts with `id — `). */
+  const entry = (listing: string, id: string): string[] => {
+    const lines = listing.split('\n');
+    const start = lines.findIndex(
+      (line) => line.startsWith(`${id} — `) || line.startsWith(`${id} (`),
+    );
+    const end = lines.findIndex((line, k) => k > start && !line.startsWith('  '));
+    return lines.slice(start, end < 0 ? undefined : end);
+  };
+
+  it("shows each bound's options with their defaults and a spec to start from", async () => {
+    const { stdout, exitCode } = await mi('bounds');
+    expect(exitCode).toBe(0);
+    expect(stdout.split('\n')[0]).toBe(
+      'Bounds, for --bound and --bounds: id or id:key=value;key=value (a list value as 64,64); the values shown are the defaults.',
+    );
+    expect(entry(stdout, 'smile').slice(-2)).toEqual([
+      '  options: tau=5',
+      "  example: --bound 'smile:tau=5'",
+    ]);
+    expect(entry(stdout, 'remine').slice(-2)).toEqual([
+      '  options: distance=l2, lambda=1, target=0',
+      "  example: --bound 'remine:distance=l2;lambda=1;target=0'",
+    ]);
+    expect(entry(stdout, 'js').slice(-2)).toEqual([
+      '  options: readout=nwj',
+      "  example: --bound 'js:readout=nwj'",
+    ]);
+    expect(entry(stdout, 'dv').slice(-2)).toEqual(['  options: none', '  example: --bound dv']);
+    expect(entry(stdout, 'nwj')[0]).toBe('nwj (alias mine-f) — NWJ');
+
+    const json = JSON.parse((await mi('--json', 'bounds')).stdout) as {
+      id: string;
+      options: unknown;
+      example: string;
+    }[];
+    const byId = new Map(json.map((b) => [b.id, b]));
+    expect(byId.get('smile')).toMatchObject({
+      options: [{ name: 'tau', default: 5, required: false }],
+      example: 'smile:tau=5',
+    });
+    expect(byId.get('remine')).toMatchObject({
+      options: [
+        { name: 'distance', default: 'l2', required: false },
+        { name: 'lambda', default: 1, required: false },
+        { name: 'target', default: 0, required: false },
+      ],
+      example: 'remine:distance=l2;lambda=1;target=0',
+    });
+    expect(byId.get('js')).toMatchObject({
+      options: [{ name: 'readout', default: 'nwj', required: false }],
+      example: 'js:readout=nwj',
+    });
+    // Each example is a spec the registry accepts, and it gives the defaults back.
+    const registry = createBoundRegistry();
+    for (const bound of byId.values()) {
+      expect(registry.resolve(bound.example).config, bound.id).toEqual(
+        registry.get(bound.id).create().config,
+      );
+    }
+  });
+
+  it("shows each critic's options, which are required and which mi sets", async () => {
+    const { stdout, exitCode } = await mi('critics');
+    expect(exitCode).toBe(0);
+    expect(entry(stdout, 'joint').slice(-2)).toEqual([
+      '  options: xFeatures (required, set from the data), yFeatures (required, set from the data), hiddenUnits=256,256, activation=relu, negatives=all, seed=0 (set per run)',
+      "  example: --critic 'joint:activation=relu;hiddenUnits=256,256;negatives=all'",
+    ]);
+    expect(entry(stdout, 'onehot').slice(-2)).toEqual([
+      '  options: xClasses=16 (set from the data), yClasses=16 (set from the data), hiddenUnits=[256], seed=0 (set per run)',
+      '  example: --critic onehot',
+    ]);
+    const json = JSON.parse((await mi('--json', 'critics')).stdout) as {
+      id: string;
+      options: unknown;
+      example: string;
+    }[];
+    expect(json.find((c) => c.id === 'joint')).toMatchObject({
+      options: [
+        { name: 'xFeatures', required: true, setBy: 'data' },
+        { name: 'yFeatures', required: true, setBy: 'data' },
+        { name: 'hiddenUnits', default: [256, 256], required: false },
+        { name: 'activation', default: 'relu', required: false },
+        { name: 'negatives', default: 'all', required: false },
+        { name: 'seed', default: 0, required: false, setBy: 'run' },
+      ],
+      example: 'joint:activation=relu;hiddenUnits=256,256;negatives=all',
+    });
+    expect(
+      (json.find((c) => c.id === 'joint')?.options as { name: string }[])[0],
+    ).not.toHaveProperty('default');
+  });
+
+  it('lists a plugin whose options cannot be read, saying why', async () => {
+    const plugin = join(root, 'opaque.mjs');
+    await writeFile(
+      plugin,
+      `export const opaque = { kind: 'bound', id: 'opaque', specificationVersion: 'v1', displayName: 'Opaque', description: 'test', formula: 'x', references: [], create() { throw new Error('no defaults here'); } };\n`,
+    );
+    const { stdout, exitCode } = await mi('--plugin', plugin, 'bounds');
+    expect(exitCode).toBe(0);
+    expect(entry(stdout, 'opaque').slice(-2)).toEqual([
+      '  options: not listed (creating it with no options failed: no defaults here)',
+      '  example: --bound opaque',
+    ]);
   });
 
   it('rejects a module without plugins', async () => {

@@ -1,7 +1,8 @@
 import { initBackend } from '@mi/core';
-import { type BackendInfo, type BackendPreference, MIError } from '@mi/spec';
+import type { BackendInfo, BackendPreference } from '@mi/spec';
 import type { Command } from 'commander';
-import { EXIT, exitCodeOf } from './exit-codes';
+import { type CliTerms, inCliTerms, reportError } from './cli-errors';
+import { EXIT } from './exit-codes';
 import { createOutput, type Output } from './output';
 import { loadRegistries, type Registries } from './plugins';
 import { userDirectory } from './user-directory';
@@ -21,13 +22,17 @@ export interface CommandEnvironment {
   run(
     command: Command,
     body: (scope: CommandScope) => Promise<void>,
-    options?: { readonly backend?: boolean },
+    options?: {
+      readonly backend?: boolean;
+      /** How the command names the libraries' options in its messages (see `inCliTerms`). */
+      readonly terms?: CliTerms;
+    },
   ): Promise<void>;
 }
 
 export function createCommandEnvironment(): CommandEnvironment {
   return {
-    async run(command, body, { backend: needsBackend = true } = {}) {
+    async run(command, body, { backend: needsBackend = true, terms } = {}) {
       const globals = command.optsWithGlobals() as {
         json?: boolean;
         quiet?: boolean;
@@ -52,24 +57,7 @@ export function createCommandEnvironment(): CommandEnvironment {
         await body({ output, registries, signal: controller.signal, backend });
         if (controller.signal.aborted) process.exitCode = EXIT.interrupted;
       } catch (error) {
-        const code = exitCodeOf(error);
-        const message = error instanceof Error ? error.message : String(error);
-        if (globals.json) {
-          process.stderr.write(
-            `${JSON.stringify({ error: { code: MIError.isInstance(error) ? error.code : 'MI_UNEXPECTED', message, exitCode: code } })}\n`,
-          );
-        } else {
-          process.stderr.write(`mi: ${message}\n`);
-          if (
-            code === EXIT.failure &&
-            error instanceof Error &&
-            error.stack &&
-            !MIError.isInstance(error)
-          ) {
-            process.stderr.write(`${error.stack}\n`);
-          }
-        }
-        process.exitCode = code;
+        process.exitCode = reportError(inCliTerms(error, terms), { json: globals.json === true });
       } finally {
         process.removeListener('SIGINT', interrupt);
       }

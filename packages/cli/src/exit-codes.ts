@@ -1,6 +1,7 @@
 import {
   BackendUnavailableError,
   DataFormatError,
+  FileWriteError,
   InvalidArgumentError,
   MIError,
   NonFiniteEstimateError,
@@ -10,9 +11,12 @@ import {
 
 /**
  * Exit codes scripts can rely on:
- * 0 success; 1 unexpected failure; 2 bad arguments or options (including unknown bounds and
- * critics); 3 a bad or missing data file; 4 the estimate could not be computed (non-finite);
- * 5 the requested backend is not available; 130 interrupted (Ctrl-C).
+ * 0 success (and `--help`, `--version`); 1 unexpected failure; 2 bad arguments or options (an
+ * unknown command or option, a bad value, an unknown bound or critic, a missing command); 3 a bad,
+ * missing or too small data file (or results file); 4 the estimate could not be computed
+ * (non-finite); 5 the requested backend is not available; 6 results, a report or a checkpoint
+ * could not be written (a full disk, a read-only folder): what was written before is kept;
+ * 130 interrupted (Ctrl-C).
  */
 export const EXIT = {
   ok: 0,
@@ -21,6 +25,7 @@ export const EXIT = {
   data: 3,
   nonFinite: 4,
   backend: 5,
+  write: 6,
   interrupted: 130,
 } as const;
 
@@ -36,6 +41,7 @@ export function exitCodeOf(error: unknown): number {
   if (DataFormatError.isInstance(error)) return EXIT.data;
   if (NonFiniteEstimateError.isInstance(error)) return EXIT.nonFinite;
   if (BackendUnavailableError.isInstance(error)) return EXIT.backend;
+  if (FileWriteError.isInstance(error)) return EXIT.write;
   const code = (error as { code?: unknown } | null)?.code;
   if (code === 'ENOENT' || code === 'EACCES' || code === 'EISDIR') return EXIT.data;
   if (MIError.isInstance(error)) return EXIT.failure;

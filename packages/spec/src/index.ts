@@ -56,6 +56,7 @@ export type {
   EstimateKind,
   EstimateSummary,
   OptimizerOptions,
+  ResumeReport,
   SgdOptions,
   StepReport,
   TrainCallbacks,

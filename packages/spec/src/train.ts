@@ -53,6 +53,22 @@ export interface TrainCallbacks {
   onStep?(report: StepReport): void | Promise<void>;
   onValidation?(report: { step: number; estimate: number }): void | Promise<void>;
   onCheckpoint?(info: { step: number; path: string }): void | Promise<void>;
+  /**
+   * A run resumed from a checkpoint: the step it continues from and the manifest it read.
+   * `skipped` lists newer checkpoints that were damaged (a checksum or parse failure) and passed
+   * over for an older one, each with its manifest path and the reason.
+   */
+  onResume?(info: ResumeReport): void | Promise<void>;
+}
+
+/** What `onResume` reports: where a resumed run continues from, and what it passed over. */
+export interface ResumeReport {
+  /** Steps completed in the checkpoint the run continues from. */
+  readonly step: number;
+  /** The manifest read. */
+  readonly path: string;
+  /** Damaged newer checkpoints, newest first. */
+  readonly skipped: readonly { readonly path: string; readonly reason: string }[];
 }
 
 /**

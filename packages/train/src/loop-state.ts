@@ -6,6 +6,7 @@ import {
   InvalidArgumentError,
   type RandomSource,
   type RandomState,
+  type TrainCallbacks,
 } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import { readCheckpoint, writeCheckpoint } from './checkpoint';
@@ -94,35 +95,43 @@ export async function saveLoopState(
     critic: critic.getConfig(),
     bound: { id: bound.id, config: bound.config },
   };
-  return writeCheckpoint(
-    directory,
-    {
-      step: loop.step,
-      optimizerScalars: adamScalars(optimizer),
-      dataStream: stream.getState(),
-      loop: json as unknown as Readonly<Record<string, unknown>>,
-    },
-    {
-      critic: criticVariables(critic).map((v) => ({ name: v.name, tensor: v })),
-      optimizer: optimizerWeights.map((w) => ({ name: w.name, tensor: w.tensor })),
-      bound: Object.entries(loop.boundState).map(([name, tensor]) => ({ name, tensor })),
-      best: loop.selection.tensors().map((tensor, k) => ({ name: `best/${k}`, tensor })),
-    },
-  );
+  try {
+    return await writeCheckpoint(
+      directory,
+      {
+        step: loop.step,
+        optimizerScalars: adamScalars(optimizer),
+        dataStream: stream.getState(),
+        loop: json as unknown as Readonly<Record<string, unknown>>,
+      },
+      {
+        critic: criticVariables(critic).map((v) => ({ name: v.name, tensor: v })),
+        optimizer: optimizerWeights.map((w) => ({ name: w.name, tensor: w.tensor })),
+        bound: Object.entries(loop.boundState).map(([name, tensor]) => ({ name, tensor })),
+        best: loop.selection.tensors().map((tensor, k) => ({ name: `best/${k}`, tensor })),
+      },
+    );
+  } finally {
+    // getWeights makes a fresh `iter` scalar each call; the slots themselves are the optimiser's.
+    tf.dispose(optimizerWeights.map((w) => w.tensor).filter((t) => !(t instanceof tf.Variable)));
+  }
 }
 
 /**
  * Reads a checkpoint into the critic, the optimiser and the data stream, and returns the loop
  * state it holds. The critic must be the one the checkpoint was written from (same variables, by
- * order and size) and the bound must have the same id.
+ * order and size) and the bound must have the same id. The newest good checkpoint is read: a
+ * damaged newest one falls back to the one before it, and `callbacks.onResume` hears which was
+ * read and which were passed over.
  */
 export async function loadLoopState(
   directory: string,
   parts: CheckpointParts,
   selection: ModelSelection,
+  callbacks?: TrainCallbacks,
 ): Promise<LoopState> {
   const { critic, bound, optimizer, stream } = parts;
-  const { manifest, values } = await readCheckpoint(directory);
+  const { manifest, values, path, skipped } = await readCheckpoint(directory);
   const json = manifest.loop as unknown as LoopStateJson;
   const mismatch = (expected: string) =>
     new InvalidArgumentError({
@@ -166,6 +175,7 @@ export async function loadLoopState(
   stream.setState(manifest.dataStream as DataStreamState);
   const best = group('best').map((entry) => tf.tensor(values(entry), entry.shape));
   selection.restore(json.selection, best.length > 0 ? best : undefined);
+  await callbacks?.onResume?.({ step: manifest.step, path, skipped });
   return {
     step: manifest.step,
     boundState: Object.fromEntries(

@@ -85,7 +85,7 @@ export async function train(options: TrainLoopOptions): Promise<TrainRunResult> 
   const loop: LoopState =
     options.resumeFrom === undefined
       ? initialLoopState(bound, deriveRandom(seed, 'reference'), selection)
-      : await loadLoopState(options.resumeFrom, parts, selection);
+      : await loadLoopState(options.resumeFrom, parts, selection, options.callbacks);
   const context = createBoundInputContext({
     bound,
     random: () => loop.referenceRandom,

@@ -8,21 +8,25 @@ import {
   runGaussianBenchmark,
   staircaseEstimatesMarkdown,
   staircaseMarkdown,
-  validateSpecs,
 } from '@mi/bench';
 import type { Command } from 'commander';
+import type { CliTerms } from '../cli-errors';
 import type { CommandEnvironment } from '../command-environment';
 import {
   given,
-  numberList,
+  integerList,
   positiveInteger,
   positiveNumber,
+  positiveNumberList,
   seedList,
+  shardOption,
   specList,
   stringList,
+  windowOption,
 } from '../parse-options';
 import { userPath } from '../user-directory';
 import { type BenchmarkCliOptions, runWithResults } from './bench-results';
+import { checkSpecs } from './check-specs';
 
 /** What commander parses from `mi bench gaussian` and `mi bench cubic`. */
 export interface GaussianCliOptions extends BenchmarkCliOptions {
@@ -35,7 +39,7 @@ export interface GaussianCliOptions extends BenchmarkCliOptions {
   readonly batchSize?: number;
   readonly lr?: number;
   readonly hidden?: number[];
-  readonly window?: string;
+  readonly window?: 'last-half' | 'all' | number;
   readonly compare?: string[];
   readonly quick?: boolean;
 }
@@ -62,15 +66,26 @@ export function toGaussianOptions(
       batchSize: cli.batchSize,
       learningRate: cli.lr,
       hiddenUnits: cli.hidden,
-      window:
-        cli.window === undefined
-          ? undefined
-          : /^\d+$/.test(cli.window)
-            ? Number(cli.window)
-            : (cli.window as 'last-half' | 'all'),
+      window: cli.window,
     }),
   };
 }
+
+/** The staircase's options by the flags that set them. */
+const GAUSSIAN_TERMS: CliTerms = {
+  flags: {
+    bounds: '--bounds',
+    critic: '--critic',
+    seeds: '--seeds',
+    stepsPerLevel: '--steps-per-level',
+    levels: '--levels',
+    dimension: '--dimension',
+    batchSize: '--batch-size',
+    learningRate: '--lr',
+    hiddenUnits: '--hidden',
+    window: '--window',
+  },
+};
 
 export function registerGaussian(bench: Command, environment: CommandEnvironment): void {
   for (const task of ['gaussian', 'cubic'] as const) {
@@ -84,7 +99,7 @@ export function registerGaussian(bench: Command, environment: CommandEnvironment
       .option(
         '--bounds <specs>',
         'bounds to compare, comma-separated; options as id:key=value;key=value',
-        specList,
+        specList('--bounds'),
       )
       .option(
         '--critic <spec>',
@@ -96,73 +111,88 @@ export function registerGaussian(bench: Command, environment: CommandEnvironment
         'training steps per MI level (default 4000)',
         positiveInteger('--steps-per-level'),
       )
-      .option('--levels <list>', 'MI levels in nats (default 2,4,6,8,10)', numberList('--levels'))
+      .option(
+        '--levels <list>',
+        'MI levels in nats (default 2,4,6,8,10)',
+        positiveNumberList('--levels'),
+      )
       .option(
         '--dimension <d>',
         'dimension of x and of y (default 20)',
         positiveInteger('--dimension'),
       )
-      .option('--batch-size <n>', 'batch size (default 64)', positiveInteger('--batch-size'))
+      .option(
+        '--batch-size <n>',
+        'batch size, 2 or more (default 64)',
+        positiveInteger('--batch-size', 2),
+      )
       .option('--lr <rate>', 'Adam learning rate (default 5e-4)', positiveNumber('--lr'))
       .option(
         '--hidden <widths>',
         'hidden widths of the joint and separable critics (default 256,256)',
-        numberList('--hidden'),
+        integerList('--hidden'),
       )
       .option(
         '--window <w>',
         'statistics window per level: last-half (default), all, or a step count',
+        windowOption,
       )
       .option('--out <dir>', `results folder (default results/${task})`)
-      .option('--shard <i/N>', 'run only shard i of N of the sweep')
+      .option('--shard <i/N>', 'run only shard i of N of the sweep', shardOption)
       .option(
         '--compare <files>',
         'PyTorch reference results (JSON of the peers staircase script) to print beside ours',
-        stringList,
+        stringList('--compare'),
       )
       .option('--quick', 'a preset that finishes in well under a minute (see the docs)')
       .action(async (_options: unknown, command: Command) =>
-        environment.run(command, async ({ output, registries, signal }) => {
-          const cli = command.opts<GaussianCliOptions>();
-          // Names first: a bad bound or critic is a usage error even when a file is missing.
-          validateSpecs({
-            bounds: cli.bounds ?? [],
-            critics: cli.critic === undefined ? [] : [cli.critic],
-            registries,
-          });
-          const peers = (
-            await Promise.all((cli.compare ?? []).map((file) => readPeerResults(userPath(file))))
-          ).flat();
-          const options = toGaussianOptions(task, cli, registries, peers);
-          const report = await runWithResults(cli, join('results', task), output, signal, (c) =>
-            runGaussianBenchmark(options, c),
-          );
-          if (output.json) {
-            output.result(
-              JSON.stringify(
-                {
-                  benchmark: task,
-                  folder: report.folder,
-                  report: report.report,
-                  figures: report.figures,
-                  tables: report.tables,
-                },
-                null,
-                2,
-              ),
+        environment.run(
+          command,
+          async ({ output, registries, signal }) => {
+            const cli = command.opts<GaussianCliOptions>();
+            // Names first: a bad bound or critic is a usage error even when a file is missing.
+            checkSpecs(registries, '--bounds', 'bounds', cli.bounds);
+            checkSpecs(
+              registries,
+              '--critic',
+              'critics',
+              cli.critic === undefined ? [] : [cli.critic],
             );
-            return;
-          }
-          for (const table of report.tables.filter((t) => t.task === task)) {
-            output.result(
-              `\n${task}, ${table.critic} critic, ${table.stepsPerLevel} steps per level (window: ${table.window})\n`,
+            const peers = (
+              await Promise.all((cli.compare ?? []).map((file) => readPeerResults(userPath(file))))
+            ).flat();
+            const options = toGaussianOptions(task, cli, registries, peers);
+            const report = await runWithResults(cli, join('results', task), output, signal, (c) =>
+              runGaussianBenchmark(options, c),
             );
-            output.result(staircaseEstimatesMarkdown(table));
-            output.result(`\n${staircaseMarkdown(table, undefined, peers)}\n`);
-          }
-          output.result(`\nreport: ${report.report}`);
-          for (const figure of report.figures) output.result(`figure: ${figure}`);
-        }),
+            if (output.json) {
+              output.result(
+                JSON.stringify(
+                  {
+                    benchmark: task,
+                    folder: report.folder,
+                    report: report.report,
+                    figures: report.figures,
+                    tables: report.tables,
+                  },
+                  null,
+                  2,
+                ),
+              );
+              return;
+            }
+            for (const table of report.tables.filter((t) => t.task === task)) {
+              output.result(
+                `\n${task}, ${table.critic} critic, ${table.stepsPerLevel} steps per level (window: ${table.window})\n`,
+              );
+              output.result(staircaseEstimatesMarkdown(table));
+              output.result(`\n${staircaseMarkdown(table, undefined, peers)}\n`);
+            }
+            output.result(`\nreport: ${report.report}`);
+            for (const figure of report.figures) output.result(`figure: ${figure}`);
+          },
+          { terms: GAUSSIAN_TERMS },
+        ),
       );
   }
 }

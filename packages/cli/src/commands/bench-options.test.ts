@@ -9,7 +9,7 @@ describe('command-line options to benchmark options', () => {
   it('lays what was given over the --quick preset, leaving the rest of the preset', () => {
     const options = toGaussianOptions(
       'cubic',
-      { quick: true, bounds: ['infonce'], window: '500', critic: 'joint:hiddenUnits=8' },
+      { quick: true, bounds: ['infonce'], window: 500, critic: 'joint:hiddenUnits=8' },
       registries,
       [],
     );
@@ -47,9 +47,6 @@ describe('command-line options to benchmark options', () => {
     expect(toMineeOptions({ task: 'mg', quick: true }, registries).tasks).toEqual(
       mineePresets.quick.tasks,
     );
-    expect(() => toMineeOptions({ task: 'xx' }, registries)).toThrow("invalid option '--task'");
-    expect(() => toMineeOptions({ methods: ['mime'] }, registries)).toThrow(
-      "invalid option '--methods'",
-    );
+    // Bad --task and --methods values stop at parsing (see cli.test.ts, 'every bad argument').
   });
 });

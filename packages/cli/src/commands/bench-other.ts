@@ -11,26 +11,33 @@ import {
   onehotPresets,
   runMineeBenchmark,
   runOnehotBenchmark,
-  validateSpecs,
   writeEstimateDefaultsReport,
   writeGaussianReport,
   writeMineeReport,
   writeOnehotReport,
 } from '@mi/bench';
-import { InvalidArgumentError } from '@mi/spec';
 import type { Command } from 'commander';
+import type { CliTerms } from '../cli-errors';
 import type { CommandEnvironment } from '../command-environment';
 import {
   given,
-  numberList,
+  integerList,
+  oneOf,
   positiveInteger,
   positiveNumber,
   seedList,
+  shardOption,
   specList,
   stringList,
 } from '../parse-options';
 import { userPath } from '../user-directory';
-import { type BenchmarkCliOptions, printReport, runWithResults } from './bench-results';
+import {
+  type BenchmarkCliOptions,
+  noteSkipped,
+  printReport,
+  runWithResults,
+} from './bench-results';
+import { checkSpecs } from './check-specs';
 
 /** What commander parses from `mi bench onehot`. */
 export interface OnehotCliOptions extends BenchmarkCliOptions {
@@ -69,7 +76,7 @@ export function toOnehotOptions(
 /** What commander parses from `mi bench minee`. */
 export interface MineeCliOptions extends BenchmarkCliOptions {
   readonly steps?: number;
-  readonly task?: string;
+  readonly task?: 'mg' | 'hg' | 'both';
   readonly methods?: string[];
   readonly bounds?: string[];
   readonly critic?: string;
@@ -88,17 +95,8 @@ export function toMineeOptions(
   registries: BenchmarkRegistries,
 ): MineeBenchmarkOptions {
   const names = cli.methods ?? (cli.bounds === undefined ? undefined : []);
-  const paper = names?.map((name) => {
-    if (!Object.hasOwn(mineeMethods, name)) {
-      throw new InvalidArgumentError({
-        functionName: 'mi bench minee',
-        parameter: '--methods',
-        value: cli.methods,
-        expected: `a list of ${Object.keys(mineeMethods).join(', ')}`,
-      });
-    }
-    return mineeMethods[name as keyof typeof mineeMethods];
-  });
+  // --methods and --task are checked as commander reads them (see registerOtherBenchmarks).
+  const paper = names?.map((name) => mineeMethods[name as keyof typeof mineeMethods]);
   const withCritic = (method: MineeMethod): MineeMethod =>
     cli.critic === undefined || method === mineeMethods.minee
       ? method
@@ -113,14 +111,6 @@ export function toMineeOptions(
   const preset: MineeBenchmarkOptions = cli.quick ? mineePresets.quick : {};
   let tasks: MineeBenchmarkOptions['tasks'];
   if (cli.task !== undefined && cli.task !== 'both') {
-    if (!Object.hasOwn(mineeTasks, cli.task)) {
-      throw new InvalidArgumentError({
-        functionName: 'mi bench minee',
-        parameter: '--task',
-        value: cli.task,
-        expected: "'mg', 'hg' or 'both'",
-      });
-    }
     // With --quick, the preset's settings of that task (its learning rate) where it has them.
     const kind = cli.task as keyof typeof mineeTasks;
     const fromPreset = (preset.tasks ?? []).filter((t) => t.kind === kind);
@@ -139,13 +129,40 @@ export function toMineeOptions(
   };
 }
 
+/** The one-hot study's options by the flags that set them. */
+const ONEHOT_TERMS: CliTerms = {
+  flags: {
+    bounds: '--bounds',
+    critic: '--critic',
+    classes: '--classes',
+    steps: '--steps',
+    driftBatchSizes: '--drift-batch-sizes',
+    sweepBatchSizes: '--sweep-batch-sizes',
+    learningRate: '--lr',
+    seeds: '--seeds',
+  },
+};
+
+/** MI-NEE's options by the flags that set them. */
+const MINEE_TERMS: CliTerms = {
+  flags: {
+    steps: '--steps',
+    tasks: '--task',
+    methods: '--methods',
+    bounds: '--bounds',
+    critic: '--critic',
+    hiddenUnits: '--hidden',
+    seeds: '--seeds',
+  },
+};
+
 export function registerOtherBenchmarks(bench: Command, environment: CommandEnvironment): void {
   bench
     .command('onehot')
     .description(
       'drifting and exploding critic outputs on one-hot U(1, 16) with Y = X (ReMINE §3, Choi & Lee §3), and a batch-size sweep',
     )
-    .option('--bounds <specs>', 'bounds (default mine,nwj,remine,renwj)', specList)
+    .option('--bounds <specs>', 'bounds (default mine,nwj,remine,renwj)', specList('--bounds'))
     .option(
       '--critic <spec>',
       'critic: onehot (default), id:key=value;…, or a --plugin critic (it gets xFeatures = yFeatures = N, seed)',
@@ -154,33 +171,39 @@ export function registerOtherBenchmarks(bench: Command, environment: CommandEnvi
     .option('--steps <n>', 'steps per run (default 3000)', positiveInteger('--steps'))
     .option(
       '--drift-batch-sizes <list>',
-      'batch sizes of the drift runs (default 100,10)',
-      numberList('--drift-batch-sizes'),
+      'batch sizes of the drift runs, each 2 or more (default 100,10)',
+      integerList('--drift-batch-sizes', 2),
     )
     .option(
       '--sweep-batch-sizes <list>',
-      'batch sizes of the sweep (default 2,4,…,800)',
-      numberList('--sweep-batch-sizes'),
+      'batch sizes of the sweep, each 2 or more (default 2,4,…,800)',
+      integerList('--sweep-batch-sizes', 2),
     )
     .option('--lr <rate>', 'SGD learning rate (default 0.1)', positiveNumber('--lr'))
     .option('--seeds <n|list>', 'seeds', seedList)
     .option('--out <dir>', 'results folder (default results/onehot)')
-    .option('--shard <i/N>', 'run only shard i of N')
+    .option('--shard <i/N>', 'run only shard i of N', shardOption)
     .option('--quick', 'a preset that finishes in well under a minute')
     .action(async (_options: unknown, command: Command) =>
-      environment.run(command, async ({ output, registries, signal }) => {
-        const cli = command.opts<OnehotCliOptions>();
-        validateSpecs({
-          bounds: cli.bounds ?? [],
-          critics: cli.critic === undefined ? [] : [cli.critic],
-          registries,
-        });
-        const options = toOnehotOptions(cli, registries);
-        const result = await runWithResults(cli, join('results', 'onehot'), output, signal, (c) =>
-          runOnehotBenchmark(options, c),
-        );
-        await printReport(output, 'onehot', result);
-      }),
+      environment.run(
+        command,
+        async ({ output, registries, signal }) => {
+          const cli = command.opts<OnehotCliOptions>();
+          checkSpecs(registries, '--bounds', 'bounds', cli.bounds);
+          checkSpecs(
+            registries,
+            '--critic',
+            'critics',
+            cli.critic === undefined ? [] : [cli.critic],
+          );
+          const options = toOnehotOptions(cli, registries);
+          const result = await runWithResults(cli, join('results', 'onehot'), output, signal, (c) =>
+            runOnehotBenchmark(options, c),
+          );
+          await printReport(output, 'onehot', result);
+        },
+        { terms: ONEHOT_TERMS },
+      ),
     );
 
   bench
@@ -189,16 +212,20 @@ export function registerOtherBenchmarks(bench: Command, environment: CommandEnvi
       'MI-NEE against MINE on MG(0.9) and HG(0.9, 6) (Chan et al. 2019 §4): steps to within 10% of the truth',
     )
     .option('--steps <n>', 'steps per run (default 30000)', positiveInteger('--steps'))
-    .option('--task <name>', 'mg, hg or both (default both)')
+    .option(
+      '--task <name>',
+      'mg, hg or both (default both)',
+      oneOf('--task', ['mg', 'hg', 'both'] as const),
+    )
     .option(
       '--methods <list>',
       "the paper's estimators: minee,mine (default both, or none with --bounds)",
-      stringList,
+      stringList('--methods', Object.keys(mineeMethods)),
     )
     .option(
       '--bounds <specs>',
       'more estimators: each bound trained with --critic (e.g. mine:decay=0.1,nwj)',
-      specList,
+      specList('--bounds'),
     )
     .option(
       '--critic <spec>',
@@ -207,26 +234,32 @@ export function registerOtherBenchmarks(bench: Command, environment: CommandEnvi
     .option(
       '--hidden <widths>',
       'hidden widths of the built-in networks (default 100,100)',
-      numberList('--hidden'),
+      integerList('--hidden'),
     )
     .option('--seeds <n|list>', 'seeds', seedList)
     .option('--out <dir>', 'results folder (default results/minee)')
-    .option('--shard <i/N>', 'run only shard i of N')
+    .option('--shard <i/N>', 'run only shard i of N', shardOption)
     .option('--quick', 'a preset that finishes in well under a minute')
     .action(async (_options: unknown, command: Command) =>
-      environment.run(command, async ({ output, registries, signal }) => {
-        const cli = command.opts<MineeCliOptions>();
-        validateSpecs({
-          bounds: cli.bounds ?? [],
-          critics: cli.critic === undefined ? [] : [cli.critic],
-          registries,
-        });
-        const options = toMineeOptions(cli, registries);
-        const result = await runWithResults(cli, join('results', 'minee'), output, signal, (c) =>
-          runMineeBenchmark(options, c),
-        );
-        await printReport(output, 'minee', result);
-      }),
+      environment.run(
+        command,
+        async ({ output, registries, signal }) => {
+          const cli = command.opts<MineeCliOptions>();
+          checkSpecs(registries, '--bounds', 'bounds', cli.bounds);
+          checkSpecs(
+            registries,
+            '--critic',
+            'critics',
+            cli.critic === undefined ? [] : [cli.critic],
+          );
+          const options = toMineeOptions(cli, registries);
+          const result = await runWithResults(cli, join('results', 'minee'), output, signal, (c) =>
+            runMineeBenchmark(options, c),
+          );
+          await printReport(output, 'minee', result);
+        },
+        { terms: MINEE_TERMS },
+      ),
     );
 
   bench
@@ -239,10 +272,11 @@ export function registerOtherBenchmarks(bench: Command, environment: CommandEnvi
         command,
         async ({ output }) => {
           const { out } = command.opts<{ out: string }>();
-          const { folder, records } = await mergeResults(
+          const { folder, records, skipped } = await mergeResults(
             folders.map((folder) => userPath(folder)),
             userPath(out),
           );
+          noteSkipped(output, skipped, 'left out of the merge');
           const kinds = new Set(records.map((r) => r.benchmark));
           const reports: string[] = [];
           if (kinds.has('gaussian')) reports.push((await writeGaussianReport(folder)).report);
@@ -252,7 +286,7 @@ export function registerOtherBenchmarks(bench: Command, environment: CommandEnvi
             reports.push((await writeEstimateDefaultsReport(folder)).report);
           if (output.json)
             output.result(
-              JSON.stringify({ folder: folder.directory, runs: records.length, reports }),
+              JSON.stringify({ folder: folder.directory, runs: records.length, reports, skipped }),
             );
           else
             output.result(

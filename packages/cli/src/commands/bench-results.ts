@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { type BenchmarkContext, parseShard, ResultsFolder } from '@mi/bench';
+import { type BenchmarkContext, ResultsFolder, type Shard } from '@mi/bench';
 import type { Output } from '../output';
 import { userPath } from '../user-directory';
 
@@ -7,13 +7,14 @@ import { userPath } from '../user-directory';
 export interface BenchmarkCliOptions {
   /** The results folder. */
   readonly out?: string;
-  /** `i/N`: run only shard i of N of the sweep. */
-  readonly shard?: string;
+  /** `--shard i/N`: run only shard i of N of the sweep. */
+  readonly shard?: Shard;
 }
 
 /**
  * Opens the results folder (`--out`, else `defaultOut`), runs a benchmark in it for the shard
- * asked for, with progress on stderr, and returns the benchmark's result and the folder.
+ * asked for, with progress on stderr, and returns the benchmark's result and the folder. Damaged
+ * lines of its `results.jsonl` are noted on stderr: their runs are run again.
  */
 export async function runWithResults<Result>(
   cli: BenchmarkCliOptions,
@@ -22,8 +23,9 @@ export async function runWithResults<Result>(
   signal: AbortSignal,
   run: (context: BenchmarkContext) => Promise<Result>,
 ): Promise<Result & { folder: string }> {
-  const shard = cli.shard === undefined ? undefined : parseShard(cli.shard);
+  const { shard } = cli;
   const folder = await ResultsFolder.open(userPath(cli.out ?? defaultOut));
+  noteSkipped(output, folder.skipped, 'its run is run again');
   const progress = output.progress();
   const result = await run({
     folder,
@@ -64,4 +66,15 @@ export async function printReport(
   output.result(await readFile(result.report, 'utf8'));
   output.result(`report: ${result.report}`);
   for (const figure of result.figures) output.result(`figure: ${figure}`);
+}
+
+/** Notes each damaged line of a `results.jsonl` that was skipped, with what happens instead. */
+export function noteSkipped(
+  output: Output,
+  skipped: readonly { file: string; line: number; reason: string }[],
+  instead: string,
+): void {
+  for (const { file, line, reason } of skipped) {
+    output.note(`warning: ${file}, line ${line}, skipped: ${reason}; ${instead}`);
+  }
 }

@@ -5,14 +5,28 @@ import {
   estimateMutualInformation,
   estimatePresets,
   formatNumber,
-  validateSpecs,
 } from '@mi/bench';
-import { readCsv, readJsonPair, readNpyPair, type TabularData } from '@mi/datasets';
-import { InvalidArgumentError, splitPluginSpecs } from '@mi/spec';
+import {
+  assertEnoughRows,
+  readCsv,
+  readJsonPair,
+  readNpyPair,
+  type TabularData,
+} from '@mi/datasets';
+import { splitPluginSpecs } from '@mi/spec';
 import type { Command } from 'commander';
+import { type CliTerms, usageError } from '../cli-errors';
 import type { CommandEnvironment } from '../command-environment';
-import { given, numberList, positiveInteger, positiveNumber, seedList } from '../parse-options';
+import {
+  given,
+  heldOutFraction,
+  integerList,
+  positiveInteger,
+  positiveNumber,
+  seedList,
+} from '../parse-options';
 import { userPath } from '../user-directory';
+import { checkSpecs } from './check-specs';
 
 /** What commander parses from `mi estimate`. */
 interface EstimateCliOptions {
@@ -63,6 +77,40 @@ function toEstimateOptions(
   };
 }
 
+/**
+ * The estimator's and the readers' options by the flags that set them, and the readers' advice
+ * in CLI words.
+ */
+export const ESTIMATE_TERMS: CliTerms = {
+  flags: {
+    bound: '--bound',
+    critic: '--critic',
+    hiddenUnits: '--hidden',
+    steps: '--steps',
+    batchSize: '--batch-size',
+    learningRate: '--lr',
+    seeds: '--seeds',
+    validationFraction: '--validation',
+    'validation.fraction': '--validation',
+    testFraction: '--test',
+    'validation.testFraction': '--test',
+    patience: '--patience',
+    x: '--x',
+    y: '--y',
+    xKey: '--x',
+    yKey: '--y',
+    header: '--no-header',
+    invalidRows: '--drop-invalid',
+  },
+  phrases: [
+    ["pass invalidRows: 'drop'", 'pass --drop-invalid'],
+    ['pass y, or fewer columns in x', 'pass --y, or fewer columns in --x'],
+  ],
+};
+
+// The held-out fractions of estimateMutualInformation when --validation and --test are not given.
+const DEFAULT_FRACTION = 0.2;
+
 export function registerEstimate(program: Command, environment: CommandEnvironment): void {
   program
     .command('estimate')
@@ -88,25 +136,29 @@ export function registerEstimate(program: Command, environment: CommandEnvironme
     .option(
       '--hidden <widths>',
       'hidden widths of the joint and separable critics (default 256,256)',
-      numberList('--hidden'),
+      integerList('--hidden'),
     )
     .option(
       '--steps <n>',
       'maximum training steps per seed (default 2000)',
       positiveInteger('--steps'),
     )
-    .option('--batch-size <n>', 'batch size (default 64)', positiveInteger('--batch-size'))
+    .option(
+      '--batch-size <n>',
+      'batch size, 2 or more (default 64, or the training rows if fewer)',
+      positiveInteger('--batch-size', 2),
+    )
     .option('--lr <rate>', 'Adam learning rate (default 5e-4)', positiveNumber('--lr'))
     .option('--seeds <n|list>', 'independent runs for the interval (default 3)', seedList)
     .option(
       '--validation <fraction>',
-      'fraction held out for early stopping and selection (default 0.2)',
-      positiveNumber('--validation'),
+      'fraction held out for early stopping and selection, at most 0.5 (default 0.2)',
+      heldOutFraction('--validation'),
     )
     .option(
       '--test <fraction>',
-      'fraction held out to report on, never used to select (default 0.2)',
-      positiveNumber('--test'),
+      'fraction held out to report on, never used to select, at most 0.5 (default 0.2)',
+      heldOutFraction('--test'),
     )
     .option(
       '--patience <n>',
@@ -116,76 +168,85 @@ export function registerEstimate(program: Command, environment: CommandEnvironme
     .option('--no-standardize', 'do not standardise the columns')
     .option('--quick', 'a preset that finishes in seconds')
     .action(async (_options: unknown, command: Command) =>
-      environment.run(command, async ({ output, registries, signal }) => {
-        const cli = command.opts<EstimateCliOptions>();
-        // Names first: a bad bound or critic is a usage error even when the file is missing.
-        validateSpecs({
-          bounds: cli.bound === undefined ? [] : [cli.bound],
-          critics: cli.critic === undefined ? [] : splitPluginSpecs(cli.critic),
-          registries,
-        });
-        const data = readUserData(cli);
-        output.note(
-          `data: ${data.source}: ${data.x.rows} rows, X ${data.x.columns} columns, Y ${data.y.columns} columns${data.droppedRows ? ` (${data.droppedRows} invalid rows dropped)` : ''}`,
-        );
-        const progress = output.estimateProgress();
-        const result = await estimateMutualInformation(data, {
-          ...toEstimateOptions(cli, registries, signal),
-          onProgress: progress.onProgress,
-        }).finally(() => progress.stop());
-        if (output.json) {
-          const {
-            estimate,
-            unit,
-            bits,
-            interval,
-            intervalMethod,
-            bound,
-            critic,
-            backend,
-            steps,
-            flags,
-            ceiling,
-            perSeed,
-          } = result;
-          output.result(
-            JSON.stringify(
-              {
-                estimate,
-                unit,
-                bits,
-                interval,
-                intervalMethod,
-                bound,
-                critic,
-                backend,
-                steps,
-                flags,
-                ceiling,
-                perSeed,
-              },
-              null,
-              2,
-            ),
+      environment.run(
+        command,
+        async ({ output, registries, signal }) => {
+          const cli = command.opts<EstimateCliOptions>();
+          // Names first: a bad bound or critic is a usage error even when the file is missing.
+          checkSpecs(registries, '--bound', 'bounds', cli.bound === undefined ? [] : [cli.bound]);
+          checkSpecs(registries, '--critic', 'critics', splitPluginSpecs(cli.critic ?? ''));
+          const data = readUserData(cli);
+          // A file too small to split is bad data (exit 3), said before any training.
+          assertEnoughRows(data, {
+            validationFraction: cli.validation ?? DEFAULT_FRACTION,
+            testFraction: cli.test ?? DEFAULT_FRACTION,
+            ...(cli.batchSize === undefined ? {} : { batchSize: cli.batchSize }),
+          });
+          output.note(
+            `data: ${data.source}: ${data.x.rows} rows, X ${data.x.columns} columns, Y ${data.y.columns} columns${data.droppedRows ? ` (${data.droppedRows} invalid rows dropped)` : ''}`,
           );
-          return;
-        }
-        const [low, high] = result.interval;
-        output.result(
-          [
-            `I(X; Y) = ${formatNumber(result.estimate)} nats (${formatNumber(result.bits)} bits)` +
-              (low === null || high === null
-                ? ''
-                : `, 95% interval [${formatNumber(low)}, ${formatNumber(high)}]`),
-            `interval: ${result.intervalMethod}`,
-            `bound ${result.bound}, backend ${result.backend}; per seed, the test-split estimate of the weights with the best validation value: ${result.perSeed.map((s) => `${formatNumber(s.estimate)} (${s.critic}, step ${s.bestStep ?? '–'})`).join(', ')}`,
-            ...(result.ceiling === null
-              ? []
-              : [`ceiling of the bound at this batch size: ${formatNumber(result.ceiling)} nats`]),
-            result.flags.length === 0 ? 'no warnings' : `warnings: ${result.flags.join(', ')}`,
-          ].join('\n'),
-        );
-      }),
+          const progress = output.estimateProgress();
+          const result = await estimateMutualInformation(data, {
+            ...toEstimateOptions(cli, registries, signal),
+            onProgress: progress.onProgress,
+          }).finally(() => progress.stop());
+          if (output.json) {
+            const {
+              estimate,
+              unit,
+              bits,
+              interval,
+              intervalMethod,
+              bound,
+              critic,
+              backend,
+              steps,
+              flags,
+              ceiling,
+              perSeed,
+            } = result;
+            output.result(
+              JSON.stringify(
+                {
+                  estimate,
+                  unit,
+                  bits,
+                  interval,
+                  intervalMethod,
+                  bound,
+                  critic,
+                  backend,
+                  steps,
+                  flags,
+                  ceiling,
+                  perSeed,
+                },
+                null,
+                2,
+              ),
+            );
+            return;
+          }
+          const [low, high] = result.interval;
+          output.result(
+            [
+              `I(X; Y) = ${formatNumber(result.estimate)} nats (${formatNumber(result.bits)} bits)` +
+                (low === null || high === null
+                  ? ''
+                  : `, 95% interval [${formatNumber(low)}, ${formatNumber(high)}]`),
+              `interval: ${result.intervalMethod}`,
+              `bound ${result.bound}, backend ${result.backend}; per seed, the test-split estimate of the weights with the best validation value: ${result.perSeed.map((s) => `${formatNumber(s.estimate)} (${s.critic}, step ${s.bestStep ?? '–'})`).join(', ')}`,
+              ...(result.ceiling === null
+                ? []
+                : [
+                    `ceiling of the bound at this batch size: ${formatNumber(result.ceiling)} nats`,
+                  ]),
+              result.flags.length === 0 ? 'no warnings' : `warnings: ${result.flags.join(', ')}`,
+            ].join('\n'),
+          );
+        },
+        { terms: ESTIMATE_TERMS },
+      ),
     );
 }
 
@@ -198,25 +259,18 @@ function readUserData(options: EstimateCliOptions): TabularData {
     if (x?.endsWith('.npy') && y?.endsWith('.npy')) {
       return readNpyPair(userPath(x), userPath(y), { invalidRows });
     }
-    throw new InvalidArgumentError({
-      functionName: 'mi estimate',
-      parameter: '--data',
-      value: data,
-      expected:
-        'a data file (--data file.csv --x a,b --y c) or two .npy files (--x x.npy --y y.npy)',
-    });
+    throw usageError(
+      '--data',
+      data,
+      'a data file (--data file.csv --x a,b --y c) or two .npy files (--x x.npy --y y.npy)',
+    );
   }
   if (extname(data).toLowerCase() === '.json') {
     // JSON holds X and Y under two keys ("x" and "y" unless --x/--y name others).
     return readJsonPair(data, { xKey: x ?? 'x', yKey: y ?? 'y', invalidRows });
   }
   if (x === undefined) {
-    throw new InvalidArgumentError({
-      functionName: 'mi estimate',
-      parameter: '--x',
-      value: x,
-      expected: 'the columns of X, e.g. --x a,b or --x 0:3',
-    });
+    throw usageError('--x', x, 'the columns of X, e.g. --x a,b or --x 0:3');
   }
   return readCsv(data, {
     x,

@@ -2,6 +2,7 @@ export { BackendUnavailableError } from './backend-unavailable-error';
 export { DataFormatError } from './data-format-error';
 export { describeValue } from './describe-value';
 export { DuplicatePluginError } from './duplicate-plugin-error';
+export { FileWriteError } from './file-write-error';
 export { InvalidArgumentError } from './invalid-argument-error';
 export { InvalidStateError } from './invalid-state-error';
 export { MIError, type MIErrorOptions } from './mi-error';
