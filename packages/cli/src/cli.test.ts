@@ -217,6 +217,70 @@ describe('mi estimate', () => {
   });
 });
 
+describe('mi estimate --estimator (classical)', () => {
+  it('runs KSG, Mixed KSG and the Gaussian closed form on all rows, without an interval', async () => {
+    const file = join(root, 'classical.csv');
+    await writeFile(
+      file,
+      `a,b,noise\n${gaussianRows(2000, 11)
+        .map((r) => r.join(','))
+        .join('\n')}\n`,
+    );
+    for (const [estimator, tolerance] of [
+      ['ksg', 0.06],
+      ['mixed-ksg', 0.06],
+      ['gaussian', 0.06],
+    ] as const) {
+      const { stdout, exitCode } = await mi(
+        '--json',
+        'estimate',
+        '--data',
+        file,
+        '--x',
+        'a',
+        '--y',
+        'b',
+        '--estimator',
+        estimator,
+      );
+      expect(exitCode).toBe(0);
+      const result = JSON.parse(stdout) as { estimate: number; interval: unknown; k: unknown };
+      // ρ = 0.8: I = −½ log(1 − 0.64) = 0.511 nats.
+      expect(Math.abs(result.estimate - trueMI)).toBeLessThan(tolerance);
+      expect(result.interval).toEqual([null, null]);
+      expect(result.k).toBe(estimator === 'gaussian' ? null : 3);
+    }
+  });
+
+  it('rejects --k for the closed form and an unknown estimator with exit 2', async () => {
+    const file = join(root, 'classical-small.csv');
+    await writeFile(
+      file,
+      `a,b,noise\n${gaussianRows(50, 12)
+        .map((r) => r.join(','))
+        .join('\n')}\n`,
+    );
+    const withK = await mi(
+      'estimate',
+      '--data',
+      file,
+      '--x',
+      'a',
+      '--y',
+      'b',
+      '--estimator',
+      'gaussian',
+      '--k',
+      '5',
+    );
+    expect(withK.exitCode).toBe(2);
+    expect(withK.stderr).toContain('--k');
+    const unknown = await mi('estimate', '--data', file, '--x', 'a', '--estimator', 'knn');
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.stderr).toContain('--estimator');
+  });
+});
+
 describe('mi bounds / critics', () => {
   it('lists every built-in bound with its formula, and plugins given with --plugin', async () => {
     const { stdout, exitCode } = await mi('--json', 'bounds');

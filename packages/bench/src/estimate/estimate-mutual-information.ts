@@ -1,5 +1,5 @@
 import { assertNumber, assertOneOf, assertPositiveInteger } from '@mi/core';
-import { rankGaussianize, type TabularData, tabularDataset } from '@mi/datasets';
+import { assertEnoughRows, rankGaussianize, type TabularData, tabularDataset } from '@mi/datasets';
 import { InvalidArgumentError, natsToBits, type TrainFlag } from '@mi/spec';
 import { train } from '@mi/train';
 import * as tf from '@tensorflow/tfjs-core';
@@ -181,6 +181,12 @@ export async function estimateMutualInformation(
   ] as const) {
     assertNumber(fn, name, value, { min: 0, max: 0.5, minExclusive: true });
   }
+  // Too few rows to split is bad data (DataFormatError naming the file), not a bad option.
+  assertEnoughRows(data, {
+    validationFraction,
+    testFraction,
+    ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+  });
   const rows = data.x.rows;
   const trainRows = rows - Math.floor(rows * validationFraction) - Math.floor(rows * testFraction);
   const batchSize = options.batchSize ?? Math.min(64, trainRows);
