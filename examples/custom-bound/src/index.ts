@@ -14,7 +14,7 @@
  */
 import { createBound } from '@mi/bounds';
 import { assertNumber, diagonal, logMeanExpOffDiagonal } from '@mi/core';
-import type { BoundPlugin } from '@mi/spec';
+import type { Bound, BoundPlugin } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
 
 /** Options of {@link temperedDonskerVaradhan}. */
@@ -23,8 +23,8 @@ export interface TemperedOptions {
   readonly beta?: number;
 }
 
-/** The plugin object: add it to a registry with `createBoundRegistry().with(temperedDonskerVaradhan)`. */
-export const temperedDonskerVaradhan: BoundPlugin<TemperedOptions> = {
+/** The plugin object: add it to a registry with `createBoundRegistry().with(temperedDonskerVaradhanPlugin)`. */
+export const temperedDonskerVaradhanPlugin: BoundPlugin<TemperedOptions> = {
   id: 'tempered-dv',
   kind: 'bound',
   specificationVersion: 'v1',
@@ -50,3 +50,8 @@ export const temperedDonskerVaradhan: BoundPlugin<TemperedOptions> = {
     });
   },
 };
+
+/** The factory, as for every built-in bound: `temperedDonskerVaradhan({ beta: 2 })` is the bound. */
+export function temperedDonskerVaradhan(options?: TemperedOptions): Bound {
+  return temperedDonskerVaradhanPlugin.create(options);
+}

@@ -68,7 +68,7 @@ export async function learnRepresentation(
   });
   const result = await train({
     critic,
-    bound: reinfonce.create({ lambda: 0.1 }),
+    bound: reinfonce({ lambda: 0.1 }),
     data: twoViews(),
     steps,
     batchSize: 64,

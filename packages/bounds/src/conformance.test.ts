@@ -1,22 +1,34 @@
 import {
   builtinBounds,
-  donskerVaradhan,
-  infoNCE,
+  donskerVaradhanPlugin,
+  infoNCEPlugin,
   interpolated,
-  jensenShannon,
+  interpolatedPlugin,
+  jensenShannonPlugin,
   mine,
   minee,
+  mineePlugin,
+  minePlugin,
   nwj,
+  nwjPlugin,
   reinfonce,
+  reinfoncePlugin,
   rejs,
+  rejsPlugin,
   remine,
-  remineJoint,
+  remineJointPlugin,
+  reminePlugin,
   renwj,
+  renwjPlugin,
   resmile,
+  resmilePlugin,
   retuba,
+  retubaPlugin,
   smile,
-  smileDv,
+  smileDvPlugin,
+  smilePlugin,
   tuba,
+  tubaPlugin,
 } from '@mi/bounds';
 import { describeBoundConformance } from '@mi/bounds/testing';
 import type { BoundOutput } from '@mi/spec';
@@ -34,19 +46,19 @@ const plusOne = (s: tf.Tensor2D) => tf.add(s, 1) as tf.Tensor2D;
 
 // Tolerances (nats) with the exact log-ratio critic at n = 512, MI = 1 and 2: the sampling noise
 // of the joint term is about 0.1; InfoNCE's known bias at I = 2, n = 512 is a few hundredths.
-describeBoundConformance(donskerVaradhan, { truth: { tolerance: 0.2 } });
-describeBoundConformance(mine, { gradientReference: false, truth: { tolerance: 0.2 } });
-describeBoundConformance(nwj, {
+describeBoundConformance(donskerVaradhanPlugin, { truth: { tolerance: 0.2 } });
+describeBoundConformance(minePlugin, { gradientReference: false, truth: { tolerance: 0.2 } });
+describeBoundConformance(nwjPlugin, {
   truth: { tolerance: 0.2, transform: plusOne },
   finiteForLargeScores: false,
 });
-describeBoundConformance(nwj, {
+describeBoundConformance(nwjPlugin, {
   options: { clip: 10 },
   truth: { tolerance: 0.2, transform: plusOne },
 });
-describeBoundConformance(tuba, { truth: { tolerance: 0.2 }, finiteForLargeScores: false });
-describeBoundConformance(tuba, { options: { clip: 10 }, truth: { tolerance: 0.2 } });
-describeBoundConformance(tuba, {
+describeBoundConformance(tubaPlugin, { truth: { tolerance: 0.2 }, finiteForLargeScores: false });
+describeBoundConformance(tubaPlugin, { options: { clip: 10 }, truth: { tolerance: 0.2 } });
+describeBoundConformance(tubaPlugin, {
   options: { logBaseline: 'learned' },
   inputs: (scores) => ({
     scores,
@@ -55,59 +67,67 @@ describeBoundConformance(tuba, {
   truth: false,
   finiteForLargeScores: false,
 });
-describeBoundConformance(infoNCE, { truth: { tolerance: 0.2 } });
-describeBoundConformance(infoNCE, { options: { direction: 'columns' }, truth: { tolerance: 0.2 } });
-describeBoundConformance(infoNCE, {
+describeBoundConformance(infoNCEPlugin, { truth: { tolerance: 0.2 } });
+describeBoundConformance(infoNCEPlugin, {
+  options: { direction: 'columns' },
+  truth: { tolerance: 0.2 },
+});
+describeBoundConformance(infoNCEPlugin, {
   options: { direction: 'symmetric' },
   truth: { tolerance: 0.2 },
 });
 // The JS-optimal critic is the log ratio; its NWJ readout (default) is tight at ratio + 1.
-describeBoundConformance(jensenShannon, {
+describeBoundConformance(jensenShannonPlugin, {
   gradientReference: jsGradient,
   truth: { tolerance: 0.2, transform: plusOne },
   finiteForLargeScores: false,
 });
-describeBoundConformance(jensenShannon, {
+describeBoundConformance(jensenShannonPlugin, {
   options: { readout: 'nwj-shifted' },
   gradientReference: jsGradient,
   truth: { tolerance: 0.2 },
   finiteForLargeScores: false,
 });
-describeBoundConformance(interpolated, { truth: { tolerance: 0.2 }, finiteForLargeScores: false });
-describeBoundConformance(smile, { gradientReference: jsGradient, truth: { tolerance: 0.2 } });
-describeBoundConformance(smile, {
+describeBoundConformance(interpolatedPlugin, {
+  truth: { tolerance: 0.2 },
+  finiteForLargeScores: false,
+});
+describeBoundConformance(smilePlugin, { gradientReference: jsGradient, truth: { tolerance: 0.2 } });
+describeBoundConformance(smilePlugin, {
   options: { tau: Number.POSITIVE_INFINITY },
   gradientReference: jsGradient,
   truth: { tolerance: 0.2 },
 });
-describeBoundConformance(smileDv, { options: { tau: 10 }, truth: { tolerance: 0.2 } });
-describeBoundConformance(remine, {
-  sameEstimateAs: { plugin: donskerVaradhan },
+describeBoundConformance(smileDvPlugin, { options: { tau: 10 }, truth: { tolerance: 0.2 } });
+describeBoundConformance(reminePlugin, {
+  sameEstimateAs: { plugin: donskerVaradhanPlugin },
   truth: { tolerance: 0.2 },
 });
-describeBoundConformance(remine, {
+describeBoundConformance(reminePlugin, {
   options: { distance: 'l1', lambda: 0.5 },
-  sameEstimateAs: { plugin: donskerVaradhan },
+  sameEstimateAs: { plugin: donskerVaradhanPlugin },
 });
-describeBoundConformance(remineJoint, { truth: { tolerance: 0.2 } });
-describeBoundConformance(renwj, {
-  sameEstimateAs: { plugin: nwj, options: { clip: 10 } },
+describeBoundConformance(remineJointPlugin, { truth: { tolerance: 0.2 } });
+describeBoundConformance(renwjPlugin, {
+  sameEstimateAs: { plugin: nwjPlugin, options: { clip: 10 } },
   truth: { tolerance: 0.2, transform: plusOne },
 });
-describeBoundConformance(resmile, { sameEstimateAs: { plugin: smileDv, options: { tau: 10 } } });
-describeBoundConformance(reinfonce, {
-  sameEstimateAs: { plugin: infoNCE },
+describeBoundConformance(resmilePlugin, {
+  sameEstimateAs: { plugin: smileDvPlugin, options: { tau: 10 } },
+});
+describeBoundConformance(reinfoncePlugin, {
+  sameEstimateAs: { plugin: infoNCEPlugin },
   truth: { tolerance: 0.2 },
 });
-describeBoundConformance(retuba, {
-  sameEstimateAs: { plugin: tuba, options: { clip: 10 } },
+describeBoundConformance(retubaPlugin, {
+  sameEstimateAs: { plugin: tubaPlugin, options: { clip: 10 } },
 });
-describeBoundConformance(rejs, {
+describeBoundConformance(rejsPlugin, {
   gradientReference: regularizedJsGradient,
-  sameEstimateAs: { plugin: jensenShannon },
+  sameEstimateAs: { plugin: jensenShannonPlugin },
   finiteForLargeScores: false,
 });
-describeBoundConformance(minee, {
+describeBoundConformance(mineePlugin, {
   gradientReference: false,
   inputs: (scores) => {
     const n = scores.shape[0];

@@ -17,7 +17,7 @@ export interface BoundValues {
  *
  * @example
  * ```ts
- * const { estimate } = evaluateBound(infoNCE.create(), { scores });
+ * const { estimate } = evaluateBound(infoNCE(), { scores });
  * ```
  */
 export function evaluateBound(bound: Bound, inputs: BoundInputs, state?: BoundState): BoundValues {

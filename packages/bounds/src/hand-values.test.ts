@@ -1,23 +1,31 @@
 import {
   createBoundRegistry,
   donskerVaradhan,
+  donskerVaradhanPlugin,
   evaluateBound,
   infoNCE,
+  infoNCEPlugin,
   interpolated,
-  jensenShannon,
+  interpolatedPlugin,
+  jensenShannonPlugin,
   mine,
   minee,
+  type minePlugin,
   nwj,
-  reinfonce,
-  rejs,
+  nwjPlugin,
+  reinfoncePlugin,
+  rejsPlugin,
   remine,
-  remineJoint,
-  renwj,
-  resmile,
-  retuba,
+  remineJointPlugin,
+  reminePlugin,
+  renwjPlugin,
+  resmilePlugin,
+  retubaPlugin,
   smile,
-  smileDv,
+  smileDvPlugin,
+  smilePlugin,
   tuba,
+  tubaPlugin,
 } from '@mi/bounds';
 import { expectAllClose } from '@mi/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
@@ -48,7 +56,10 @@ afterEach(() => {
   expect(tf.memory().numTensors).toBe(before);
 });
 
-function value(plugin: { create(o?: never): ReturnType<typeof nwj.create> }, options?: unknown) {
+function value(
+  plugin: { create(o?: never): ReturnType<typeof nwjPlugin.create> },
+  options?: unknown,
+) {
   const result = evaluateBound(plugin.create(options as never), { scores });
   tf.dispose(Object.values(result.state));
   return result;
@@ -57,7 +68,7 @@ function value(plugin: { create(o?: never): ReturnType<typeof nwj.create> }, opt
 describe('hand-computed values on a 3 × 3 score matrix', () => {
   const dv = joint - logMeanExp(off);
   it('dv', () => {
-    const r = value(donskerVaradhan);
+    const r = value(donskerVaradhanPlugin);
     expect(r.estimate).toBeCloseTo(dv, 5);
     expect(r.loss).toBeCloseTo(-dv, 5);
     expect(r.terms['joint']).toBeCloseTo(joint, 6);
@@ -68,14 +79,14 @@ describe('hand-computed values on a 3 × 3 score matrix', () => {
   const nwjValue = joint - Math.exp(-1) * mean(off.map(Math.exp));
   it('nwj and its alias mine-f', () => {
     const expected = nwjValue;
-    expect(value(nwj).estimate).toBeCloseTo(expected, 5);
+    expect(value(nwjPlugin).estimate).toBeCloseTo(expected, 5);
     expect(value(createBoundRegistry().get('mine-f')).estimate).toBeCloseTo(expected, 5);
   });
 
   it('tuba with a constant and a learned baseline', () => {
-    expect(value(tuba).estimate).toBeCloseTo(1 + joint - mean(off.map(Math.exp)), 5);
+    expect(value(tubaPlugin).estimate).toBeCloseTo(1 + joint - mean(off.map(Math.exp)), 5);
     // log a = 1 turns TUBA into NWJ: 1 + E_d[T − 1] − E_o[e^{T−1}].
-    expect(value(tuba, { logBaseline: 1 }).estimate).toBeCloseTo(nwjValue, 5);
+    expect(value(tubaPlugin, { logBaseline: 1 }).estimate).toBeCloseTo(nwjValue, 5);
     const la = [0.1, -0.2, 0.3];
     const expected =
       1 +
@@ -88,7 +99,7 @@ describe('hand-computed values on a 3 × 3 score matrix', () => {
         ),
       );
     const logBaseline = tf.tensor1d(la);
-    const r = evaluateBound(tuba.create({ logBaseline: 'learned' }), { scores, logBaseline });
+    const r = evaluateBound(tuba({ logBaseline: 'learned' }), { scores, logBaseline });
     expect(r.estimate).toBeCloseTo(expected, 5);
     logBaseline.dispose();
   });
@@ -98,23 +109,23 @@ describe('hand-computed values on a 3 × 3 score matrix', () => {
     const columnsOf = (j: number) => S.map((row) => row[j] as number);
     const columns =
       Math.log(n) + mean([0, 1, 2].map((j) => (S[j]![j] as number) - logSumExp(columnsOf(j))));
-    expect(value(infoNCE).estimate).toBeCloseTo(rows, 5);
-    expect(value(infoNCE, { direction: 'columns' }).estimate).toBeCloseTo(columns, 5);
-    expect(value(infoNCE, { direction: 'symmetric' }).estimate).toBeCloseTo(
+    expect(value(infoNCEPlugin).estimate).toBeCloseTo(rows, 5);
+    expect(value(infoNCEPlugin, { direction: 'columns' }).estimate).toBeCloseTo(columns, 5);
+    expect(value(infoNCEPlugin, { direction: 'symmetric' }).estimate).toBeCloseTo(
       (rows + columns) / 2,
       5,
     );
-    expect(infoNCE.create().ceiling(64)).toBeCloseTo(Math.log(64), 10);
+    expect(infoNCE().ceiling(64)).toBeCloseTo(Math.log(64), 10);
   });
 
   it('js reports NWJ of T (or of T + 1) and carries the JS objective', () => {
-    const r = value(jensenShannon);
+    const r = value(jensenShannonPlugin);
     expect(r.estimate).toBeCloseTo(nwjValue, 5);
     const objective = mean([1.0, 2.0, 1.5].map((t) => -softplus(-t))) - mean(off.map(softplus));
     expect(r.terms['jsObjective']).toBeCloseTo(objective, 5);
     // The loss value is −estimate; its gradient is −∇J (checked in reference.test.ts).
     expect(r.loss).toBeCloseTo(-nwjValue, 5);
-    const shifted = value(jensenShannon, { readout: 'nwj-shifted' });
+    const shifted = value(jensenShannonPlugin, { readout: 'nwj-shifted' });
     expect(shifted.estimate).toBeCloseTo(joint + 1 - mean(off.map(Math.exp)), 5);
     expect(shifted.loss).toBeCloseTo(-(joint + 1 - mean(off.map(Math.exp))), 5);
   });
@@ -124,9 +135,9 @@ describe('hand-computed values on a 3 × 3 score matrix', () => {
     const clipped = off.map((v) => Math.min(tau, Math.max(-tau, v)));
     expect(clipped).toEqual([0.25, -0.25, 0.2, 0.1, -0.25, 0.25]);
     const expected = joint - logMeanExp(clipped);
-    expect(value(smile, { tau }).estimate).toBeCloseTo(expected, 5);
-    expect(value(smileDv, { tau }).estimate).toBeCloseTo(expected, 5);
-    expect(value(smile, { tau: Number.POSITIVE_INFINITY }).estimate).toBeCloseTo(dv, 5);
+    expect(value(smilePlugin, { tau }).estimate).toBeCloseTo(expected, 5);
+    expect(value(smileDvPlugin, { tau }).estimate).toBeCloseTo(expected, 5);
+    expect(value(smilePlugin, { tau: Number.POSITIVE_INFINITY }).estimate).toBeCloseTo(dv, 5);
   });
 
   it('interpolated (I_α) with the leave-one-out baseline, against the definition', () => {
@@ -142,9 +153,9 @@ describe('hand-computed values on a 3 × 3 score matrix', () => {
     );
     const jointPart = mean(pairs.map(([i, j]) => (S[j]![j] as number) - b(i, j)));
     const marginalPart = mean(pairs.map(([i, j]) => Math.exp((S[i]![j] as number) - b(j, j))));
-    const r = value(interpolated, { alpha });
+    const r = value(interpolatedPlugin, { alpha });
     expect(r.estimate).toBeCloseTo(1 + jointPart - marginalPart, 4);
-    expect(interpolated.create({ alpha }).ceiling(n)).toBeCloseTo(
+    expect(interpolated({ alpha }).ceiling(n)).toBeCloseTo(
       1 + Math.log(n - 1) - Math.log(alpha),
       10,
     );
@@ -152,30 +163,30 @@ describe('hand-computed values on a 3 × 3 score matrix', () => {
 
   it('remine (l2 and l1), remine-j and the regularised family', () => {
     const L = logMeanExp(off);
-    const r = value(remine);
+    const r = value(reminePlugin);
     expect(r.estimate).toBeCloseTo(dv, 5);
     expect(r.loss).toBeCloseTo(-dv + L * L, 5);
     expect(r.terms['regularizer']).toBeCloseTo(L * L, 5);
-    const l1 = value(remine, { distance: 'l1', lambda: 0.5, target: 0.2 });
+    const l1 = value(reminePlugin, { distance: 'l1', lambda: 0.5, target: 0.2 });
     expect(l1.loss).toBeCloseTo(-dv + 0.5 * Math.abs(L - 0.2), 5);
-    const joined = value(remineJoint, { target: 0.2 });
+    const joined = value(remineJointPlugin, { target: 0.2 });
     expect(joined.estimate).toBeCloseTo(joint - 0.2, 5);
     expect(joined.loss).toBeCloseTo(-dv + (L - 0.2) ** 2, 5);
     // With the log-Euclidean distance the target is linear: E_d[T] − log C.
-    const logJoined = value(remineJoint, { distance: 'log-euclidean', target: 2 });
+    const logJoined = value(remineJointPlugin, { distance: 'log-euclidean', target: 2 });
     expect(logJoined.estimate).toBeCloseTo(joint - Math.log(2), 5);
     expect(logJoined.loss).toBeCloseTo(-dv + (L - Math.log(2)) ** 2, 5);
     // ReNWJ: −NWJ + (log E_Q[e^{T − 1}])²; the ±10 clip of its partition term does not bite here.
-    const renwjValue = value(renwj);
+    const renwjValue = value(renwjPlugin);
     expect(renwjValue.estimate).toBeCloseTo(nwjValue, 5);
     expect(renwjValue.loss).toBeCloseTo(-nwjValue + (L - 1) ** 2, 5);
-    const reinfonceValue = value(reinfonce);
+    const reinfonceValue = value(reinfoncePlugin);
     const rowPartition = mean(S.map((row) => logSumExp(row) - Math.log(n)));
     const rows = mean(S.map((row, i) => (row[i] as number) - logSumExp(row))) + Math.log(n);
     expect(reinfonceValue.loss).toBeCloseTo(-rows + rowPartition ** 2, 5);
-    expect(value(resmile).terms['regularizer']).toBeCloseTo(L * L, 5);
-    expect(value(retuba).terms['regularizer']).toBeCloseTo(L * L, 5);
-    expect(value(rejs).terms['regularizer']).toBeCloseTo(L * L, 5);
+    expect(value(resmilePlugin).terms['regularizer']).toBeCloseTo(L * L, 5);
+    expect(value(retubaPlugin).terms['regularizer']).toBeCloseTo(L * L, 5);
+    expect(value(rejsPlugin).terms['regularizer']).toBeCloseTo(L * L, 5);
   });
 });
 
@@ -192,8 +203,8 @@ describe('mine over three steps', () => {
       ),
     );
 
-  function run(options: Parameters<typeof mine.create>[0]) {
-    const bound = mine.create(options);
+  function run(options: Parameters<typeof minePlugin.create>[0]) {
+    const bound = mine(options);
     let state = bound.initialState();
     const seen: { logAverage: number; steps: number; gradient: Float32Array; estimate: number }[] =
       [];
@@ -264,7 +275,7 @@ describe('mine over three steps', () => {
     // ma = 1 (log 0) from the initial value; every off-diagonal score is 100, so
     // E_Q[e^T] / ma = e^{100}: uncapped, e^{100} overflows float32 and the loss is ∞ − ∞ = NaN.
     // A decay of 1e-40 keeps the blended average near 1 even with this batch in it.
-    const bound = mine.create({ decay: 1e-40, initial: 1 });
+    const bound = mine({ decay: 1e-40, initial: 1 });
     const state = bound.initialState();
     const scores = tf.tensor2d([
       [101, 100, 100],
@@ -303,7 +314,7 @@ describe('minee', () => {
     const dJoint = D([1, 2], [0, 1, -1, 0.5]);
     const dX = D([0.5, 0.1], [0, 0.2, 0.1, -0.3]);
     const dY = D([0.3, 0.4], [0.1, 0, -0.2, 0.2]);
-    const r = evaluateBound(minee.create(), { entropic });
+    const r = evaluateBound(minee(), { entropic });
     expect(r.estimate).toBeCloseTo(dJoint - dX - dY, 5);
     expect(r.loss).toBeCloseTo(-(dJoint + dX + dY), 5);
     tf.dispose(Object.values(entropic));
@@ -317,15 +328,15 @@ describe('numerics at the edges', () => {
       [1e4, -1e4, -1e4],
       [-1e4, 1e4, 1e4],
     ]);
-    const dvValue = evaluateBound(donskerVaradhan.create(), { scores: big });
+    const dvValue = evaluateBound(donskerVaradhan(), { scores: big });
     // joint = (1e4 − 1e4 + 1e4)/3; partition: three of six off-diagonal entries are 1e4.
     expect(dvValue.estimate).toBeCloseTo(1e4 / 3 - (1e4 + Math.log(3 / 6)), 0);
-    expect(Number.isFinite(evaluateBound(infoNCE.create(), { scores: big }).estimate)).toBe(true);
-    expect(evaluateBound(smile.create({ tau: 5 }), { scores: big }).estimate).toBeCloseTo(
+    expect(Number.isFinite(evaluateBound(infoNCE(), { scores: big }).estimate)).toBe(true);
+    expect(evaluateBound(smile({ tau: 5 }), { scores: big }).estimate).toBeCloseTo(
       1e4 / 3 - logMeanExp([-5, 5, 5, -5, -5, 5]),
       1,
     );
-    expect(() => evaluateBound(nwj.create(), { scores: big })).toThrow(
+    expect(() => evaluateBound(nwj(), { scores: big })).toThrow(
       'nwj: estimate is -Infinity (the bound overflows float32 for these scores)',
     );
     big.dispose();
@@ -334,48 +345,42 @@ describe('numerics at the edges', () => {
 
 describe('option and input validation', () => {
   it.each([
+    [() => smile({ tau: 0 }), "smile: invalid option 'tau': expected a number > 0, received 0"],
+    [() => smile({ tau: -1 }), "smile: invalid option 'tau': expected a number > 0, received -1"],
     [
-      () => smile.create({ tau: 0 }),
-      "smile: invalid option 'tau': expected a number > 0, received 0",
-    ],
-    [
-      () => smile.create({ tau: -1 }),
-      "smile: invalid option 'tau': expected a number > 0, received -1",
-    ],
-    [
-      () => interpolated.create({ alpha: 1 }),
+      () => interpolated({ alpha: 1 }),
       "interpolated: invalid option 'alpha': expected a number in (0, 1), received 1",
     ],
     [
-      () => interpolated.create({ alpha: 0 }),
+      () => interpolated({ alpha: 0 }),
       "interpolated: invalid option 'alpha': expected a number in (0, 1), received 0",
     ],
     [
-      () => remine.create({ lambda: -0.1 }),
+      () => remine({ lambda: -0.1 }),
       "remine: invalid option 'lambda': expected a number >= 0, received -0.1",
     ],
     [
-      () => remine.create({ distance: 'l3' as never }),
+      () => remine({ distance: 'l3' as never }),
       "remine: invalid option 'distance': expected one of 'l2', 'l1', 'log-euclidean', received \"l3\"",
     ],
     [
-      () => mine.create({ decay: 1.5 }),
+      () => mine({ decay: 1.5 }),
       "mine: invalid option 'decay': expected a number in (0, 1], received 1.5",
     ],
     [
-      () => mine.create({ initial: -1 }),
+      () => mine({ initial: -1 }),
       "mine: invalid option 'initial': expected a number > 0, received -1",
     ],
     [
-      () => infoNCE.create({ direction: 'diagonal' as never }),
+      () => infoNCE({ direction: 'diagonal' as never }),
       "infonce: invalid option 'direction': expected one of 'rows', 'columns', 'symmetric', received \"diagonal\"",
     ],
     [
-      () => remine.create({ lamda: 1 } as never),
+      () => remine({ lamda: 1 } as never),
       "remine: unknown option 'lamda'; known options: distance, lambda, target",
     ],
     [
-      () => tuba.create({ logBaseline: Number.NaN }),
+      () => tuba({ logBaseline: Number.NaN }),
       "tuba: invalid option 'logBaseline': expected a finite number, received NaN",
     ],
   ])('%#: rejects bad options with a typed error', (make, message) => {
@@ -383,7 +388,7 @@ describe('option and input validation', () => {
   });
 
   it('rejects score matrices that are not square n × n with n ≥ 2, and missing inputs', () => {
-    const bound = nwj.create();
+    const bound = nwj();
     const rectangular = tf.zeros([2, 3]) as tf.Tensor2D;
     const single = tf.zeros([1, 1]) as tf.Tensor2D;
     const vector = tf.zeros([4]) as unknown as tf.Tensor2D;
@@ -396,12 +401,10 @@ describe('option and input validation', () => {
     expect(() => bound.compute({ scores: vector }, {})).toThrow(
       "argument 'scores' has shape [4], expected [*, *]",
     );
-    expect(() => tuba.create({ logBaseline: 'learned' }).compute({ scores }, {})).toThrow(
+    expect(() => tuba({ logBaseline: 'learned' }).compute({ scores }, {})).toThrow(
       "tuba.compute: invalid option 'inputs.logBaseline': expected a length-n tensor of log a(y_j), the learned baseline, received undefined",
     );
-    expect(() => mine.create().compute({ scores }, {})).toThrow(
-      "mine.compute: invalid option 'state'",
-    );
+    expect(() => mine().compute({ scores }, {})).toThrow("mine.compute: invalid option 'state'");
     tf.dispose([rectangular, single, vector]);
   });
 });

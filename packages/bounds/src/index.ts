@@ -22,25 +22,37 @@
  * @packageDocumentation
  */
 export { type BoundValues, evaluateBound } from './evaluate-bound';
-export { type DonskerVaradhanOptions, donskerVaradhan } from './plugins/dv';
-export { type InfoNCEDirection, type InfoNCEOptions, infoNCE } from './plugins/infonce';
-export { type InterpolatedOptions, interpolated } from './plugins/interpolated';
-export { type JensenShannonOptions, jensenShannon } from './plugins/js';
-export { type MineOptions, mine } from './plugins/mine';
-export { type MineeOptions, minee } from './plugins/minee';
-export { type NwjOptions, nwj } from './plugins/nwj';
+export { type DonskerVaradhanOptions, donskerVaradhan, donskerVaradhanPlugin } from './plugins/dv';
+export {
+  type InfoNCEDirection,
+  type InfoNCEOptions,
+  infoNCE,
+  infoNCEPlugin,
+} from './plugins/infonce';
+export { type InterpolatedOptions, interpolated, interpolatedPlugin } from './plugins/interpolated';
+export { type JensenShannonOptions, jensenShannon, jensenShannonPlugin } from './plugins/js';
+export { type MineOptions, mine, minePlugin } from './plugins/mine';
+export { type MineeOptions, minee, mineePlugin } from './plugins/minee';
+export { type NwjOptions, nwj, nwjPlugin } from './plugins/nwj';
 export {
   type RemineOptions,
   reinfonce,
+  reinfoncePlugin,
   rejs,
+  rejsPlugin,
   remine,
   remineJoint,
+  remineJointPlugin,
+  reminePlugin,
   renwj,
+  renwjPlugin,
   resmile,
+  resmilePlugin,
   retuba,
+  retubaPlugin,
 } from './plugins/regularized-bounds';
-export { type SmileOptions, smile, smileDv } from './plugins/smile';
-export { type TubaOptions, tuba } from './plugins/tuba';
+export { type SmileOptions, smile, smileDv, smileDvPlugin, smilePlugin } from './plugins/smile';
+export { type TubaOptions, tuba, tubaPlugin } from './plugins/tuba';
 export { type BoundRegistry, builtinBounds, createBoundRegistry } from './registry';
 export {
   type RegularizedPluginSpec,

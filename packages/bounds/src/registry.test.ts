@@ -1,4 +1,4 @@
-import { builtinBounds, createBoundRegistry, nwj } from '@mi/bounds';
+import { builtinBounds, createBoundRegistry, nwj, nwjPlugin } from '@mi/bounds';
 import {
   DuplicatePluginError,
   NoSuchBoundError,
@@ -10,7 +10,7 @@ describe('createBoundRegistry', () => {
   it('finds every built-in by id and nwj by its alias mine-f', () => {
     const registry = createBoundRegistry(builtinBounds);
     for (const plugin of builtinBounds) expect(registry.get(plugin.id)).toBe(plugin);
-    expect(registry.get('mine-f')).toBe(nwj);
+    expect(registry.get('mine-f')).toBe(nwjPlugin);
   });
 
   it('throws NoSuchBoundError listing the known ids', () => {
@@ -29,11 +29,11 @@ describe('createBoundRegistry', () => {
 
   it('rejects a duplicate unless overridden, and unknown specification versions', () => {
     const registry = createBoundRegistry();
-    const impostor = { ...nwj, displayName: 'my NWJ' };
+    const impostor = { ...nwjPlugin, displayName: 'my NWJ' };
     expect(() => registry.with(impostor)).toThrow(DuplicatePluginError);
     expect(registry.with(impostor, { override: true }).get('nwj').displayName).toBe('my NWJ');
     expect(() =>
-      registry.with({ ...nwj, id: 'nwj-2', aliases: [], specificationVersion: 'v0' }),
+      registry.with({ ...nwjPlugin, id: 'nwj-2', aliases: [], specificationVersion: 'v0' }),
     ).toThrow(UnsupportedSpecificationVersionError);
   });
 });

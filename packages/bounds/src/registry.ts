@@ -5,24 +5,24 @@ import {
   type RegisterOptions,
   type Registry,
 } from '@mi/spec';
-import { donskerVaradhan } from './plugins/dv';
-import { infoNCE } from './plugins/infonce';
-import { interpolated } from './plugins/interpolated';
-import { jensenShannon } from './plugins/js';
-import { mine } from './plugins/mine';
-import { minee } from './plugins/minee';
-import { nwj } from './plugins/nwj';
+import { donskerVaradhanPlugin } from './plugins/dv';
+import { infoNCEPlugin } from './plugins/infonce';
+import { interpolatedPlugin } from './plugins/interpolated';
+import { jensenShannonPlugin } from './plugins/js';
+import { minePlugin } from './plugins/mine';
+import { mineePlugin } from './plugins/minee';
+import { nwjPlugin } from './plugins/nwj';
 import {
-  reinfonce,
-  rejs,
-  remine,
-  remineJoint,
-  renwj,
-  resmile,
-  retuba,
+  reinfoncePlugin,
+  rejsPlugin,
+  remineJointPlugin,
+  reminePlugin,
+  renwjPlugin,
+  resmilePlugin,
+  retubaPlugin,
 } from './plugins/regularized-bounds';
-import { smile, smileDv } from './plugins/smile';
-import { tuba } from './plugins/tuba';
+import { smile, smileDvPlugin, smilePlugin } from './plugins/smile';
+import { tubaPlugin } from './plugins/tuba';
 
 /** A registry of bound plugins. */
 export type BoundRegistry = Registry<BoundPlugin<never>>;
@@ -32,23 +32,23 @@ export type BoundRegistry = Registry<BoundPlugin<never>>;
  * this package registers nothing; pass it to {@link createBoundRegistry}.
  */
 export const builtinBounds: readonly BoundPlugin<never>[] = [
-  donskerVaradhan,
-  mine,
-  nwj,
-  tuba,
-  infoNCE,
-  jensenShannon,
-  interpolated,
-  smile,
-  smileDv,
-  remine,
-  remineJoint,
-  renwj,
-  resmile,
-  reinfonce,
-  retuba,
-  rejs,
-  minee,
+  donskerVaradhanPlugin,
+  minePlugin,
+  nwjPlugin,
+  tubaPlugin,
+  infoNCEPlugin,
+  jensenShannonPlugin,
+  interpolatedPlugin,
+  smilePlugin,
+  smileDvPlugin,
+  reminePlugin,
+  remineJointPlugin,
+  renwjPlugin,
+  resmilePlugin,
+  reinfoncePlugin,
+  retubaPlugin,
+  rejsPlugin,
+  mineePlugin,
 ] as readonly BoundPlugin<never>[];
 
 /**

@@ -72,7 +72,7 @@ export function resolveRegularizer(
  *
  * @example
  * ```ts
- * const reinfonce = regularized(infoNCE.create(), { distance: 'l2', lambda: 0.1 });
+ * const reinfonce = regularized(infoNCE(), { distance: 'l2', lambda: 0.1 });
  * ```
  */
 export function regularized(

@@ -23,7 +23,7 @@ afterAll(async () => {
 const make = () =>
   separableCritic({ xFeatures: 3, yFeatures: 3, hiddenUnits: [8], embeddingSize: 4, seed: 6 });
 const common = {
-  bound: mine.create({ decay: 0.1 }),
+  bound: mine({ decay: 0.1 }),
   data: correlatedGaussian({ dimension: 3, mi: 1 }),
   batchSize: 8,
   seed: 6,

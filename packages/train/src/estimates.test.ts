@@ -135,9 +135,9 @@ describe('which average is the answer (synthetic drift, exact Gaussian critic)',
 
 describe("train() reports the average the bound's averaging asks for", () => {
   const cases = [
-    ['dv', 'macro', () => donskerVaradhan.create(), 'dv declares macro averaging'],
-    ['smile (JS-trained)', 'micro', () => smile.create(), 'smile declares micro averaging'],
-    ['infonce (no DV form)', 'macro', () => infoNCE.create(), 'no DV form'],
+    ['dv', 'macro', () => donskerVaradhan(), 'dv declares macro averaging'],
+    ['smile (JS-trained)', 'micro', () => smile(), 'smile declares micro averaging'],
+    ['infonce (no DV form)', 'macro', () => infoNCE(), 'no DV form'],
   ] as const;
   it.each(cases)('%s → %s', async (_name, kind, makeBound, reason) => {
     const critic = separableCritic({

@@ -77,7 +77,7 @@ describe('MI-NEE reference sampling', () => {
     // 50 steps × (factor 10 × batch 20) = 10 000 reference pairs.
     await train({
       critic,
-      bound: minee.create(),
+      bound: minee(),
       data,
       steps: 50,
       batchSize: 20,

@@ -20,7 +20,7 @@ async function datasetRun(criticSeed: number, runSeed: number) {
   const critic = small(criticSeed);
   const result = await train({
     critic,
-    bound: nwj.create(),
+    bound: nwj(),
     data: sampleDataset(correlatedGaussian({ dimension: 2, mi: 0.5 }), { size: 60, seed: 41 }),
     epochs: 3,
     batchSize: 8,
@@ -43,7 +43,7 @@ async function mineeRun(seed: number) {
   });
   const result = await train({
     critic,
-    bound: minee.create(),
+    bound: minee(),
     data: mixedGaussian({ rho: 0.9 }),
     steps: 8,
     batchSize: 8,
@@ -123,10 +123,10 @@ describe('one seed, independent streams', () => {
       Array.from(seeded.trainableVariables[0]!.dataSync()),
     );
     const data = correlatedGaussian({ dimension: 2, mi: 0.5 });
-    const unseeded = await train({ critic, bound: nwj.create(), data, steps: 3, batchSize: 4 });
+    const unseeded = await train({ critic, bound: nwj(), data, steps: 3, batchSize: 4 });
     const explicit = await train({
       critic: seeded,
-      bound: nwj.create(),
+      bound: nwj(),
       data,
       steps: 3,
       batchSize: 4,

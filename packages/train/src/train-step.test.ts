@@ -58,7 +58,7 @@ describe('createTrainStep', () => {
     await expectNoTensorLeak(async () => {
       const step = createTrainStep({
         critic,
-        bound: nwj.create(),
+        bound: nwj(),
         optimizer: { kind: 'sgd', learningRate: 0.1 },
       });
       const state = {};
@@ -99,8 +99,8 @@ describe('createTrainStep', () => {
     const b = bilinearCritic({ xFeatures: 2, yFeatures: 2, seed: 5 });
     const { x, y } = batch();
     await expectNoTensorLeak(async () => {
-      const stepA = createTrainStep({ critic: a, bound: tuba.create() });
-      const stepB = createTrainStep({ critic: b, bound: tuba.create() });
+      const stepA = createTrainStep({ critic: a, bound: tuba() });
+      const stepB = createTrainStep({ critic: b, bound: tuba() });
       const before = a.trainableVariables[0]!.arraySync();
       stepA.discard(stepA.evaluate({}, { x, y }, context()));
       expect(a.trainableVariables[0]!.arraySync()).toEqual(before);
@@ -133,7 +133,7 @@ describe('createTrainStep', () => {
     await expectNoTensorLeak(async () => {
       const step = createTrainStep({
         critic,
-        bound: nwj.create(),
+        bound: nwj(),
         optimizer: { kind: 'sgd', learningRate: 1, clipGradientNorm: 1e-3 },
       });
       const plain = step.evaluate({}, { x, y }, context());

@@ -15,7 +15,7 @@ describe('Gaussian staircase (slow)', () => {
     const critic = separableCritic({ xFeatures: 20, yFeatures: 20, seed: 1 });
     const result = await train({
       critic,
-      bound: smile.create({ tau: 5 }),
+      bound: smile({ tau: 5 }),
       data: stairs.samplerAt(0),
       schedule: stairs.schedule,
       steps: stairs.totalSteps,

@@ -28,7 +28,7 @@ describe('train converges on small Gaussians (MI = 1 nat, d = 5)', () => {
     });
     const result = await train({
       critic,
-      bound: infoNCE.create(),
+      bound: infoNCE(),
       data,
       steps: 600,
       batchSize: 64,
@@ -49,7 +49,7 @@ describe('train converges on small Gaussians (MI = 1 nat, d = 5)', () => {
     const critic = jointCritic({ xFeatures: 5, yFeatures: 5, hiddenUnits: [32, 32], seed: 2 });
     const result = await train({
       critic,
-      bound: nwj.create(),
+      bound: nwj(),
       data,
       steps: 500,
       batchSize: 32,
@@ -75,7 +75,7 @@ describe('schedules, finite data and early stopping', () => {
     });
     const result = await train({
       critic,
-      bound: nwj.create(),
+      bound: nwj(),
       data: stairs.samplerAt(0),
       schedule: stairs.schedule,
       steps: stairs.totalSteps,
@@ -102,7 +102,7 @@ describe('schedules, finite data and early stopping', () => {
     });
     const result = await train({
       critic,
-      bound: nwj.create(),
+      bound: nwj(),
       data,
       epochs: 200,
       batchSize: 16,
@@ -136,7 +136,7 @@ describe('schedules, finite data and early stopping', () => {
     });
     const result = await train({
       critic,
-      bound: infoNCE.create(),
+      bound: infoNCE(),
       data,
       epochs: 2,
       batchSize: 16,
@@ -155,7 +155,7 @@ describe('checkpoints and resume', () => {
     const make = () =>
       separableCritic({ xFeatures: 3, yFeatures: 3, hiddenUnits: [8], embeddingSize: 4, seed: 6 });
     const data = correlatedGaussian({ dimension: 3, mi: 1 });
-    const common = { bound: mine.create({ decay: 0.1 }), data, batchSize: 8, seed: 6 } as const;
+    const common = { bound: mine({ decay: 0.1 }), data, batchSize: 8, seed: 6 } as const;
     const straight = make();
     const full = await train({ ...common, critic: straight, steps: 20 });
     const checkpointDir = join(directory, 'resume');
@@ -183,7 +183,7 @@ describe('checkpoints and resume', () => {
     const make = () => separableCritic({ xFeatures: 2, yFeatures: 2, hiddenUnits: [8], seed: 8 });
     const data = sampleDataset(correlatedGaussian({ dimension: 2, mi: 1 }), { size: 160, seed: 8 });
     const common = {
-      bound: infoNCE.create(),
+      bound: infoNCE(),
       data,
       batchSize: 8,
       seed: 8,
@@ -221,7 +221,7 @@ describe('checkpoints and resume', () => {
     const checkpointDir = join(directory, 'damaged');
     await train({
       critic,
-      bound: nwj.create(),
+      bound: nwj(),
       data,
       batchSize: 8,
       steps: 2,
@@ -234,7 +234,7 @@ describe('checkpoints and resume', () => {
     await expect(
       train({
         critic,
-        bound: nwj.create(),
+        bound: nwj(),
         data,
         batchSize: 8,
         steps: 4,
@@ -259,7 +259,7 @@ describe('checkpoints and resume', () => {
     const checkpointDir = join(directory, 'other-bound');
     await train({
       critic,
-      bound: mine.create(),
+      bound: mine(),
       data,
       batchSize: 8,
       steps: 2,
@@ -268,7 +268,7 @@ describe('checkpoints and resume', () => {
     await expect(
       train({
         critic,
-        bound: nwj.create(),
+        bound: nwj(),
         data,
         batchSize: 8,
         steps: 20,
@@ -292,7 +292,7 @@ describe('failure handling', () => {
     });
     const result = await train({
       critic,
-      bound: nwj.create(),
+      bound: nwj(),
       data: correlatedGaussian({ dimension: 3, mi: 2 }),
       steps: 200,
       batchSize: 8,
@@ -319,7 +319,7 @@ describe('failure handling', () => {
     });
     const result = await train({
       critic,
-      bound: nwj.create(),
+      bound: nwj(),
       data: correlatedGaussian({ dimension: 2, mi: 1 }),
       steps: 1000,
       batchSize: 4,
@@ -346,7 +346,7 @@ describe('failure handling', () => {
     });
     const data = correlatedGaussian({ dimension: 2, mi: 1 });
     const small = sampleDataset(data, { size: 10, seed: 1 });
-    const base = { critic, bound: nwj.create(), data } as const;
+    const base = { critic, bound: nwj(), data } as const;
     await expect(train({ ...base, batchSize: 1, steps: 1 })).rejects.toThrow(
       "train: invalid option 'batchSize': expected an integer >= 2, received 1",
     );
@@ -359,7 +359,7 @@ describe('failure handling', () => {
     await expect(train({ ...base, data: small, batchSize: 16, steps: 2 })).rejects.toThrow(
       "train: invalid option 'batchSize': expected at most the 10 training rows of dataset",
     );
-    await expect(train({ ...base, bound: minee.create(), batchSize: 4, steps: 2 })).rejects.toThrow(
+    await expect(train({ ...base, bound: minee(), batchSize: 4, steps: 2 })).rejects.toThrow(
       "expected a critic that provides 'entropic' (bound 'minee' requires it): one with boundInputs()",
     );
     critic.dispose();
@@ -378,7 +378,7 @@ describe('diagnostics and logs', () => {
     const logFile = join(directory, 'log', 'steps.jsonl');
     const result = await train({
       critic,
-      bound: infoNCE.create(),
+      bound: infoNCE(),
       data: correlatedGaussian({ dimension: 2, mi: 1 }),
       steps: 30,
       batchSize: 8,
@@ -421,18 +421,18 @@ describe('memory', () => {
           embeddingSize: 2,
           seed: 11,
         }),
-      () => infoNCE.create(),
+      () => infoNCE(),
     ],
     [
       'joint + mine (stateful)',
       () => jointCritic({ xFeatures: 2, yFeatures: 2, hiddenUnits: [4], seed: 12 }),
-      () => mine.create(),
+      () => mine(),
     ],
     [
       'minee critic + minee (reference samples)',
       () =>
         mineeCritic({ xFeatures: 1, yFeatures: 1, hiddenUnits: [4], referenceFactor: 2, seed: 13 }),
-      () => minee.create(),
+      () => minee(),
     ],
   ] as const;
   it.each(
@@ -474,7 +474,7 @@ describe('observing scores', () => {
     const before = tf.memory().numTensors;
     await train({
       critic,
-      bound: nwj.create(),
+      bound: nwj(),
       data: correlatedGaussian({ dimension: 2, mi: 1 }),
       steps: 7,
       batchSize: 3,

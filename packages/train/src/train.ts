@@ -48,7 +48,7 @@ import { createTrainStep, readScalars } from './train-step';
  *
  * @example
  * ```ts
- * const result = await train({ critic, bound: infoNCE.create(), data: sampler, steps: 2000, batchSize: 64, seed: 1 });
+ * const result = await train({ critic, bound: infoNCE(), data: sampler, steps: 2000, batchSize: 64, seed: 1 });
  * console.log(result.estimate, result.estimateKind, result.flags);
  * ```
  */

@@ -79,7 +79,7 @@ describe('test split and the best weights', () => {
     const seed = 41;
     const data = sampleDataset(correlatedGaussian({ dimension: 2, mi: 1 }), { size, seed });
     const critic = separableCritic({ xFeatures: 2, yFeatures: 2, hiddenUnits: [8], seed });
-    const bound = infoNCE.create();
+    const bound = infoNCE();
     const snapshots = new Map<number, number[][]>();
     const result = await train({
       critic,
@@ -133,7 +133,7 @@ describe('test split and the best weights', () => {
     await expect(
       train({
         critic,
-        bound: infoNCE.create(),
+        bound: infoNCE(),
         data: sampleDataset(correlatedGaussian({ dimension: 2, mi: 1 }), { size: 40, seed: 1 }),
         steps: 2,
         batchSize: 4,

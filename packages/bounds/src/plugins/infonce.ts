@@ -1,5 +1,5 @@
 import { assertOneOf, diagonal, readOptions } from '@mi/core';
-import type { BoundPlugin } from '@mi/spec';
+import type { Bound, BoundPlugin } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import { createBound } from '../shared/create-bound';
 import { references } from '../shared/references';
@@ -16,17 +16,8 @@ export interface InfoNCEOptions {
   readonly direction?: InfoNCEDirection;
 }
 
-/**
- * InfoNCE / CPC (van den Oord et al. 2018; Poole et al. 2019, Eq. 12):
- *
- * ```
- * I_NCE = log n + 1/n Σ_i [ S_ii − log Σ_j e^{S_ij} ]      (rows)
- * ```
- *
- * Low variance, but never above its ceiling log n, whatever the true MI. Loss = −I_NCE.
- * Terms: `joint` = E_diag[T], `logPartition` = mean_i log mean_j e^{S_ij}.
- */
-export const infoNCE: BoundPlugin<InfoNCEOptions> = {
+/** The `infoNCE` bound as a registry plugin: `infoNCEPlugin.create(options)` is `infoNCE(options)`. */
+export const infoNCEPlugin: BoundPlugin<InfoNCEOptions> = {
   id: 'infonce',
   kind: 'bound',
   specificationVersion: 'v1',
@@ -59,3 +50,17 @@ export const infoNCE: BoundPlugin<InfoNCEOptions> = {
     });
   },
 };
+
+/**
+ * InfoNCE / CPC (van den Oord et al. 2018; Poole et al. 2019, Eq. 12):
+ *
+ * ```
+ * I_NCE = log n + 1/n Σ_i [ S_ii − log Σ_j e^{S_ij} ]      (rows)
+ * ```
+ *
+ * Low variance, but never above its ceiling log n, whatever the true MI. Loss = −I_NCE.
+ * Terms: `joint` = E_diag[T], `logPartition` = mean_i log mean_j e^{S_ij}.
+ */
+export function infoNCE(options?: InfoNCEOptions): Bound {
+  return infoNCEPlugin.create(options);
+}

@@ -1,5 +1,5 @@
 import { assertNumber, diagonal, logMeanExpOffDiagonal, maskDiagonal, readOptions } from '@mi/core';
-import type { BoundPlugin, ScoreInputs } from '@mi/spec';
+import type { Bound, BoundPlugin, ScoreInputs } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import { createBound } from '../shared/create-bound';
 import { references } from '../shared/references';
@@ -15,22 +15,8 @@ export interface InterpolatedOptions {
   readonly logBaseline?: number | 'learned';
 }
 
-/**
- * The interpolated bound I_α of Poole et al. (2019, §2.4, Eq. 13), which trades bias for variance
- * between InfoNCE (α = 1) and NWJ/TUBA (α = 0), with the leave-one-out InfoNCE baseline:
- *
- * ```
- * b(x_i, y) = log( α · m_{−i}(y) + (1 − α) · q(y) ),   m_{−i}(y) = 1/(n−1) Σ_{k≠i} e^{T(x_k, y)}
- * I_α = 1 + mean_{i≠j}[ S_jj − b(x_i, y_j) ] − mean_{i≠j} e^{S_ij − b(x_j, y_j)}
- * ```
- *
- * The leave-one-out log-sum-exp is exact in float32 at any separation of the scores: it removes an
- * entry as log1p(−share) when the entry holds at most half the row's mass, and masks the entry
- * out when it dominates (subtracting it there would cancel catastrophically). The ceiling is the
- * supremum of the estimate, 1 + log(n − 1) − log α (the joint baseline is at least
- * log(α/(n−1)) + T_jj and the partition term is non-negative). Loss = −I_α.
- */
-export const interpolated: BoundPlugin<InterpolatedOptions> = {
+/** The `interpolated` bound as a registry plugin: `interpolatedPlugin.create(options)` is `interpolated(options)`. */
+export const interpolatedPlugin: BoundPlugin<InterpolatedOptions> = {
   id: 'interpolated',
   kind: 'bound',
   specificationVersion: 'v1',
@@ -108,4 +94,23 @@ function leaveOneOutLogSumExp(x: tf.Tensor2D): tf.Tensor2D {
     true,
   );
   return tf.where(dominant, tf.broadcastTo(withoutDominant, x.shape), removed) as tf.Tensor2D;
+}
+
+/**
+ * The interpolated bound I_α of Poole et al. (2019, §2.4, Eq. 13), which trades bias for variance
+ * between InfoNCE (α = 1) and NWJ/TUBA (α = 0), with the leave-one-out InfoNCE baseline:
+ *
+ * ```
+ * b(x_i, y) = log( α · m_{−i}(y) + (1 − α) · q(y) ),   m_{−i}(y) = 1/(n−1) Σ_{k≠i} e^{T(x_k, y)}
+ * I_α = 1 + mean_{i≠j}[ S_jj − b(x_i, y_j) ] − mean_{i≠j} e^{S_ij − b(x_j, y_j)}
+ * ```
+ *
+ * The leave-one-out log-sum-exp is exact in float32 at any separation of the scores: it removes an
+ * entry as log1p(−share) when the entry holds at most half the row's mass, and masks the entry
+ * out when it dominates (subtracting it there would cancel catastrophically). The ceiling is the
+ * supremum of the estimate, 1 + log(n − 1) − log α (the joint baseline is at least
+ * log(α/(n−1)) + T_jj and the partition term is non-negative). Loss = −I_α.
+ */
+export function interpolated(options?: InterpolatedOptions): Bound {
+  return interpolatedPlugin.create(options);
 }

@@ -1,5 +1,5 @@
 import { assertOneOf, readOptions, valueWithGradientOf } from '@mi/core';
-import type { BoundPlugin } from '@mi/spec';
+import type { Bound, BoundPlugin } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import { createBound } from '../shared/create-bound';
 import { jensenShannonObjective } from '../shared/jensen-shannon';
@@ -18,19 +18,8 @@ export interface JensenShannonOptions {
   readonly readout?: 'nwj' | 'nwj-shifted';
 }
 
-/**
- * Trains the critic on the Jensen–Shannon f-GAN objective and reports an NWJ value of the critic
- * (Poole et al. 2019 §2.3; Song & Ermon 2020 §3; Hjelm et al. 2019):
- *
- * ```
- * train on   J = E_diag[−softplus(−T)] − E_{i≠j}[softplus(T)]
- * report     I = E_diag[T] − E_{i≠j}[e^{T−1}]            (readout 'nwj', the default)
- *            I = 1 + E_diag[T] − E_{i≠j}[e^{T}]          (readout 'nwj-shifted': NWJ of T + 1)
- * ```
- *
- * The loss has the value −I and the gradient of −J (an explicit stop-gradient).
- */
-export const jensenShannon: BoundPlugin<JensenShannonOptions> = {
+/** The `jensenShannon` bound as a registry plugin: `jensenShannonPlugin.create(options)` is `jensenShannon(options)`. */
+export const jensenShannonPlugin: BoundPlugin<JensenShannonOptions> = {
   id: 'js',
   kind: 'bound',
   specificationVersion: 'v1',
@@ -67,3 +56,19 @@ export const jensenShannon: BoundPlugin<JensenShannonOptions> = {
     });
   },
 };
+
+/**
+ * Trains the critic on the Jensen–Shannon f-GAN objective and reports an NWJ value of the critic
+ * (Poole et al. 2019 §2.3; Song & Ermon 2020 §3; Hjelm et al. 2019):
+ *
+ * ```
+ * train on   J = E_diag[−softplus(−T)] − E_{i≠j}[softplus(T)]
+ * report     I = E_diag[T] − E_{i≠j}[e^{T−1}]            (readout 'nwj', the default)
+ *            I = 1 + E_diag[T] − E_{i≠j}[e^{T}]          (readout 'nwj-shifted': NWJ of T + 1)
+ * ```
+ *
+ * The loss has the value −I and the gradient of −J (an explicit stop-gradient).
+ */
+export function jensenShannon(options?: JensenShannonOptions): Bound {
+  return jensenShannonPlugin.create(options);
+}

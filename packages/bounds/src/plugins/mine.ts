@@ -1,5 +1,5 @@
 import { assertNumber, readOptions, stopGradient, valueWithGradientOf } from '@mi/core';
-import { type BoundPlugin, InvalidArgumentError } from '@mi/spec';
+import { type Bound, type BoundPlugin, InvalidArgumentError } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import { createBound } from '../shared/create-bound';
 import { references } from '../shared/references';
@@ -27,23 +27,8 @@ export interface MineOptions {
   readonly debias?: boolean;
 }
 
-/**
- * MINE (Belghazi et al. 2018, §3.2): the DV value, with the gradient of the partition term
- * divided by a moving average instead of the batch mean, which removes most of the mini-batch
- * bias of the DV gradient:
- *
- * ```
- * value      I = E_diag[T] − log mean_{i≠j} e^{S_ij}
- * gradient   ∇I ≈ E_diag[∇T] − mean_{i≠j}[∇T e^{S_ij}] / ma_t
- * ma_t       = (1 − decay)·ma_{t−1} + decay·mean_{i≠j} e^{S_ij}
- * ```
- *
- * The average is kept in the log domain (`state.logAverage`), so scores of ±1e4 do not overflow,
- * and the gradient's factor E_Q[e^T] / ma is capped at e^{30}, so a batch far above a lagging
- * average gives a large but finite step instead of a NaN loss.
- * State: `logAverage` and `steps` (scalars). Loss value = −I.
- */
-export const mine: BoundPlugin<MineOptions> = {
+/** The `mine` bound as a registry plugin: `minePlugin.create(options)` is `mine(options)`. */
+export const minePlugin: BoundPlugin<MineOptions> = {
   id: 'mine',
   kind: 'bound',
   specificationVersion: 'v1',
@@ -163,3 +148,23 @@ export const mine: BoundPlugin<MineOptions> = {
     });
   },
 };
+
+/**
+ * MINE (Belghazi et al. 2018, §3.2): the DV value, with the gradient of the partition term
+ * divided by a moving average instead of the batch mean, which removes most of the mini-batch
+ * bias of the DV gradient:
+ *
+ * ```
+ * value      I = E_diag[T] − log mean_{i≠j} e^{S_ij}
+ * gradient   ∇I ≈ E_diag[∇T] − mean_{i≠j}[∇T e^{S_ij}] / ma_t
+ * ma_t       = (1 − decay)·ma_{t−1} + decay·mean_{i≠j} e^{S_ij}
+ * ```
+ *
+ * The average is kept in the log domain (`state.logAverage`), so scores of ±1e4 do not overflow,
+ * and the gradient's factor E_Q[e^T] / ma is capped at e^{30}, so a batch far above a lagging
+ * average gives a large but finite step instead of a NaN loss.
+ * State: `logAverage` and `steps` (scalars). Loss value = −I.
+ */
+export function mine(options?: MineOptions): Bound {
+  return minePlugin.create(options);
+}

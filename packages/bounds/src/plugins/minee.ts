@@ -1,5 +1,5 @@
 import { logMeanExp, readOptions } from '@mi/core';
-import type { BoundPlugin, EntropicInputs } from '@mi/spec';
+import type { Bound, BoundPlugin, EntropicInputs } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import { createBound } from '../shared/create-bound';
 import { references } from '../shared/references';
@@ -7,20 +7,8 @@ import { references } from '../shared/references';
 /** MI-NEE has no options; the reference-batch factor is a training option. */
 export type MineeOptions = Record<string, never>;
 
-/**
- * MI-NEE (Chan et al. 2019, §3.2–3.3): MI from three divergences against uniform reference
- * distributions over the data's bounding box, each estimated with the DV bound:
- *
- * ```
- * D(P‖U) ≈ mean_data f − log mean_reference e^{f}
- * I(X;Y) = D(P_XY‖U_XY) − D(P_X‖U_X) − D(P_Y‖U_Y)
- * ```
- *
- * (H(X) = log|box_X| − D(P_X‖U_X), and the box volumes cancel in H(X) + H(Y) − H(X, Y).) Each head
- * maximises its own divergence, so the loss is −(D_XY + D_X + D_Y). Reads `inputs.entropic`
- * (head scores on data and on a reference batch, typically 10× larger); ignores `scores`.
- */
-export const minee: BoundPlugin<MineeOptions> = {
+/** The `minee` bound as a registry plugin: `mineePlugin.create(options)` is `minee(options)`. */
+export const mineePlugin: BoundPlugin<MineeOptions> = {
   id: 'minee',
   kind: 'bound',
   specificationVersion: 'v1',
@@ -57,3 +45,20 @@ export const minee: BoundPlugin<MineeOptions> = {
     });
   },
 };
+
+/**
+ * MI-NEE (Chan et al. 2019, §3.2–3.3): MI from three divergences against uniform reference
+ * distributions over the data's bounding box, each estimated with the DV bound:
+ *
+ * ```
+ * D(P‖U) ≈ mean_data f − log mean_reference e^{f}
+ * I(X;Y) = D(P_XY‖U_XY) − D(P_X‖U_X) − D(P_Y‖U_Y)
+ * ```
+ *
+ * (H(X) = log|box_X| − D(P_X‖U_X), and the box volumes cancel in H(X) + H(Y) − H(X, Y).) Each head
+ * maximises its own divergence, so the loss is −(D_XY + D_X + D_Y). Reads `inputs.entropic`
+ * (head scores on data and on a reference batch, typically 10× larger); ignores `scores`.
+ */
+export function minee(options?: MineeOptions): Bound {
+  return mineePlugin.create(options);
+}

@@ -1,5 +1,5 @@
 import { assertNumber, readOptions } from '@mi/core';
-import type { BoundPlugin } from '@mi/spec';
+import type { Bound, BoundPlugin } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import { createBound } from '../shared/create-bound';
 import { references } from '../shared/references';
@@ -14,20 +14,8 @@ export interface NwjOptions {
   readonly clip?: number;
 }
 
-/**
- * The NWJ (f-divergence, MINE-f) lower bound (Nguyen et al. 2010; Belghazi et al. 2018 §3.1;
- * Poole et al. 2019 Eq. 8):
- *
- * ```
- * I_NWJ = E_diag[T] − e^{−1} · 1/(n(n−1)) Σ_{i≠j} e^{S_ij}        (with `clip`: e^{clip(S_ij, −c, c)})
- * ```
- *
- * Its mini-batch estimate and gradient are unbiased; its variance grows like e^{I}. The second
- * term is computed as exp(log-mean-exp − 1), so it is exact up to the float32 range; beyond it
- * (off-diagonal scores above ~89) the value is −∞, which `evaluateBound` reports as a
- * `NonFiniteEstimateError`. Loss = −I_NWJ.
- */
-export const nwj: BoundPlugin<NwjOptions> = {
+/** The `nwj` bound as a registry plugin: `nwjPlugin.create(options)` is `nwj(options)`. */
+export const nwjPlugin: BoundPlugin<NwjOptions> = {
   id: 'nwj',
   aliases: ['mine-f'],
   kind: 'bound',
@@ -59,3 +47,20 @@ export const nwj: BoundPlugin<NwjOptions> = {
     });
   },
 };
+
+/**
+ * The NWJ (f-divergence, MINE-f) lower bound (Nguyen et al. 2010; Belghazi et al. 2018 §3.1;
+ * Poole et al. 2019 Eq. 8):
+ *
+ * ```
+ * I_NWJ = E_diag[T] − e^{−1} · 1/(n(n−1)) Σ_{i≠j} e^{S_ij}        (with `clip`: e^{clip(S_ij, −c, c)})
+ * ```
+ *
+ * Its mini-batch estimate and gradient are unbiased; its variance grows like e^{I}. The second
+ * term is computed as exp(log-mean-exp − 1), so it is exact up to the float32 range; beyond it
+ * (off-diagonal scores above ~89) the value is −∞, which `evaluateBound` reports as a
+ * `NonFiniteEstimateError`. Loss = −I_NWJ.
+ */
+export function nwj(options?: NwjOptions): Bound {
+  return nwjPlugin.create(options);
+}

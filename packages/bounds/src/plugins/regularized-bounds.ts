@@ -1,5 +1,5 @@
 import { readOptions } from '@mi/core';
-import type { BoundPlugin } from '@mi/spec';
+import type { Bound, BoundPlugin } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   type RegularizerOptions,
@@ -10,44 +10,28 @@ import {
 import { createBound } from '../shared/create-bound';
 import { references } from '../shared/references';
 import { logPartitionOffDiagonal } from '../shared/terms';
-import { donskerVaradhan } from './dv';
-import { type InfoNCEOptions, infoNCE } from './infonce';
-import { type JensenShannonOptions, jensenShannon } from './js';
-import { type NwjOptions, nwj } from './nwj';
-import { type SmileOptions, smileDv } from './smile';
-import { type TubaOptions, tuba } from './tuba';
+import { donskerVaradhan, donskerVaradhanPlugin } from './dv';
+import { type InfoNCEOptions, infoNCEPlugin } from './infonce';
+import { type JensenShannonOptions, jensenShannonPlugin } from './js';
+import { type NwjOptions, nwjPlugin } from './nwj';
+import { type SmileOptions, smileDv, smileDvPlugin } from './smile';
+import { type TubaOptions, tubaPlugin } from './tuba';
 
 /** Options of {@link remine}: the regulariser with `distance` `l2` (default) or `l1`. */
 export type RemineOptions = RegularizerOptions;
 
-/**
- * ReMINE (ReMINE 2021, Eq. 6; Choi & Lee 2022, Eq. 14): the plug-in DV bound with its log
- * partition term pulled to a constant C:
- *
- * ```
- * loss = −[ E_diag[T] − L ] + λ·d(L, C)       L = log mean_{i≠j} e^{S_ij}
- * d    = (L − C)²  (l2, default; λ = 1, C = 0)   or   |L − C|  (l1)
- * ```
- *
- * The estimate is the DV value. The regulariser fixes the drift of DV's free constant and
- * keeps the critic's outputs from exploding (ReMINE §3–4).
- */
-export const remine: BoundPlugin<RemineOptions> = regularizedPlugin({
+/** The `remine` bound as a registry plugin: `reminePlugin.create(options)` is `remine(options)`. */
+export const reminePlugin: BoundPlugin<RemineOptions> = regularizedPlugin({
   id: 'remine',
   displayName: 'ReMINE',
-  base: donskerVaradhan,
+  base: donskerVaradhanPlugin,
   baseOptionKeys: [],
   regularizerDefaults: { distance: 'l2', lambda: 1, target: 0 },
   description: 'DV with its log partition term regularised towards C (L2 or L1).',
 });
 
-/**
- * ReMINE-J (ReMINE 2021 §4): trained as {@link remine}, but reports only the joint term minus the
- * target, E_diag[T] − C, which at the regularised optimum (log E_Q[e^T] = C) equals the DV value
- * and has no partition-term variance. C is in the log domain; with `distance: 'log-euclidean'`
- * the target is given in the linear domain and the estimate is E_diag[T] − log C.
- */
-export const remineJoint: BoundPlugin<RemineOptions> = {
+/** The `remineJoint` bound as a registry plugin: `remineJointPlugin.create(options)` is `remineJoint(options)`. */
+export const remineJointPlugin: BoundPlugin<RemineOptions> = {
   id: 'remine-j',
   kind: 'bound',
   specificationVersion: 'v1',
@@ -58,7 +42,7 @@ export const remineJoint: BoundPlugin<RemineOptions> = {
   create(options) {
     readOptions('remine-j', options, ['distance', 'lambda', 'target']);
     const resolved = resolveRegularizer('remine-j', { distance: 'l2', ...options });
-    const trained = regularized(donskerVaradhan.create(), resolved, 'remine');
+    const trained = regularized(donskerVaradhan(), resolved, 'remine');
     const logTarget =
       resolved.distance === 'log-euclidean' ? Math.log(resolved.target) : resolved.target;
     return createBound({
@@ -75,6 +59,89 @@ export const remineJoint: BoundPlugin<RemineOptions> = {
   },
 };
 
+/** The `renwj` bound as a registry plugin: `renwjPlugin.create(options)` is `renwj(options)`. */
+export const renwjPlugin: BoundPlugin<NwjOptions & RegularizerOptions> = regularizedPlugin({
+  id: 'renwj',
+  displayName: 'ReNWJ',
+  base: nwjPlugin,
+  baseOptionKeys: ['clip'],
+  baseDefaults: { clip: 10 },
+  regularizerDefaults: { distance: 'log-euclidean', lambda: 1, target: 1 },
+  description: 'NWJ regularised with the log-Euclidean distance of its partition term to 1.',
+});
+
+/** The `resmile` bound as a registry plugin: `resmilePlugin.create(options)` is `resmile(options)`. */
+export const resmilePlugin: BoundPlugin<SmileOptions & RegularizerOptions> = regularizedPlugin({
+  id: 'resmile',
+  displayName: 'ReSMILE',
+  base: smileDvPlugin,
+  baseOptionKeys: ['tau'],
+  baseDefaults: { tau: 10 },
+  regularizerDefaults: { distance: 'l2', lambda: 1, target: 0 },
+  description:
+    'DV-trained SMILE (τ = 10) regularised with the Euclidean distance of its unclipped log partition term to 0.',
+});
+
+/** The `reinfonce` bound as a registry plugin: `reinfoncePlugin.create(options)` is `reinfonce(options)`. */
+export const reinfoncePlugin: BoundPlugin<InfoNCEOptions & RegularizerOptions> = regularizedPlugin({
+  id: 'reinfonce',
+  displayName: 'ReInfoNCE',
+  base: infoNCEPlugin,
+  baseOptionKeys: ['direction'],
+  regularizerDefaults: { distance: 'l2', lambda: 1, target: 0 },
+  description: 'InfoNCE regularised with the Euclidean distance of its mean row log-mean-exp to 0.',
+});
+
+/** The `retuba` bound as a registry plugin: `retubaPlugin.create(options)` is `retuba(options)`. */
+export const retubaPlugin: BoundPlugin<TubaOptions & RegularizerOptions> = regularizedPlugin({
+  id: 'retuba',
+  displayName: 'ReTUBA',
+  base: tubaPlugin,
+  baseOptionKeys: ['logBaseline', 'clip'],
+  baseDefaults: { clip: 10 },
+  regularizerDefaults: { distance: 'log-euclidean', lambda: 1, target: 1 },
+  description:
+    'TUBA (a(y) = 1) regularised with the log-Euclidean distance of its partition term to 1.',
+});
+
+/** The `rejs` bound as a registry plugin: `rejsPlugin.create(options)` is `rejs(options)`. */
+export const rejsPlugin: BoundPlugin<JensenShannonOptions & RegularizerOptions> = regularizedPlugin(
+  {
+    id: 'rejs',
+    displayName: 'ReJS',
+    base: jensenShannonPlugin,
+    baseOptionKeys: ['readout'],
+    regularizerDefaults: { distance: 'l2', lambda: 1, target: 0 },
+    description: 'JS-trained critic with the Euclidean regulariser on log E_Q[e^T].',
+  },
+);
+
+/**
+ * ReMINE (ReMINE 2021, Eq. 6; Choi & Lee 2022, Eq. 14): the plug-in DV bound with its log
+ * partition term pulled to a constant C:
+ *
+ * ```
+ * loss = −[ E_diag[T] − L ] + λ·d(L, C)       L = log mean_{i≠j} e^{S_ij}
+ * d    = (L − C)²  (l2, default; λ = 1, C = 0)   or   |L − C|  (l1)
+ * ```
+ *
+ * The estimate is the DV value. The regulariser fixes the drift of DV's free constant and
+ * keeps the critic's outputs from exploding (ReMINE §3–4).
+ */
+export function remine(options?: RemineOptions): Bound {
+  return reminePlugin.create(options);
+}
+
+/**
+ * ReMINE-J (ReMINE 2021 §4): trained as {@link remine}, but reports only the joint term minus the
+ * target, E_diag[T] − C, which at the regularised optimum (log E_Q[e^T] = C) equals the DV value
+ * and has no partition-term variance. C is in the log domain; with `distance: 'log-euclidean'`
+ * the target is given in the linear domain and the estimate is E_diag[T] − log C.
+ */
+export function remineJoint(options?: RemineOptions): Bound {
+  return remineJointPlugin.create(options);
+}
+
 /**
  * ReNWJ (Choi & Lee 2022, Eq. 15 and Table 1): NWJ whose partition term reads scores clipped to
  * ±10 (so e^{T−1} cannot overflow), plus the log-Euclidean distance between the unclipped
@@ -86,15 +153,9 @@ export const remineJoint: BoundPlugin<RemineOptions> = {
  *
  * The estimate is the clipped NWJ value.
  */
-export const renwj: BoundPlugin<NwjOptions & RegularizerOptions> = regularizedPlugin({
-  id: 'renwj',
-  displayName: 'ReNWJ',
-  base: nwj,
-  baseOptionKeys: ['clip'],
-  baseDefaults: { clip: 10 },
-  regularizerDefaults: { distance: 'log-euclidean', lambda: 1, target: 1 },
-  description: 'NWJ regularised with the log-Euclidean distance of its partition term to 1.',
-});
+export function renwj(options?: NwjOptions & RegularizerOptions): Bound {
+  return renwjPlugin.create(options);
+}
 
 /**
  * ReSMILE (Choi & Lee 2022, §4 and Table 1): SMILE trained on its clipped DV value (τ = 10,
@@ -107,49 +168,25 @@ export const renwj: BoundPlugin<NwjOptions & RegularizerOptions> = regularizedPl
  * Clipping zeroes the bound's gradient for scores beyond ±τ; the unclipped regulariser keeps one
  * there, which "avoids freezing T". The estimate is the clipped DV value.
  */
-export const resmile: BoundPlugin<SmileOptions & RegularizerOptions> = regularizedPlugin({
-  id: 'resmile',
-  displayName: 'ReSMILE',
-  base: smileDv,
-  baseOptionKeys: ['tau'],
-  baseDefaults: { tau: 10 },
-  regularizerDefaults: { distance: 'l2', lambda: 1, target: 0 },
-  description:
-    'DV-trained SMILE (τ = 10) regularised with the Euclidean distance of its unclipped log partition term to 0.',
-});
+export function resmile(options?: SmileOptions & RegularizerOptions): Bound {
+  return resmilePlugin.create(options);
+}
 
 /** ReInfoNCE (Choi & Lee 2022, Table 1): InfoNCE with the Euclidean regulariser on its log partition term. */
-export const reinfonce: BoundPlugin<InfoNCEOptions & RegularizerOptions> = regularizedPlugin({
-  id: 'reinfonce',
-  displayName: 'ReInfoNCE',
-  base: infoNCE,
-  baseOptionKeys: ['direction'],
-  regularizerDefaults: { distance: 'l2', lambda: 1, target: 0 },
-  description: 'InfoNCE regularised with the Euclidean distance of its mean row log-mean-exp to 0.',
-});
+export function reinfonce(options?: InfoNCEOptions & RegularizerOptions): Bound {
+  return reinfoncePlugin.create(options);
+}
 
 /**
  * ReTUBA (Choi & Lee 2022, Table 1): TUBA with a(y) = 1 whose partition term reads scores clipped
  * to ±10, plus the log-Euclidean distance between the unclipped partition term and 1. The
  * estimate is the clipped TUBA value.
  */
-export const retuba: BoundPlugin<TubaOptions & RegularizerOptions> = regularizedPlugin({
-  id: 'retuba',
-  displayName: 'ReTUBA',
-  base: tuba,
-  baseOptionKeys: ['logBaseline', 'clip'],
-  baseDefaults: { clip: 10 },
-  regularizerDefaults: { distance: 'log-euclidean', lambda: 1, target: 1 },
-  description:
-    'TUBA (a(y) = 1) regularised with the log-Euclidean distance of its partition term to 1.',
-});
+export function retuba(options?: TubaOptions & RegularizerOptions): Bound {
+  return retubaPlugin.create(options);
+}
 
 /** ReJS (Choi & Lee 2022, Table 1): JS-trained critic, NWJ read-out, Euclidean regulariser. */
-export const rejs: BoundPlugin<JensenShannonOptions & RegularizerOptions> = regularizedPlugin({
-  id: 'rejs',
-  displayName: 'ReJS',
-  base: jensenShannon,
-  baseOptionKeys: ['readout'],
-  regularizerDefaults: { distance: 'l2', lambda: 1, target: 0 },
-  description: 'JS-trained critic with the Euclidean regulariser on log E_Q[e^T].',
-});
+export function rejs(options?: JensenShannonOptions & RegularizerOptions): Bound {
+  return rejsPlugin.create(options);
+}

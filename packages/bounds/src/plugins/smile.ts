@@ -1,5 +1,5 @@
 import { assertNumber, readOptions, valueWithGradientOf } from '@mi/core';
-import type { BoundPlugin } from '@mi/spec';
+import type { Bound, BoundPlugin } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import { createBound, type RawBoundOutput } from '../shared/create-bound';
 import { jensenShannonObjective } from '../shared/jensen-shannon';
@@ -49,20 +49,8 @@ function readTau(id: string, options: SmileOptions | undefined): number {
   return tau;
 }
 
-/**
- * SMILE (Song & Ermon 2020, §5, Eq. 17): the DV value with the partition function clipped to
- * [e^{−τ}, e^{τ}], and the gradient of the Jensen–Shannon objective:
- *
- * ```
- * report     I_SMILE = E_diag[T] − log 1/(n(n−1)) Σ_{i≠j} clip(e^{S_ij}, e^{−τ}, e^{τ})
- * train on   J = E_diag[−softplus(−T)] − E_{i≠j}[softplus(T)]
- * ```
- *
- * The joint term uses the unclipped T, as in the paper's code. Clipping bounds the variance of
- * the partition term by a function of τ (Theorem 3) at the price of a bias. The loss has the value
- * −I_SMILE and the gradient of −J. See {@link smileDv} for the variant trained on the clipped DV.
- */
-export const smile: BoundPlugin<SmileOptions> = {
+/** The `smile` bound as a registry plugin: `smilePlugin.create(options)` is `smile(options)`. */
+export const smilePlugin: BoundPlugin<SmileOptions> = {
   id: 'smile',
   kind: 'bound',
   specificationVersion: 'v1',
@@ -75,16 +63,8 @@ export const smile: BoundPlugin<SmileOptions> = {
   },
 };
 
-/**
- * SMILE trained directly on its clipped DV value (the variant Choi & Lee 2022 use as I_SMILE):
- * the same value as {@link smile}, but the gradient is that of the clipped DV, so scores outside
- * [−τ, τ] get no gradient through the partition term.
- *
- * ```
- * I = E_diag[T] − log 1/(n(n−1)) Σ_{i≠j} e^{clip(S_ij, −τ, τ)}     loss = −I
- * ```
- */
-export const smileDv: BoundPlugin<SmileOptions> = {
+/** The `smileDv` bound as a registry plugin: `smileDvPlugin.create(options)` is `smileDv(options)`. */
+export const smileDvPlugin: BoundPlugin<SmileOptions> = {
   id: 'smile-dv',
   kind: 'bound',
   specificationVersion: 'v1',
@@ -99,3 +79,33 @@ export const smileDv: BoundPlugin<SmileOptions> = {
     return clippedDv('smile-dv', readTau('smile-dv', options), false);
   },
 };
+
+/**
+ * SMILE (Song & Ermon 2020, §5, Eq. 17): the DV value with the partition function clipped to
+ * [e^{−τ}, e^{τ}], and the gradient of the Jensen–Shannon objective:
+ *
+ * ```
+ * report     I_SMILE = E_diag[T] − log 1/(n(n−1)) Σ_{i≠j} clip(e^{S_ij}, e^{−τ}, e^{τ})
+ * train on   J = E_diag[−softplus(−T)] − E_{i≠j}[softplus(T)]
+ * ```
+ *
+ * The joint term uses the unclipped T, as in the paper's code. Clipping bounds the variance of
+ * the partition term by a function of τ (Theorem 3) at the price of a bias. The loss has the value
+ * −I_SMILE and the gradient of −J. See {@link smileDv} for the variant trained on the clipped DV.
+ */
+export function smile(options?: SmileOptions): Bound {
+  return smilePlugin.create(options);
+}
+
+/**
+ * SMILE trained directly on its clipped DV value (the variant Choi & Lee 2022 use as I_SMILE):
+ * the same value as {@link smile}, but the gradient is that of the clipped DV, so scores outside
+ * [−τ, τ] get no gradient through the partition term.
+ *
+ * ```
+ * I = E_diag[T] − log 1/(n(n−1)) Σ_{i≠j} e^{clip(S_ij, −τ, τ)}     loss = −I
+ * ```
+ */
+export function smileDv(options?: SmileOptions): Bound {
+  return smileDvPlugin.create(options);
+}

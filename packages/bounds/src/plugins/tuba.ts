@@ -1,5 +1,5 @@
 import { assertNumber, logMeanExpOffDiagonal, readOptions } from '@mi/core';
-import type { BoundPlugin, ScoreInputs } from '@mi/spec';
+import type { Bound, BoundPlugin, ScoreInputs } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import { createBound } from '../shared/create-bound';
 import { references } from '../shared/references';
@@ -20,17 +20,8 @@ export interface TubaOptions {
   readonly clip?: number;
 }
 
-/**
- * The TUBA lower bound with a baseline a(y) (Poole et al. 2019, Eq. 7):
- *
- * ```
- * I_TUBA = 1 + E_diag[T − log a(y)] − 1/(n(n−1)) Σ_{i≠j} e^{S_ij − log a(y_j)}
- * ```
- *
- * Columns index y, so the baseline of entry (i, j) is a(y_j). With `clip`, the partition term
- * reads e^{clip(S_ij − log a(y_j), −c, c)}. Loss = −I_TUBA.
- */
-export const tuba: BoundPlugin<TubaOptions> = {
+/** The `tuba` bound as a registry plugin: `tubaPlugin.create(options)` is `tuba(options)`. */
+export const tubaPlugin: BoundPlugin<TubaOptions> = {
   id: 'tuba',
   kind: 'bound',
   specificationVersion: 'v1',
@@ -70,3 +61,17 @@ export const tuba: BoundPlugin<TubaOptions> = {
     });
   },
 };
+
+/**
+ * The TUBA lower bound with a baseline a(y) (Poole et al. 2019, Eq. 7):
+ *
+ * ```
+ * I_TUBA = 1 + E_diag[T − log a(y)] − 1/(n(n−1)) Σ_{i≠j} e^{S_ij − log a(y_j)}
+ * ```
+ *
+ * Columns index y, so the baseline of entry (i, j) is a(y_j). With `clip`, the partition term
+ * reads e^{clip(S_ij − log a(y_j), −c, c)}. Loss = −I_TUBA.
+ */
+export function tuba(options?: TubaOptions): Bound {
+  return tubaPlugin.create(options);
+}
