@@ -3,9 +3,9 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createBoundRegistry } from '@mi/bounds';
-import { createProgram } from '@mi/cli';
 import { createRandom } from '@mi/core';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runMi } from '../test/run-mi';
 
 let root: string;
 beforeAll(async () => {
@@ -15,31 +15,7 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-/** Runs `mi …` in-process and captures stdout, stderr and the exit code. */
-async function mi(
-  ...args: string[]
-): Promise<{ stdout: string; stderr: string; exitCode: number }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-  process.exitCode = 0;
-  try {
-    await createProgram().parseAsync(['node', 'mi', ...args]);
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-  const exitCode = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { stdout, stderr, exitCode };
-}
+const mi = runMi;
 
 // x ~ N(0, 1), y = ρx + √(1−ρ²)ε with ρ = 0.8: I = −½ log(1 − ρ²) = 0.5108 nats.
 const rho = 0.8;

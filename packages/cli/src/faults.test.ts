@@ -5,8 +5,8 @@ import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createProgram } from '@mi/cli';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runMi } from '../test/run-mi';
 
 let root: string;
 beforeAll(async () => {
@@ -16,30 +16,7 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-async function mi(
-  ...args: string[]
-): Promise<{ stdout: string; stderr: string; exitCode: number }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-  process.exitCode = 0;
-  try {
-    await createProgram().parseAsync(['node', 'mi', ...args]);
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-  const exitCode = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { stdout, stderr: stderr.replace(/^backend: .*\n/m, ''), exitCode };
-}
+const mi = runMi;
 
 /** A staircase of one run (one bound, one level, one seed) that trains in a moment. */
 const tiny = (out: string) => [

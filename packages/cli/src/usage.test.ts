@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 // The suite's configurations change as the suite does: the message lists whatever they are.
 import { ESTIMATOR_CONFIGS, estimateMutualInformation } from '@mi/bench';
-import { createProgram } from '@mi/cli';
 import { parseCsv } from '@mi/datasets';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runMi } from '../test/run-mi';
 import { inCliTerms } from './cli-errors';
 import { ESTIMATE_TERMS } from './commands/estimate';
 
@@ -23,31 +23,7 @@ afterAll(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-/** Runs `mi …` in-process; stderr without the backend's start-up note. */
-async function mi(
-  ...args: string[]
-): Promise<{ stdout: string; stderr: string; exitCode: number }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-  process.exitCode = 0;
-  try {
-    await createProgram().parseAsync(['node', 'mi', ...args]);
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-  const exitCode = Number(process.exitCode ?? 0);
-  process.exitCode = 0;
-  return { stdout, stderr: stderr.replace(/^backend: .*\n/m, ''), exitCode };
-}
+const mi = runMi;
 
 const backends = 'auto, tensorflow-gpu, tensorflow, wasm, cpu';
 const data = () => ['estimate', '--data', csv, '--x', 'a', '--y', 'b'];
@@ -587,7 +563,11 @@ describe('library errors in CLI terms', () => {
       [{ testFraction: 0 }, "invalid option '--test': expected a number in (0, 0.5], received 0"],
       [
         { batchSize: 1 },
-        "invalid option '--batch-size': expected an integer in [2, 12], received 1",
+        "invalid option '--batch-size': expected an integer >= 2, received 1",
+      ],
+      [
+        { batchSize: 13 },
+        "invalid option '--batch-size': expected an integer in [2, 12], received 13",
       ],
       [{ steps: 0 }, "invalid option '--steps': expected an integer >= 1, received 0"],
     ];
