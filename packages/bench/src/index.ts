@@ -2,9 +2,10 @@
  * The experiments of the papers behind the `@mi` packages, as functions the `mi` CLI calls:
  * the Gaussian/Cubic staircase (Song & Ermon 2020; ReMINE 2021 Table 1), the one-hot drift and
  * batch-size studies (ReMINE §3; Choi & Lee 2022 §3), MI-NEE against MINE (Chan et al. 2019 §4),
- * and MI estimation on a user's data. Each benchmark writes a results folder (`results.jsonl`
- * appended per run so sweeps resume, `report.md`, SVG/PNG figures), runs one shard of a sweep on
- * request, and merges shards.
+ * the self-consistency tests on images (Song & Ermon 2020 §6.2), the supervised and contrastive
+ * learning benchmarks (SLB, CLB; Choi & Lee 2022 §5), and MI estimation on a user's data. Each
+ * benchmark writes a results folder (`results.jsonl` appended per run so sweeps resume,
+ * `report.md`, SVG/PNG figures), runs one shard of a sweep on request, and merges shards.
  *
  * Bounds and critics are named by specs (`smile:tau=5`, `joint:hiddenUnits=512,512`) that the
  * registries resolve, so a plugin bound or critic runs through every benchmark unchanged. A
@@ -14,6 +15,7 @@
  * @packageDocumentation
  */
 export type { BenchmarkContext } from './benchmark-context';
+export { clbPresets, runClbBenchmark, writeClbReport } from './clb/clb-benchmark';
 export {
   type EstimateOptions,
   type EstimateProgress,
@@ -45,6 +47,10 @@ export {
 } from './gaussian/gaussian-report';
 export { type PeerRow, readPeerResults } from './gaussian/peer-results';
 export type { PublishedRow } from './gaussian/published';
+export type { ImageDatasetName } from './images/image-source';
+export type { AugmentationKind } from './label-benchmark/augment';
+export type { LabelBenchmarkOptions } from './label-benchmark/label-benchmark';
+export type { BenchmarkReport } from './label-benchmark/label-report';
 export {
   type MineeBenchmarkOptions,
   type MineeMethod,
@@ -65,4 +71,13 @@ export { mergeResults } from './records/merge';
 export { ResultsFolder, type Trace } from './records/results-folder';
 export { parseShard, type Shard } from './records/shard';
 export { formatNumber } from './report/markdown';
+export {
+  runSelfConsistencyBenchmark,
+  SELF_CONSISTENCY_TESTS,
+  type SelfConsistencyOptions,
+  type SelfConsistencyTest,
+  selfConsistencyPresets,
+} from './self-consistency/self-consistency-benchmark';
+export { writeSelfConsistencyReport } from './self-consistency/self-consistency-report';
+export { runSlbBenchmark, slbPresets, writeSlbReport } from './slb/slb-benchmark';
 export { type BenchmarkRegistries, type SpecInput, validateSpecs } from './specs';

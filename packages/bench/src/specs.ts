@@ -177,11 +177,13 @@ export function appliedDefaults(
 /**
  * Resolves bound and critic specs once through the registries, so that an unknown name or a bad
  * option fails before any data is read or any training starts. Critics are created on
- * placeholder tabular inputs (one feature each) and disposed at once.
+ * placeholder inputs — tabular (one feature each), or with `inputs: 'image'` 8 × 8 images of one
+ * channel, for the image benchmarks — and disposed at once.
  *
  * @example
  * ```ts
  * validateSpecs({ bounds: ['smile:tau=5'], critics: ['joint:hiddenUnits=64,64'] });
+ * validateSpecs({ critics: ['cnn:head=separable'], inputs: 'image' });
  * ```
  * @throws the registries' errors: `NoSuchBoundError`, `NoSuchCriticError`, `InvalidArgumentError`.
  */
@@ -189,10 +191,15 @@ export function validateSpecs(options: {
   readonly bounds?: readonly SpecInput[];
   readonly critics?: readonly SpecInput[];
   readonly registries?: BenchmarkRegistries;
+  /** The kind of data the critics will score. Default `'tabular'`. */
+  readonly inputs?: CriticInputs['kind'];
 }): void {
   const registries = withDefaultRegistries(options.registries);
   for (const spec of options.bounds ?? []) createBound(registries.bounds, spec);
-  const inputs: CriticInputs = { kind: 'tabular', xFeatures: 1, yFeatures: 1 };
+  const inputs: CriticInputs =
+    options.inputs === 'image'
+      ? { kind: 'image', height: 8, width: 8, xChannels: 1, yChannels: 1 }
+      : { kind: 'tabular', xFeatures: 1, yFeatures: 1 };
   for (const spec of options.critics ?? []) {
     createCritic(registries.critics, spec, { inputs, seed: 0 }).dispose();
   }

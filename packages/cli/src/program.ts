@@ -3,7 +3,9 @@ import { reportError } from './cli-errors';
 import { createCommandEnvironment } from './command-environment';
 import { registerEstimateDefaults } from './commands/bench-estimate-defaults';
 import { registerGaussian } from './commands/bench-gaussian';
+import { registerClb, registerSlb } from './commands/bench-label';
 import { registerOtherBenchmarks } from './commands/bench-other';
+import { registerSelfConsistency } from './commands/bench-self-consistency';
 import { registerEstimate } from './commands/estimate';
 import { registerLists } from './commands/list';
 import { EXIT } from './exit-codes';
@@ -133,6 +135,9 @@ export function createProgram(): Command {
   registerGaussian(bench, environment);
   registerOtherBenchmarks(bench, environment);
   registerEstimateDefaults(bench, environment);
+  registerSelfConsistency(bench, environment);
+  registerSlb(bench, environment);
+  registerClb(bench, environment);
   registerLists(program, environment);
   return program;
 }

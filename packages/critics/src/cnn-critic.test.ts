@@ -68,4 +68,34 @@ describe('cnnCritic', () => {
       "cnnCritic: invalid option 'filters'",
     );
   });
+
+  it("separable head: one encoder per side with the pair head's layout, S = G·Hᵀ", () => {
+    const critic = cnnCritic({ head: 'separable', embeddingSize: 8, seed: 1 });
+    expect([...critic.weights].map(([name, v]) => `${name} ${v.shape.join('×')}`)).toEqual([
+      'g/conv0/filter 5×5×1×64',
+      'g/conv0/bias 64',
+      'g/conv1/filter 5×5×64×128',
+      'g/conv1/bias 128',
+      'g/dense0/kernel 6272×1024',
+      'g/dense0/bias 1024',
+      'g/dense1/kernel 1024×8',
+      'g/dense1/bias 8',
+      'h/conv0/filter 5×5×1×64',
+      'h/conv0/bias 64',
+      'h/conv1/filter 5×5×64×128',
+      'h/conv1/bias 128',
+      'h/dense0/kernel 6272×1024',
+      'h/dense0/bias 1024',
+      'h/dense1/kernel 1024×8',
+      'h/dense1/bias 8',
+    ]);
+    expect(critic.getConfig().config).toMatchObject({ head: 'separable', embeddingSize: 8 });
+    critic.dispose();
+    // The pair head keeps its config without an embedding size.
+    const pair = cnnCritic({ height: 8, width: 8, filters: [2], denseUnits: [], seed: 1 });
+    expect(pair.getConfig().config['head']).toBe('pair');
+    expect(pair.getConfig().config['embeddingSize']).toBeUndefined();
+    pair.dispose();
+    expect(() => cnnCritic({ head: 'joint' as never })).toThrow("cnnCritic: invalid option 'head'");
+  });
 });

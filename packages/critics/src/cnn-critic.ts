@@ -1,21 +1,34 @@
-import { papers } from '@mi/core';
+import { fastMatMul, papers } from '@mi/core';
 import { InvalidArgumentError } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import { applyConv, convOutputSize, createConvFilter } from './layers/conv';
 import { applyDense, createDense, type DenseWeights } from './layers/dense';
-import { createWeightStore } from './layers/weight-store';
+import { createWeightStore, type WeightStore } from './layers/weight-store';
 import { assembleCritic, type NeuralCritic, type NeuralCriticPlugin } from './neural-critic';
 import { checkPairedBatches } from './validate/check-inputs';
 import {
   assertNumber,
+  assertOneOf,
   assertPositiveInteger,
   checkUnits,
   rejectUnknownOptions,
   resolveSeed,
 } from './validate/check-options';
 
+/** How a {@link cnnCritic} scores a pair: stacked images (the paper's) or two encoders. */
+export type CnnHead = 'pair' | 'separable';
+
 /** Options of {@link cnnCritic}. Defaults give the MNIST network of paper 003. */
 export interface CnnCriticOptions {
+  /**
+   * `'pair'` (default): x and y stacked on channels, one network on every pair, as in paper 003
+   * App. B. `'separable'`: T(x, y) = g(x)·h(y), g and h two encoders of the same layout (the
+   * convolutions and dense layers below, then a linear layer to `embeddingSize`), so a batch costs
+   * 2n encoder passes and one n × n product instead of n² network passes.
+   */
+  readonly head?: CnnHead;
+  /** Size of g(x) and h(y) for the `'separable'` head. Default `32` (paper 003's separable critic). */
+  readonly embeddingSize?: number;
   /** Image height. Default `28` (MNIST; `32` for CIFAR-10). */
   readonly height?: number;
   /** Image width. Default `28`. */
@@ -42,6 +55,8 @@ export interface CnnCriticOptions {
 }
 
 const OPTION_NAMES = [
+  'head',
+  'embeddingSize',
   'height',
   'width',
   'xChannels',
@@ -70,16 +85,30 @@ const OPTION_NAMES = [
  * after the first are non-linear in the pair and run on the n² maps (n² × 14 × 14 × 64 floats for
  * MNIST). `pairs` stacks x_i and y_i on channels and runs the network as written.
  *
+ * With `head: 'separable'` the same layers (ending in `embeddingSize` linear outputs) form two
+ * encoders, and
+ *
+ * ```
+ * T(x, y) = g(x)·h(y),   S = G·Hᵀ
+ * ```
+ *
+ * the separable form of paper 003 §6.1 on images: 2n encoder passes per batch instead of n²
+ * network passes, at the price of a critic that can only express inner products of embeddings.
+ *
  * @example
  * ```ts
  * const critic = cnnCritic({ seed: 1 });                           // MNIST
  * const cifar = cnnCritic({ height: 32, width: 32, xChannels: 3, yChannels: 3, seed: 1 });
+ * const cheap = cnnCritic({ head: 'separable', embeddingSize: 32, seed: 1 });
  * ```
  * @see Song & Ermon 2020, App. B (paper 003).
  */
 export function cnnCritic(options: CnnCriticOptions = {}): NeuralCritic {
   const name = 'cnnCritic';
   rejectUnknownOptions(name, options, OPTION_NAMES);
+  const head = options.head ?? 'pair';
+  assertOneOf(name, 'head', head, ['pair', 'separable'] as const);
+  const embeddingSize = options.embeddingSize ?? 32;
   const height = options.height ?? 28;
   const width = options.width ?? 28;
   const xChannels = options.xChannels ?? 1;
@@ -88,6 +117,7 @@ export function cnnCritic(options: CnnCriticOptions = {}): NeuralCritic {
   const stride = options.stride ?? 2;
   const padding = options.padding ?? 2;
   for (const [key, value] of Object.entries({
+    embeddingSize,
     height,
     width,
     xChannels,
@@ -118,8 +148,50 @@ export function cnnCritic(options: CnnCriticOptions = {}): NeuralCritic {
     }
   }
   const flatSize = h * w * filters[filters.length - 1]!;
-
+  const layout: Layout = { filters, kernelSize, stride, padding, denseUnits, flatSize };
   const store = createWeightStore('cnn', seed);
+  const check = (method: string, x: tf.Tensor, y: tf.Tensor) =>
+    checkPairedBatches(`cnn.${method}`, x, [height, width, xChannels], y, [
+      height,
+      width,
+      yChannels,
+    ]);
+  const resolved = {
+    head,
+    ...(head === 'separable' ? { embeddingSize } : {}),
+    height,
+    width,
+    xChannels,
+    yChannels,
+    filters,
+    kernelSize,
+    stride,
+    padding,
+    denseUnits,
+    seed,
+  };
+
+  if (head === 'separable') {
+    const g = createEncoder(store, 'g/', xChannels, layout, embeddingSize);
+    const hy = createEncoder(store, 'h/', yChannels, layout, embeddingSize);
+    return assembleCritic({
+      id: 'cnn',
+      options: resolved,
+      store,
+      scores: (x, y) =>
+        tf.tidy(() => {
+          check('scores', x, y);
+          return fastMatMul(g(x as tf.Tensor4D), hy(y as tf.Tensor4D), { transposeB: true });
+        }),
+      pairs: (x, y) =>
+        tf.tidy(() => {
+          check('pairs', x, y);
+          return tf.sum(tf.mul(g(x as tf.Tensor4D), hy(y as tf.Tensor4D)), 1) as tf.Tensor1D;
+        }),
+      extra: {},
+    });
+  }
+
   const first = filters[0]!;
   const fanIn = xChannels + yChannels;
   const xFilter = createConvFilter(
@@ -145,61 +217,14 @@ export function cnnCritic(options: CnnCriticOptions = {}): NeuralCritic {
     [first],
     1 / Math.sqrt(kernelSize * kernelSize * fanIn),
   ) as tf.Variable<tf.Rank.R1>;
-  const convs: { filter: tf.Variable<tf.Rank.R4>; bias: tf.Variable<tf.Rank.R1> }[] = [];
-  for (let k = 1; k < filters.length; k++) {
-    const filter = createConvFilter(
-      store,
-      `conv${k}/filter`,
-      kernelSize,
-      filters[k - 1]!,
-      filters[k]!,
-      'pytorch',
-    );
-    const bias = store.uniform(
-      `conv${k}/bias`,
-      [filters[k]!],
-      1 / Math.sqrt(kernelSize * kernelSize * filters[k - 1]!),
-    ) as tf.Variable<tf.Rank.R1>;
-    convs.push({ filter, bias });
-  }
-  const denseSizes = [flatSize, ...denseUnits, 1];
-  const dense: DenseWeights[] = [];
-  for (let k = 0; k + 1 < denseSizes.length; k++) {
-    dense.push(createDense(store, `dense${k}`, denseSizes[k]!, denseSizes[k + 1]!));
-  }
-
   // Everything after the first convolution's pre-activation: m maps → m scores.
-  const head = (preActivation: tf.Tensor4D): tf.Tensor1D => {
-    let maps = tf.relu(preActivation);
-    for (const conv of convs)
-      maps = applyConv(maps, conv.filter, stride, padding, conv.bias, 'relu');
-    let features = tf.reshape(maps, [maps.shape[0], flatSize]) as tf.Tensor2D;
-    dense.forEach((layer, k) => {
-      features = applyDense(layer, features, k + 1 === dense.length ? 'linear' : 'relu');
-    });
-    return tf.reshape(features, [-1]) as tf.Tensor1D;
-  };
-  const check = (method: string, x: tf.Tensor, y: tf.Tensor) =>
-    checkPairedBatches(`cnn.${method}`, x, [height, width, xChannels], y, [
-      height,
-      width,
-      yChannels,
-    ]);
+  const rest = createLayersAfterFirst(store, '', layout, 1);
+  const headOf = (preActivation: tf.Tensor4D): tf.Tensor1D =>
+    tf.reshape(rest(preActivation), [-1]) as tf.Tensor1D;
 
   return assembleCritic({
     id: 'cnn',
-    options: {
-      height,
-      width,
-      xChannels,
-      yChannels,
-      filters,
-      kernelSize,
-      stride,
-      padding,
-      denseUnits,
-      seed,
-    },
+    options: resolved,
     store,
     scores: (x, y) =>
       tf.tidy(() => {
@@ -214,17 +239,100 @@ export function cnnCritic(options: CnnCriticOptions = {}): NeuralCritic {
           mw,
           c,
         ]);
-        return tf.reshape(head(pre as tf.Tensor4D), [n, n]) as tf.Tensor2D;
+        return tf.reshape(headOf(pre as tf.Tensor4D), [n, n]) as tf.Tensor2D;
       }),
     pairs: (x, y) =>
       tf.tidy(() => {
         check('pairs', x, y);
         const stacked = tf.concat([x as tf.Tensor4D, y as tf.Tensor4D], 3);
         const filter = tf.concat([xFilter, yFilter], 2);
-        return head(applyConv(stacked, filter, stride, padding, firstBias));
+        return headOf(applyConv(stacked, filter, stride, padding, firstBias));
       }),
     extra: {},
   });
+}
+
+/** The sizes every network of a {@link cnnCritic} shares. */
+interface Layout {
+  readonly filters: readonly number[];
+  readonly kernelSize: number;
+  readonly stride: number;
+  readonly padding: number;
+  readonly denseUnits: readonly number[];
+  /** Features after the last convolution, flattened. */
+  readonly flatSize: number;
+}
+
+/**
+ * The layers after the first convolution's pre-activation — ReLU, the other convolutions, the
+ * dense layers, a linear output of `outputs` units — as one function of the first maps. Weights
+ * are named `${prefix}conv{k}/…` (k ≥ 1) and `${prefix}dense{k}/…`.
+ */
+function createLayersAfterFirst(
+  store: WeightStore,
+  prefix: string,
+  layout: Layout,
+  outputs: number,
+): (preActivation: tf.Tensor4D) => tf.Tensor2D {
+  const { filters, kernelSize, stride, padding, denseUnits, flatSize } = layout;
+  const convs: { filter: tf.Variable<tf.Rank.R4>; bias: tf.Variable<tf.Rank.R1> }[] = [];
+  for (let k = 1; k < filters.length; k++) {
+    const filter = createConvFilter(
+      store,
+      `${prefix}conv${k}/filter`,
+      kernelSize,
+      filters[k - 1]!,
+      filters[k]!,
+      'pytorch',
+    );
+    const bias = store.uniform(
+      `${prefix}conv${k}/bias`,
+      [filters[k]!],
+      1 / Math.sqrt(kernelSize * kernelSize * filters[k - 1]!),
+    ) as tf.Variable<tf.Rank.R1>;
+    convs.push({ filter, bias });
+  }
+  const denseSizes = [flatSize, ...denseUnits, outputs];
+  const dense: DenseWeights[] = [];
+  for (let k = 0; k + 1 < denseSizes.length; k++) {
+    dense.push(createDense(store, `${prefix}dense${k}`, denseSizes[k]!, denseSizes[k + 1]!));
+  }
+  return (preActivation) => {
+    let maps = tf.relu(preActivation);
+    for (const conv of convs)
+      maps = applyConv(maps, conv.filter, stride, padding, conv.bias, 'relu');
+    let features = tf.reshape(maps, [maps.shape[0], flatSize]) as tf.Tensor2D;
+    dense.forEach((layer, k) => {
+      features = applyDense(layer, features, k + 1 === dense.length ? 'linear' : 'relu');
+    });
+    return features;
+  };
+}
+
+/** One encoder of the separable head: images → `outputs` features, weights under `prefix`. */
+function createEncoder(
+  store: WeightStore,
+  prefix: string,
+  channels: number,
+  layout: Layout,
+  outputs: number,
+): (images: tf.Tensor4D) => tf.Tensor2D {
+  const { filters, kernelSize, stride, padding } = layout;
+  const filter = createConvFilter(
+    store,
+    `${prefix}conv0/filter`,
+    kernelSize,
+    channels,
+    filters[0]!,
+    'pytorch',
+  );
+  const bias = store.uniform(
+    `${prefix}conv0/bias`,
+    [filters[0]!],
+    1 / Math.sqrt(kernelSize * kernelSize * channels),
+  ) as tf.Variable<tf.Rank.R1>;
+  const rest = createLayersAfterFirst(store, prefix, layout, outputs);
+  return (images) => rest(applyConv(images, filter, stride, padding, bias));
 }
 
 /** The `cnn` critic as a registry plugin. */
@@ -234,7 +342,7 @@ export const cnnCriticPlugin: NeuralCriticPlugin<CnnCriticOptions> = {
   specificationVersion: 'v1',
   displayName: 'Convolutional critic (Song & Ermon)',
   description:
-    'Images stacked on channels → conv 64 k5 s2 p2 → conv 128 k5 s2 p2 → dense 1024 → dense 1, ReLU (paper 003 App. B); MNIST and CIFAR sizes.',
+    'Images stacked on channels → conv 64 k5 s2 p2 → conv 128 k5 s2 p2 → dense 1024 → dense 1, ReLU (paper 003 App. B); MNIST and CIFAR sizes. head=separable: g(x)·h(y) with one such encoder per side.',
   references: [{ ...papers.smile, location: 'App. B' }],
   create: (options) => cnnCritic(options),
 };

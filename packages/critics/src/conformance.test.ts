@@ -91,6 +91,20 @@ conformance(cnnCriticPlugin, {
   options: { height: 8, width: 8, xChannels: 2, yChannels: 1, filters: [2, 3], denseUnits: [4] },
   inputs: { x: [8, 8, 2], y: [8, 8, 1] },
 });
+// The separable head: one small encoder per side, g(x)·h(y).
+conformance(cnnCriticPlugin, {
+  options: {
+    head: 'separable',
+    height: 8,
+    width: 8,
+    xChannels: 2,
+    yChannels: 1,
+    filters: [2, 3],
+    denseUnits: [4],
+    embeddingSize: 3,
+  },
+  inputs: { x: [8, 8, 2], y: [8, 8, 1] },
+});
 
 // 4 × 4 images: the three stride-2 stages leave 1 × 1 maps. Batch norm is checked per pair in
 // inference mode (the suite's orientation check) and with batch statistics elsewhere.

@@ -12,7 +12,7 @@ export {
   bilinearCritic,
   bilinearCriticPlugin,
 } from './bilinear-critic';
-export { type CnnCriticOptions, cnnCritic, cnnCriticPlugin } from './cnn-critic';
+export { type CnnCriticOptions, type CnnHead, cnnCritic, cnnCriticPlugin } from './cnn-critic';
 export {
   CRITIC_FILE_FORMAT,
   type FileSystemHandlerOptions,

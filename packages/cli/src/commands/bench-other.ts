@@ -11,10 +11,13 @@ import {
   onehotPresets,
   runMineeBenchmark,
   runOnehotBenchmark,
+  writeClbReport,
   writeEstimateDefaultsReport,
   writeGaussianReport,
   writeMineeReport,
   writeOnehotReport,
+  writeSelfConsistencyReport,
+  writeSlbReport,
 } from '@mi/bench';
 import type { Command } from 'commander';
 import type { CliTerms } from '../cli-errors';
@@ -284,6 +287,10 @@ export function registerOtherBenchmarks(bench: Command, environment: CommandEnvi
           if (kinds.has('minee')) reports.push((await writeMineeReport(folder)).report);
           if (kinds.has('estimate-defaults'))
             reports.push((await writeEstimateDefaultsReport(folder)).report);
+          if (kinds.has('self-consistency'))
+            reports.push((await writeSelfConsistencyReport(folder)).report);
+          if (kinds.has('slb')) reports.push((await writeSlbReport(folder)).report);
+          if (kinds.has('clb')) reports.push((await writeClbReport(folder)).report);
           if (output.json)
             output.result(
               JSON.stringify({ folder: folder.directory, runs: records.length, reports, skipped }),
