@@ -15,6 +15,6 @@ export interface BenchmarkContext {
     steps: number;
   }): void;
   onRunSkipped?(run: { runId: string; label: string }): void;
-  onRunEnd?(run: { runId: string; label: string; record: BenchmarkRecord }): void;
+  onRunEnd?(run: { runId: string; label: string; record: BenchmarkRecord }): void | Promise<void>;
   onStep?(report: StepReport): void;
 }

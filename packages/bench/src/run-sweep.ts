@@ -65,7 +65,7 @@ export async function runSweep<Run extends PlannedRun>(
     };
     if (outcome.trace) await context.folder.writeTrace(run.runId, outcome.trace);
     await context.folder.append(record);
-    context.onRunEnd?.({ runId: run.runId, label: run.label, record });
+    await context.onRunEnd?.({ runId: run.runId, label: run.label, record });
     index += 1;
   }
 }

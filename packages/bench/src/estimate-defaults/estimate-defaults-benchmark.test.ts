@@ -42,7 +42,7 @@ describe('estimate-defaults suite', () => {
         expect(record.metrics['seed1.estimate']).toBeTypeOf('number');
       }
       expect(summary.map((s) => s.config).sort()).toEqual([
-        'auto (separable-256 | joint-256)',
+        'auto (separable-256 or joint-256)',
         'joint-256',
         'separable-256',
       ]);

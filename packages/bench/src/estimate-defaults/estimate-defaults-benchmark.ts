@@ -146,7 +146,15 @@ export async function runEstimateDefaultsBenchmark(
       }
     }
   }
-  await runSweep(runs, context, async (run) => {
+  // The report is rewritten after every run: the sweep takes hours and resumes across sessions.
+  const reporting: BenchmarkContext = {
+    ...context,
+    onRunEnd: async (run) => {
+      await context.onRunEnd?.(run);
+      await writeEstimateDefaultsReport(context.folder);
+    },
+  };
+  await runSweep(runs, reporting, async (run) => {
     // Data sets are seeded by task, size and replicate only: every configuration sees the same data.
     const data = run.task.draw(run.rows, 1000 * run.replicate + run.rows);
     const started = performance.now();
@@ -236,7 +244,7 @@ function deriveAuto(records: readonly BenchmarkRecord[], a: string, b: string): 
     const truth = Number(first.metrics['trueMI']);
     const [low, high] = interval.bounds;
     rows.push({
-      config: `auto (${a} | ${b})`,
+      config: `auto (${a} or ${b})`,
       task: String(first.params['task']),
       rows: Number(first.params['rows']),
       replicate: Number(first.params['replicate']),
