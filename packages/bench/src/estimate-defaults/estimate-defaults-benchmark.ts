@@ -295,6 +295,8 @@ export async function writeEstimateDefaultsReport(folder: BenchmarkContext['fold
   const lines = [
     '# `mi estimate` defaults on tasks with known MI',
     '',
+    `${records.length} runs; backend ${[...new Set(records.map((r) => String(r.environment?.['backend'] ?? '?')))].join(', ')}; ${formatNumber(rows.filter((r) => !r.config.startsWith('auto')).reduce((a, r) => a + r.seconds, 0) / 3600)} hours of estimation in all; seeds 1, 2, 3 per estimate; data sets seeded by task, size and replicate. SMILE (τ = 5), batch 64, at most 2000 steps per seed, early stopping on validation (patience 10 evaluations, one every 50 steps).`,
+    '',
     'Each run is one full `mi estimate` (its seeds, 60/20/20 train/validation/test splits, early stopping on validation, the test estimate of the best-validation weights, and the 95% t interval) on one data set drawn from a task with known MI. "auto" picks, per seed, whichever of separable-256 and joint-256 has the better validation value (derived from those two runs, which share seeds and splits). Error = estimate − truth.',
     '',
     markdownTable(
