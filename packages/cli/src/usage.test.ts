@@ -561,10 +561,7 @@ describe('library errors in CLI terms', () => {
         "invalid option '--validation': expected a number in (0, 0.5], received 0.7",
       ],
       [{ testFraction: 0 }, "invalid option '--test': expected a number in (0, 0.5], received 0"],
-      [
-        { batchSize: 1 },
-        "invalid option '--batch-size': expected an integer >= 2, received 1",
-      ],
+      [{ batchSize: 1 }, "invalid option '--batch-size': expected an integer >= 2, received 1"],
       [
         { batchSize: 13 },
         "invalid option '--batch-size': expected an integer in [2, 12], received 13",
