@@ -11,6 +11,8 @@
 //   pnpm setup:native --libtensorflow /opt/libtensorflow   # include/ + lib/ (official C library tarball)
 //   pnpm setup:native --link ~/my-project              # link into another project's node_modules
 //   pnpm setup:native --check                          # only verify the linked package
+//   pnpm setup:native --gpu --libtensorflow /opt/libtensorflow-gpu
+//                                                      # @tensorflow/tfjs-node-gpu against a GPU build
 //
 // What it does (all under .native/, which git ignores):
 //   1. the C library: `--libtensorflow DIR`, or the wheel's tensorflow/libtensorflow_cc.so.2 (TFE_* eager
@@ -61,6 +63,7 @@ const { values } = parseArgs({
     jobs: { type: 'string', default: '1' },
     force: { type: 'boolean', default: false },
     check: { type: 'boolean', default: false },
+    gpu: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
   strict: true,
@@ -79,11 +82,18 @@ if (values.help) {
   --python CMD               Python with pip, for pip download (default python3)
   --jobs N                   parallel compile jobs (default 1)
   --force                    rebuild even when a matching build exists
-  --check                    only verify that @tensorflow/tfjs-node loads from --link`);
+  --check                    only verify that @tensorflow/tfjs-node loads from --link
+  --gpu                      build @tensorflow/tfjs-node-gpu instead, against --libtensorflow DIR: a
+                             GPU build of the TensorFlow C library (CUDA/cuDNN on the machine);
+                             initBackend then prefers the tensorflow-gpu backend`);
   process.exit(0);
 }
 
 class SetupError extends Error {}
+
+// The CPU package, or with --gpu the GPU one (same binding sources, linked against a CUDA build).
+const packageName = values.gpu ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node';
+const shortName = values.gpu ? 'tfjs-node-gpu' : 'tfjs-node';
 
 function log(message) {
   console.error(`setup:native: ${message}`);
@@ -257,10 +267,10 @@ function obtainTarball(cache, version) {
     if (!existsSync(values.tarball)) throw new SetupError(`no tarball at ${values.tarball}`);
     return resolve(values.tarball);
   }
-  const file = join(cache, `tensorflow-tfjs-node-${version}.tgz`);
+  const file = join(cache, `tensorflow-${shortName}-${version}.tgz`);
   if (!existsSync(file)) {
     mkdirSync(cache, { recursive: true });
-    run('npm', ['pack', `@tensorflow/tfjs-node@${version}`, '--pack-destination', cache]);
+    run('npm', ['pack', `${packageName}@${version}`, '--pack-destination', cache]);
   }
   return file;
 }
@@ -386,11 +396,13 @@ function buildPackage({ library, tarball, packageDir, hostDir, stamp }) {
 
 function verify(fromDir) {
   const script = `
-const tf = require(${JSON.stringify('@tensorflow/tfjs-node')});
+const tf = require(${JSON.stringify(packageName)});
 const a = tf.tensor2d([[1, 2], [3, 4]]);
 const product = tf.matMul(a, a).arraySync();
 const ok = tf.getBackend() === 'tensorflow' && product[1][1] === 22;
-console.log(JSON.stringify({ backend: tf.getBackend(), tensorflow: tf.backend().binding.TF_Version, product, ok }));
+const binding = tf.backend().binding;
+const gpu = typeof binding.isUsingGpuDevice === 'function' ? binding.isUsingGpuDevice() : undefined;
+console.log(JSON.stringify({ package: ${JSON.stringify(packageName)}, backend: tf.getBackend(), tensorflow: binding.TF_Version, gpu, product, ok }));
 process.exit(ok ? 0 : 1);
 `;
   const result = spawnSync(process.execPath, ['-e', script], {
@@ -401,7 +413,7 @@ process.exit(ok ? 0 : 1);
   const line = (result.stdout ?? '').trim().split('\n').pop() ?? '';
   if (result.status !== 0) {
     throw new SetupError(
-      `@tensorflow/tfjs-node does not load from ${fromDir}: ${(result.stderr ?? '').trim().split('\n').slice(-3).join(' | ') || line}`,
+      `${packageName} does not load from ${fromDir}: ${(result.stderr ?? '').trim().split('\n').slice(-3).join(' | ') || line}`,
     );
   }
   log(`verified from ${fromDir}: ${line}`);
@@ -422,6 +434,11 @@ function main() {
 
   let library;
   let source;
+  if (values.gpu && !values.libtensorflow) {
+    throw new SetupError(
+      '--gpu needs --libtensorflow DIR: a GPU build of the TensorFlow C library (include/, lib/libtensorflow.so.2 and libtensorflow_framework.so.2 built with CUDA); the tensorflow-cpu wheel has no CUDA kernels',
+    );
+  }
   if (values.libtensorflow) {
     library = describeLibrary(resolve(values.libtensorflow));
     source = `dir:${realpathSync(resolve(values.libtensorflow))}`;
@@ -437,7 +454,7 @@ function main() {
   }
   checkSymbols(library);
 
-  const packageDir = join(prefix, `tfjs-node-${tfjsVersion}`);
+  const packageDir = join(prefix, `${shortName}-${tfjsVersion}`);
   const stampFile = join(packageDir, '.mi-native.json');
   const stamp = { tfjsNode: tfjsVersion, libtensorflow: source, node: process.versions.napi };
   const built =
@@ -455,11 +472,15 @@ function main() {
     return;
   }
   const linkDir = resolve(values.link);
-  const target = join(linkDir, 'node_modules', '@tensorflow', 'tfjs-node');
+  const target = join(linkDir, 'node_modules', '@tensorflow', shortName);
   linkPath(packageDir, target);
   log(`linked ${target} → ${packageDir}`);
   verify(linkDir);
-  log(`done: initBackend('tensorflow') (or MI_BACKEND=tensorflow) now uses it`);
+  log(
+    values.gpu
+      ? `done: initBackend('tensorflow-gpu') (or MI_BACKEND=tensorflow-gpu) now uses it; the CPU-tuned kernel replacements of @mi/core are not installed there`
+      : `done: initBackend('tensorflow') (or MI_BACKEND=tensorflow) now uses it`,
+  );
 }
 
 try {

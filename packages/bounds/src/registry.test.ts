@@ -1,4 +1,4 @@
-import { builtinBounds, createBoundRegistry, nwj, nwjPlugin } from '@mi/bounds';
+import { builtinBounds, createBoundRegistry, nwjPlugin } from '@mi/bounds';
 import {
   DuplicatePluginError,
   NoSuchBoundError,

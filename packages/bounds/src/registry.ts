@@ -21,7 +21,7 @@ import {
   resmilePlugin,
   retubaPlugin,
 } from './plugins/regularized-bounds';
-import { smile, smileDvPlugin, smilePlugin } from './plugins/smile';
+import { smileDvPlugin, smilePlugin } from './plugins/smile';
 import { tubaPlugin } from './plugins/tuba';
 
 /** A registry of bound plugins. */

@@ -12,11 +12,14 @@ export {
   BACKEND_PREFERENCES,
   type BackendCandidate,
 } from './backend/backend-catalogue';
-export { type InitBackendOptions, initBackend } from './backend/init-backend';
+export { type InitBackendOptions, initBackend, trainingKernelsFor } from './backend/init-backend';
 export { registerGradients } from './backend/register-gradients';
+export { batchNormTraining } from './kernels/batch-norm-training';
 export { conv2DBackpropInputPolyphase } from './kernels/conv2d-backprop-input-polyphase';
+export { identityShared } from './kernels/identity-shared';
 export { registerTensorflowTrainingKernels } from './kernels/register-tensorflow-training-kernels';
 export { replaceKernel, restoreStockKernels } from './kernels/replace-kernel';
+export { sliceFromHeap, splitVFromHeap } from './kernels/slice-from-heap';
 export { stepAsComparison } from './kernels/step-as-comparison';
 export { sumAsProduct } from './kernels/sum-as-product';
 export { diagonal, diagonalMask, maskDiagonal } from './math/diagonal-mask';
@@ -40,9 +43,11 @@ export { readOptions } from './validate/read-options';
 export { conv2DBackpropFilterWasm } from './wasm/conv2d-backprop-filter';
 export {
   type DenseActivation,
+  type DenseKernelMode,
   type ExplicitTransposeMode,
   fastDense,
   fastMatMul,
+  setDenseKernels,
   setExplicitTransposes,
   usesExplicitTransposes,
 } from './wasm/explicit-transpose-matmul';

@@ -1,9 +1,10 @@
 // Median milliseconds per training step of each critic at the papers' sizes, per backend.
 // Not a test: run it with `node packages/perf/scripts/run-ts.mjs packages/perf/scripts/step-time.ts`
 // (optional arguments: backends, e.g. `wasm` or `cpu,wasm`; MI_BENCH_STEPS=10).
-// On wasm it also measures dense critics with stock autodiff (setExplicitTransposes('never')).
+// On wasm it also measures dense critics with stock autodiff (setDenseKernels('stock') and
+// setExplicitTransposes('never')).
 
-import { initBackend, setExplicitTransposes } from '@mi/core';
+import { initBackend, setDenseKernels, setExplicitTransposes } from '@mi/core';
 import {
   bilinearCritic,
   cnnCritic,
@@ -146,9 +147,11 @@ for (const backend of backends) {
     const fast = await stepTimes(bench, heavySteps);
     let stock = '';
     if (backend === 'wasm' && !bench.convOnly) {
+      setDenseKernels('stock');
       setExplicitTransposes('never');
       stock = (await stepTimes(bench, heavySteps)).toFixed(1);
       setExplicitTransposes('auto');
+      setDenseKernels('fused');
     }
     const row = `| ${bench.name} | ${backend} | ${fast.toFixed(1)} | ${stock} |`;
     rows.push(row);

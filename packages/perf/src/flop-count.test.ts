@@ -2,13 +2,20 @@ import { InvalidArgumentError } from '@mi/spec';
 import { describe, expect, it } from 'vitest';
 import {
   CNN_BENCH_SHAPE,
+  clbForwardFlops,
   cnnCriticForwardFlops,
   convOutputSize,
   gflopsPerSecond,
+  imageClassifierForwardFlops,
   JOINT_BENCH_SHAPE,
   jointCriticForwardFlops,
+  jointSampledForwardFlops,
+  MNIST_CLASSIFIER,
+  RESNET18_BENCH_SHAPE,
+  resnet18PairForwardFlops,
   SEPARABLE_BENCH_SHAPE,
   separableCriticForwardFlops,
+  slbForwardFlops,
   trainingStepFlops,
 } from './flop-count';
 
@@ -99,5 +106,47 @@ describe('trainingStepFlops and gflopsPerSecond', () => {
   it('divides FLOPs by milliseconds × 10⁶', () => {
     expect(gflopsPerSecond(1.5e9, 100)).toBeCloseTo(15, 12);
     expect(gflopsPerSecond(1e9, 0)).toBeNaN();
+  });
+});
+
+describe('image classifier, SLB, CLB and ResNet-18 FLOPs', () => {
+  it('counts the MNIST classifier by hand: 33.56 MFLOP per image with 10 logits', () => {
+    // conv₁ 2·14·14·64·25·1 = 627 200; conv₂ 2·7·7·128·25·64 = 20 070 400;
+    // dense 2·6272·1024 = 12 845 056; head 2·1024·10 = 20 480.
+    const perImage = 627_200 + 20_070_400 + 12_845_056 + 20_480;
+    expect(imageClassifierForwardFlops({ ...MNIST_CLASSIFIER, images: 1, outputs: 10 })).toBe(
+      perImage,
+    );
+    expect(slbForwardFlops(64)).toBe(64 * perImage + 2 * 64 * 64 * 10);
+    // CLB: 2n images with a 128-unit head, then S = F₁·F₂ᵀ.
+    const clbImage = perImage - 20_480 + 2 * 1024 * 128;
+    expect(clbForwardFlops(64)).toBe(128 * clbImage + 2 * 64 * 64 * 128);
+    expect(() =>
+      imageClassifierForwardFlops({ ...MNIST_CLASSIFIER, images: 0, outputs: 10 }),
+    ).toThrow("imageClassifierForwardFlops: invalid option 'images'");
+  });
+
+  it('counts ResNet-18 on CIFAR pairs: 1.107 GFLOP per pair, 283.6 GFLOP at n = 16', () => {
+    // stage 1: four 3×3 64→64 convolutions at 32×32 (2·32·32·64·9·64 = 75 497 472 each);
+    // stages 2–4: a stride-2 conv, three same-width convs and a 1×1 shortcut each, 268.4 M;
+    // head 2·512.
+    const stage1 = 4 * 75_497_472;
+    const later = 3 * (37_748_736 + 3 * 75_497_472 + 4_194_304);
+    expect(resnet18PairForwardFlops({ ...RESNET18_BENCH_SHAPE, n: 1 })).toBe(
+      2 * 3_538_944 + stage1 + later + 1024,
+    );
+    expect(resnet18PairForwardFlops(RESNET18_BENCH_SHAPE)).toBe(283_581_349_888);
+  });
+});
+
+describe('jointSampledForwardFlops', () => {
+  it('equals the all-pairs count when k = n − 1 and counts n·(k + 1) pairs otherwise', () => {
+    expect(jointSampledForwardFlops(JOINT_BENCH_SHAPE, 63)).toBe(
+      jointCriticForwardFlops(JOINT_BENCH_SHAPE),
+    );
+    // n = 1024, k = 64: 2·1024·40·256 + 2·1024·65·(256·256 + 256)
+    expect(jointSampledForwardFlops({ ...JOINT_BENCH_SHAPE, n: 1024 }, 64)).toBe(
+      2 * 1024 * 40 * 256 + 2 * 1024 * 65 * (256 * 256 + 256),
+    );
   });
 });

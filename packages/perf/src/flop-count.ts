@@ -247,3 +247,173 @@ function checkPositiveInteger(fn: string, parameter: string, value: number): voi
     });
   }
 }
+
+/** A CNN classifier trunk (the `cnn` critic's convolutions and dense layers) with a head of `outputs` units. */
+export interface ImageClassifierShape {
+  /** Images through the network per step. */
+  readonly images: number;
+  readonly height: number;
+  readonly width: number;
+  readonly channels: number;
+  readonly filters: readonly number[];
+  readonly kernelSize: number;
+  readonly stride: number;
+  readonly padding: number;
+  readonly denseUnits: readonly number[];
+  /** Units of the last (linear) layer: 10 logits for SLB, the embedding size for CLB. */
+  readonly outputs: number;
+}
+
+/**
+ * Forward FLOPs of a CNN classifier on `images` images (convolutions 2·H'·W'·C_out·k²·C_in per
+ * image, dense layers 2·in·out per image):
+ *
+ * MNIST, 64/128 filters k5 s2 p2, dense 1024 → 10: 33.56 MFLOP per image (conv₁ 0.63 M,
+ * conv₂ 20.07 M, dense 12.85 M, head 0.02 M).
+ */
+export function imageClassifierForwardFlops(shape: ImageClassifierShape): number {
+  const fn = 'imageClassifierForwardFlops';
+  for (const key of [
+    'images',
+    'height',
+    'width',
+    'channels',
+    'kernelSize',
+    'stride',
+    'outputs',
+  ] as const) {
+    checkPositiveInteger(fn, key, shape[key]);
+  }
+  checkUnitList(fn, 'filters', shape.filters, 1);
+  checkUnitList(fn, 'denseUnits', shape.denseUnits, 0);
+  let h = shape.height;
+  let w = shape.width;
+  let inChannels = shape.channels;
+  let perImage = 0;
+  for (const out of shape.filters) {
+    h = convOutputSize(h, shape.kernelSize, shape.stride, shape.padding);
+    w = convOutputSize(w, shape.kernelSize, shape.stride, shape.padding);
+    perImage += 2 * h * w * out * shape.kernelSize * shape.kernelSize * inChannels;
+    inChannels = out;
+  }
+  const sizes = [h * w * inChannels, ...shape.denseUnits, shape.outputs];
+  for (let l = 1; l < sizes.length; l++) perImage += 2 * sizes[l - 1]! * sizes[l]!;
+  return shape.images * perImage;
+}
+
+/** The layers of a classifier trunk, without the batch and the head. */
+export type ClassifierTrunk = Omit<ImageClassifierShape, 'images' | 'outputs'>;
+
+/** The MNIST classifier trunk of the SLB and CLB cases (the `cnn` critic's layers). */
+export const MNIST_CLASSIFIER: ClassifierTrunk = {
+  height: 28,
+  width: 28,
+  channels: 1,
+  filters: [64, 128],
+  kernelSize: 5,
+  stride: 2,
+  padding: 2,
+  denseUnits: [1024],
+};
+
+/**
+ * Forward FLOPs of the supervised benchmark's step (paper 004 §5.1), T(x, y) = f(x)·o(y): the
+ * classifier on n images and S = F·Oᵀ (2·n²·classes).
+ */
+export function slbForwardFlops(n: number, classes = 10): number {
+  return (
+    imageClassifierForwardFlops({ ...MNIST_CLASSIFIER, images: n, outputs: classes }) +
+    2 * n * n * classes
+  );
+}
+
+/**
+ * Forward FLOPs of the contrastive benchmark's step, T(x₁, x₂) = f(x₁)·f(x₂): one network on
+ * the 2n images and S = F₁·F₂ᵀ (2·n²·e).
+ */
+export function clbForwardFlops(n: number, embeddingSize = 128): number {
+  return (
+    imageClassifierForwardFlops({ ...MNIST_CLASSIFIER, images: 2 * n, outputs: embeddingSize }) +
+    2 * n * n * embeddingSize
+  );
+}
+
+/** Shape of the ResNet-18 pair critic (CIFAR variant: 3 × 3 stride-1 stem, no max-pooling). */
+export interface ResNet18Shape {
+  readonly n: number;
+  readonly height: number;
+  readonly width: number;
+  readonly xChannels: number;
+  readonly yChannels: number;
+  /** Channels of the four stages, e.g. `[64, 128, 256, 512]`. */
+  readonly widths: readonly number[];
+}
+
+/** The ResNet-18 pair case: n = 16 CIFAR-size images on each side. */
+export const RESNET18_BENCH_SHAPE: ResNet18Shape = {
+  n: 16,
+  height: 32,
+  width: 32,
+  xChannels: 3,
+  yChannels: 3,
+  widths: [64, 128, 256, 512],
+};
+
+/**
+ * Forward FLOPs of the ResNet-18 pair critic on all n² pairs: the stem convolution split into
+ * conv(x_i, W_x) and conv(y_j, W_y) on the 2n images (`resnet18Critic` and the PyTorch script
+ * both do this), then every basic block (two 3 × 3 convolutions, a 1 × 1 shortcut where the
+ * shape changes) and the scalar head on the n² maps. Batch norm, ReLU, the residual adds and
+ * the pooling are not counted. CIFAR size, n = 16: 283.6 GFLOP (1.107 GFLOP per pair, stem 0.113 GFLOP).
+ */
+export function resnet18PairForwardFlops(shape: ResNet18Shape): number {
+  const fn = 'resnet18PairForwardFlops';
+  for (const key of ['n', 'height', 'width', 'xChannels', 'yChannels'] as const) {
+    checkPositiveInteger(fn, key, shape[key]);
+  }
+  checkUnitList(fn, 'widths', shape.widths, 1);
+  const { n, widths } = shape;
+  const conv = (h: number, w: number, k: number, cin: number, cout: number) =>
+    2 * h * w * cout * k * k * cin;
+  const stem =
+    n * conv(shape.height, shape.width, 3, shape.xChannels, widths[0]!) +
+    n * conv(shape.height, shape.width, 3, shape.yChannels, widths[0]!);
+  let h = shape.height;
+  let w = shape.width;
+  let channels = widths[0]!;
+  let perPair = 0;
+  widths.forEach((stageWidth, stage) => {
+    for (let block = 0; block < 2; block++) {
+      const stride = stage > 0 && block === 0 ? 2 : 1;
+      const outH = convOutputSize(h, 3, stride, 1);
+      const outW = convOutputSize(w, 3, stride, 1);
+      perPair +=
+        conv(outH, outW, 3, channels, stageWidth) + conv(outH, outW, 3, stageWidth, stageWidth);
+      if (stride !== 1 || channels !== stageWidth)
+        perPair += conv(outH, outW, 1, channels, stageWidth);
+      h = outH;
+      w = outW;
+      channels = stageWidth;
+    }
+  });
+  perPair += 2 * channels;
+  return stem + n * n * perPair;
+}
+
+/**
+ * Forward FLOPs of the joint critic scoring each x against its own y and k partners
+ * (`negatives: k`, `sampledScores`): the split first layer on 2n rows, the rest on n·(k + 1) pairs.
+ *
+ * ```
+ * 2·n·(dx + dy)·h₁ + 2·n·(k + 1)·(Σ_{l≥2} h_{l−1}·h_l + h_L)
+ * ```
+ */
+export function jointSampledForwardFlops(shape: DenseCriticShape, negatives: number): number {
+  checkDenseShape('jointSampledForwardFlops', shape);
+  checkPositiveInteger('jointSampledForwardFlops', 'negatives', negatives);
+  const { n, xFeatures, yFeatures, hiddenUnits } = shape;
+  let rest = 0;
+  for (let l = 1; l < hiddenUnits.length; l++) rest += hiddenUnits[l - 1]! * hiddenUnits[l]!;
+  rest += hiddenUnits[hiddenUnits.length - 1]!;
+  return 2 * n * (xFeatures + yFeatures) * hiddenUnits[0]! + 2 * n * (negatives + 1) * rest;
+}

@@ -7,7 +7,12 @@ import {
   formatRatio,
   formatTarget,
 } from './format-perf-table';
-import { compareWithPytorch, type PerfCaseResult, type PerfReport } from './perf-report';
+import {
+  compareWithPytorch,
+  mergePerfReports,
+  type PerfCaseResult,
+  type PerfReport,
+} from './perf-report';
 
 const measured = (
   critic: PerfCaseResult['critic'],
@@ -17,6 +22,8 @@ const measured = (
   critic,
   backend,
   status: 'measured',
+  n: 64,
+  peakMemoryBytes: 2 * 2 ** 20,
   medianMs,
   p10Ms: medianMs * 0.9,
   p90Ms: medianMs * 1.2,
@@ -58,6 +65,7 @@ describe('compareWithPytorch', () => {
       {
         critic: 'joint',
         backend: 'wasm',
+        n: 64,
         oursMs: 100,
         pytorchMs: 20,
         ratio: 5,
@@ -67,6 +75,7 @@ describe('compareWithPytorch', () => {
       {
         critic: 'joint',
         backend: 'tensorflow',
+        n: 64,
         oursMs: 30,
         pytorchMs: 20,
         ratio: 1.5,
@@ -93,6 +102,8 @@ describe('formatPerfTable', () => {
     const cases = [
       measured('joint', 'wasm', 100),
       measured('joint', 'pytorch', 20),
+      { ...measured('joint', 'tensorflow', 30), threads: 2 },
+      { ...measured('joint', 'pytorch', 15), threads: 2 },
       {
         critic: 'cnn' as const,
         backend: 'tensorflow' as const,
@@ -115,21 +126,69 @@ describe('formatPerfTable', () => {
         totalMemoryBytes: 1,
       },
       versions: { torch: '1.13' },
+      pytorch: {
+        torch: '1.13',
+        openblasCore: 'SkylakeX',
+        openblasCoretype: 'SkylakeX',
+        chosenBy: 'cpu flags',
+      },
       cases,
       comparisons: compareWithPytorch(cases),
       notes: ['a note'],
     };
     const lines = formatPerfTable(report).split('\n');
     expect(lines).toContain(
-      '| joint | wasm | 100 | 90.0–120 | 10.0 | 20.0 | 5.00× | ≤ 4× MISSED |  |  |  |  |  |  |',
+      '| joint | 64 | 1 | wasm | 100 | 90.0–120 | 10.0 | 20.0 | 5.00× | ≤ 4× MISSED |  | 2.0 |  |  |  |',
     );
     expect(lines).toContain(
-      '| joint | pytorch | 20.0 | 18.0–24.0 | 50.0 |  |  |  |  |  |  |  |  |  |',
+      '| joint | 64 | 1 | pytorch | 20.0 | 18.0–24.0 | 50.0 |  |  |  |  | 2.0 |  |  |  |',
     );
     expect(lines).toContain(
-      '| cnn | tensorflow | skipped: backend not available |  |  |  |  |  |  |  |  |  |  |  |',
+      '| cnn |  | 1 | tensorflow | skipped: backend not available |  |  |  |  |  |  |  |  |  |  |',
+    );
+    // Two threads: its own rows, compared with PyTorch on two threads, without a target.
+    expect(lines).toContain(
+      '| joint | 64 | 2 | tensorflow | 30.0 | 27.0–36.0 | 33.3 | 15.0 | 2.00× |  |  | 2.0 |  |  |  |',
     );
     expect(lines).toContain('versions: torch 1.13');
+    expect(lines).toContain(
+      'pytorch: torch 1.13, OpenBLAS kernels SkylakeX (OPENBLAS_CORETYPE=SkylakeX, chosen by cpu flags)',
+    );
     expect(lines).toContain('- a note');
+  });
+});
+
+describe('mergePerfReports', () => {
+  it('joins one report per thread count: cases, comparisons, threads, notes once', () => {
+    const base = (threads: number, ms: number): PerfReport => {
+      const cases = [
+        { ...measured('joint', 'tensorflow', ms), threads },
+        { ...measured('joint', 'pytorch', 20), threads },
+      ];
+      return {
+        kind: 'mi-perf-benchmark',
+        version: 1,
+        startedAt: '2025-01-01T00:00:00.000Z',
+        seconds: 10,
+        bound: 'infonce',
+        machine: { cpuModel: 'CPU', cpus: 2, platform: 'linux', node: 'v20', totalMemoryBytes: 1 },
+        versions: threads === 1 ? { torch: '1.13' } : { '@tensorflow/tfjs-node': '4.22.0' },
+        threads: [threads],
+        cases,
+        comparisons: compareWithPytorch(cases),
+        notes: ['shared', `threads ${threads}`],
+      };
+    };
+    const merged = mergePerfReports([base(1, 30), base(2, 25)]);
+    expect(merged.threads).toEqual([1, 2]);
+    expect(merged.seconds).toBe(20);
+    expect(merged.cases).toHaveLength(4);
+    expect(merged.comparisons.map((c) => [c.threads, c.ratio, c.target])).toEqual([
+      [1, 1.5, 1.5],
+      [2, 1.25, undefined],
+    ]);
+    expect(merged.versions).toEqual({ torch: '1.13', '@tensorflow/tfjs-node': '4.22.0' });
+    expect(merged.notes).toEqual(['shared', 'threads 1', 'threads 2']);
+    expect(() => mergePerfReports([])).toThrow(TypeError);
   });
 });

@@ -41,10 +41,17 @@ function stepCell(c: PerfCaseResult): string {
   return formatMilliseconds(c.medianMs);
 }
 
+/** Peak step memory of a case (MiB): TF.js tensor bytes, PyTorch's training RSS; `–` when absent. */
+function peakMemory(c: PerfCaseResult): string {
+  return formatMebibytes(c.peakMemoryBytes ?? c.profile?.peakTensorBytes);
+}
+
 /**
- * The benchmark's human table (Markdown): one row per critic × backend with median ms/step,
- * p10–p90, GFLOP/s, the PyTorch step time and the ratio ours/PyTorch against its target,
- * kernels per step, peak tensors and tensor MiB, process RSS and the other processes' load.
+ * The benchmark's human table (Markdown): one row per case × thread count × backend with median
+ * ms/step, p10–p90, GFLOP/s, the PyTorch step time and the ratio ours/PyTorch against its target,
+ * kernels per step, peak step memory (TF.js: most tensor bytes alive; PyTorch: resident memory
+ * its training added), process RSS and the other processes' load; the notes say how each was
+ * measured, which OpenBLAS kernels PyTorch ran included.
  */
 export function formatPerfTable(report: PerfReport): string {
   const lines: string[] = [];
@@ -58,52 +65,69 @@ export function formatPerfTable(report: PerfReport): string {
     .map(([name, version]) => `${name} ${version}`)
     .join(', ');
   if (versions) lines.push(`versions: ${versions}`);
+  if (report.pytorch) {
+    lines.push(
+      `pytorch: torch ${report.pytorch.torch}, OpenBLAS kernels ${report.pytorch.openblasCore ?? 'unknown'} (OPENBLAS_CORETYPE=${report.pytorch.openblasCoretype ?? 'unset'}, chosen by ${report.pytorch.chosenBy ?? '?'})`,
+    );
+  }
   lines.push('');
-  lines.push(
-    row([
-      'critic',
-      'backend',
-      'ms/step',
-      'p10–p90 ms',
-      'GFLOP/s',
-      'PyTorch ms',
-      'ours/PyTorch',
-      'target',
-      'kernels/step',
-      'peak tensors',
-      'peak tensor MiB',
-      'RSS MiB',
-      'other load',
-      'load avg',
-    ]),
-  );
-  lines.push(row(Array.from({ length: 14 }, () => '---')));
+  const header = [
+    'critic',
+    'n',
+    'threads',
+    'backend',
+    'ms/step',
+    'p10–p90 ms',
+    'GFLOP/s',
+    'PyTorch ms',
+    'ours/PyTorch',
+    'target',
+    'kernels/step',
+    'peak MiB',
+    'RSS MiB',
+    'other load',
+    'load avg',
+  ];
+  lines.push(row(header));
+  lines.push(row(header.map(() => '---')));
   const critics = [...new Set(report.cases.map((c) => c.critic))];
+  const threadCounts = [...new Set(report.cases.map((c) => c.threads ?? 1))].sort((a, b) => a - b);
   for (const critic of critics) {
-    for (const c of report.cases.filter((x) => x.critic === critic)) {
-      const comparison =
-        c.backend === 'pytorch'
-          ? undefined
-          : report.comparisons.find((x) => x.critic === c.critic && x.backend === c.backend);
-      const measured = c.status === 'measured';
-      lines.push(
-        row([
-          c.critic,
-          c.backend,
-          stepCell(c),
-          measured ? `${formatMilliseconds(c.p10Ms)}–${formatMilliseconds(c.p90Ms)}` : '',
-          measured ? formatGflops(c.gflops) : '',
-          comparison ? formatMilliseconds(comparison.pytorchMs) : '',
-          comparison ? formatRatio(comparison.ratio) : '',
-          formatTarget(comparison),
-          c.profile ? String(c.profile.kernels) : '',
-          c.profile ? String(c.profile.peakTensors) : '',
-          c.profile ? formatMebibytes(c.profile.peakTensorBytes) : '',
-          measured && c.rssBytes !== undefined ? formatMebibytes(c.rssBytes) : '',
-          c.otherLoadCores !== undefined ? c.otherLoadCores.toFixed(2) : '',
-          c.loadAverage !== undefined ? c.loadAverage.toFixed(1) : '',
-        ]),
-      );
+    for (const threads of threadCounts) {
+      for (const c of report.cases.filter(
+        (x) => x.critic === critic && (x.threads ?? 1) === threads,
+      )) {
+        const comparison =
+          c.backend === 'pytorch'
+            ? undefined
+            : report.comparisons.find(
+                (x) =>
+                  x.critic === c.critic &&
+                  x.backend === c.backend &&
+                  (x.threads ?? 1) === threads &&
+                  (x.n ?? 0) === (c.n ?? 0),
+              );
+        const measured = c.status === 'measured';
+        lines.push(
+          row([
+            c.critic,
+            c.n === undefined ? '' : String(c.n),
+            String(threads),
+            c.backend,
+            stepCell(c),
+            measured ? `${formatMilliseconds(c.p10Ms)}–${formatMilliseconds(c.p90Ms)}` : '',
+            measured ? formatGflops(c.gflops) : '',
+            comparison ? formatMilliseconds(comparison.pytorchMs) : '',
+            comparison ? formatRatio(comparison.ratio) : '',
+            formatTarget(comparison),
+            c.profile ? String(c.profile.kernels) : '',
+            measured ? peakMemory(c) : '',
+            measured && c.rssBytes !== undefined ? formatMebibytes(c.rssBytes) : '',
+            c.otherLoadCores !== undefined ? c.otherLoadCores.toFixed(2) : '',
+            c.loadAverage !== undefined ? c.loadAverage.toFixed(1) : '',
+          ]),
+        );
+      }
     }
   }
   lines.push('');
@@ -120,7 +144,8 @@ export function formatKernelSummary(report: PerfReport): string {
       .slice(0, 5)
       .map((k) => `${k.name} ${k.count}× ${formatMilliseconds(k.milliseconds)} ms`)
       .join(', ');
-    lines.push(`${c.critic}/${c.backend}: ${c.profile.kernels} kernels; ${top}`);
+    const label = `${c.critic}${c.n === undefined ? '' : ` n=${c.n}`}/${c.backend}${(c.threads ?? 1) > 1 ? ` ×${c.threads}` : ''}`;
+    lines.push(`${label}: ${c.profile.kernels} kernels; ${top}`);
     if (c.phases) {
       const { forward, backward, optimizer } = c.phases;
       const phase = (name: string, p: { milliseconds: number; kernels: number }) =>

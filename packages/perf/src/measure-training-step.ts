@@ -1,117 +1,34 @@
 import { type BoundRegistry, createBoundRegistry } from '@mi/bounds';
 import { createRandom } from '@mi/core';
-import { type CriticRegistry, createCriticRegistry, type NeuralCritic } from '@mi/critics';
+import type { CriticRegistry } from '@mi/critics';
 import {
   type Bound,
   type BoundInputContext,
   type BoundState,
+  type Critic,
   InvalidArgumentError,
   type PluginSpec,
-  type PluginSpecValue,
 } from '@mi/spec';
-import { createTrainStep, readScalars } from '@mi/train';
+import { createOptimizer, createTrainStep, readScalars, resolveOptimizer } from '@mi/train';
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  CNN_BENCH_SHAPE,
-  cnnCriticForwardFlops,
-  gflopsPerSecond,
-  JOINT_BENCH_SHAPE,
-  jointCriticForwardFlops,
-  SEPARABLE_BENCH_SHAPE,
-  separableCriticForwardFlops,
-  trainingStepFlops,
-} from './flop-count';
+import { gflopsPerSecond } from './flop-count';
 import { startLoadProbe } from './other-load';
-import type { PerfBackend, PerfCriticId } from './perf-options';
+import {
+  type PerfCase,
+  type PerfCriticId,
+  perfCase,
+  type ScalingCriticId,
+  sampledScoresOf,
+  scalingCase,
+} from './perf-cases';
+import type { PerfBackend } from './perf-options';
 import type { KernelTime, PerfCaseResult, StepPhases, StepProfile } from './perf-report';
 import { summarizeTimes } from './step-statistics';
 
-/** MI of the Gaussian batches (nats): the middle of the staircase, as the PyTorch timing uses. */
-const BATCH_MI = 6;
-
-/** One timed case: a critic at the benchmark's size, named as a registry spec, and its batches. */
-interface PerfCase {
-  /** The critic's id and options; the seed is added per run. Resolved through the critic registry. */
-  readonly critic: {
-    readonly id: string;
-    readonly options: Readonly<Record<string, PluginSpecValue>>;
-  };
-  /** A fresh batch for step `step` (seeded). */
-  sample(seed: number, step: number): { x: tf.Tensor; y: tf.Tensor };
-  readonly description: string;
-}
-
-/** FLOPs of one training step of a benchmark critic as TF.js runs it (split first layer). */
+/** FLOPs of one training step of a table case as TF.js runs it (split first layers). */
 export function perfStepFlops(critic: PerfCriticId): number {
-  switch (critic) {
-    case 'joint':
-      return trainingStepFlops(jointCriticForwardFlops(JOINT_BENCH_SHAPE, 'split'));
-    case 'separable':
-      return trainingStepFlops(separableCriticForwardFlops(SEPARABLE_BENCH_SHAPE));
-    case 'cnn':
-      return trainingStepFlops(cnnCriticForwardFlops(CNN_BENCH_SHAPE, 'split'));
-  }
+  return perfCase(critic).flops;
 }
-
-/** Correlated Gaussian batches of the dense critics, MI = {@link BATCH_MI} nats. */
-function gaussianBatch(seed: number, step: number): { x: tf.Tensor; y: tf.Tensor } {
-  const { n, xFeatures, yFeatures } = JOINT_BENCH_SHAPE;
-  const rho = Math.sqrt(1 - Math.exp((-2 * BATCH_MI) / xFeatures));
-  return tf.tidy(() => {
-    const x = tf.randomNormal([n, xFeatures], 0, 1, 'float32', seed + 2 * step);
-    const noise = tf.randomNormal([n, yFeatures], 0, 1, 'float32', seed + 2 * step + 1);
-    const y = tf.add(tf.mul(x, rho), tf.mul(noise, Math.sqrt(1 - rho * rho)));
-    return { x, y };
-  });
-}
-
-/** The timed cases: the critics of the papers at the sizes of the performance targets. */
-const PERF_CASES: Readonly<Record<PerfCriticId, PerfCase>> = {
-  joint: {
-    critic: {
-      id: 'joint',
-      options: {
-        xFeatures: JOINT_BENCH_SHAPE.xFeatures,
-        yFeatures: JOINT_BENCH_SHAPE.yFeatures,
-        hiddenUnits: [256, 256],
-      },
-    },
-    sample: gaussianBatch,
-    description: 'joint n=64 d=20, 40 → 256 → 256 → 1 on all 4096 pairs',
-  },
-  separable: {
-    critic: {
-      id: 'separable',
-      options: {
-        xFeatures: SEPARABLE_BENCH_SHAPE.xFeatures,
-        yFeatures: SEPARABLE_BENCH_SHAPE.yFeatures,
-        hiddenUnits: [256, 256],
-        embeddingSize: SEPARABLE_BENCH_SHAPE.embeddingSize,
-      },
-    },
-    sample: gaussianBatch,
-    description: 'separable n=64 d=20, g, h: 20 → 256 → 256 → 32, S = g·hᵀ',
-  },
-  cnn: {
-    critic: {
-      id: 'cnn',
-      options: {
-        height: CNN_BENCH_SHAPE.height,
-        width: CNN_BENCH_SHAPE.width,
-        xChannels: CNN_BENCH_SHAPE.xChannels,
-        yChannels: CNN_BENCH_SHAPE.yChannels,
-      },
-    },
-    sample: (seed, step) => {
-      const { n, height, width, xChannels, yChannels } = CNN_BENCH_SHAPE;
-      return {
-        x: tf.randomUniform([n, height, width, xChannels], 0, 1, 'float32', seed + 2 * step),
-        y: tf.randomUniform([n, height, width, yChannels], 0, 1, 'float32', seed + 2 * step + 1),
-      };
-    },
-    description: 'cnn n=16 28×28×(1+1), conv64 k5s2 → conv128 k5s2 → 1024 → 1, all 256 pairs',
-  },
-};
 
 /** Registries the timed critics and bounds are resolved through; default the built-ins. */
 export interface PerfRegistries {
@@ -122,22 +39,29 @@ export interface PerfRegistries {
 /** What one step returns: the loss, read back as `train()` reads it. */
 type TimedStep = () => Promise<number>;
 
+const ADAM = { kind: 'adam', learningRate: 5e-4, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } as const;
+
+/** A timed step and what the phase measurement needs of it. */
+interface TimedSteps {
+  readonly step: TimedStep;
+  /** The loss of a batch, for the forward / backward / optimizer split. */
+  loss(x: tf.Tensor, y: tf.Tensor): tf.Scalar;
+  readonly optimizer: tf.Optimizer;
+  dispose(): void;
+}
+
 /**
  * The step `train()` runs ({@link createTrainStep}), with the loop's one read of loss, estimate
  * and the two terms ({@link readScalars}) and its swap of the bound's state: what is timed is
  * exactly what training costs per step. Owns the bound's running state; `dispose` frees it.
  */
 function createTimedStep(options: {
-  readonly critic: NeuralCritic;
+  readonly critic: Critic;
   readonly bound: Bound;
   readonly sample: () => { x: tf.Tensor; y: tf.Tensor };
-}): { step: TimedStep; state(): BoundState; optimizer: tf.Optimizer; dispose(): void } {
+}): TimedSteps {
   const { critic, bound, sample } = options;
-  const trainStep = createTrainStep({
-    critic,
-    bound,
-    optimizer: { kind: 'adam', learningRate: 5e-4, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 },
-  });
+  const trainStep = createTrainStep({ critic, bound, optimizer: ADAM });
   const context: BoundInputContext = {
     requires: bound.requires,
     random: createRandom(0),
@@ -163,7 +87,7 @@ function createTimedStep(options: {
   };
   return {
     step,
-    state: () => state,
+    loss: (x, y) => bound.compute({ scores: critic.scores(x, y) }, state).loss,
     optimizer: trainStep.optimizer,
     dispose: () => {
       tf.dispose(Object.values(state));
@@ -173,14 +97,57 @@ function createTimedStep(options: {
 }
 
 /**
- * Times full training steps of one critic on the active backend: a fresh batch, the n × n
+ * InfoNCE over sampled negatives: each row's own pair (column 0 of `sampledScores`) against its
+ * k shifted partners, `loss = −mean_i (R_i0 − logsumexp_c R_ic) − log(k + 1)`, with the Adam
+ * `train()` uses. The PyTorch script trains the same loss on the same pairs.
+ */
+function createSampledStep(options: {
+  readonly critic: Critic;
+  readonly sample: () => { x: tf.Tensor; y: tf.Tensor };
+  readonly negatives: number;
+}): TimedSteps {
+  const { critic, sample, negatives } = options;
+  const sampledScores = sampledScoresOf(critic);
+  if (sampledScores === undefined) {
+    throw new InvalidArgumentError({
+      functionName: 'bench:perf',
+      parameter: 'critic',
+      value: critic.id,
+      expected: 'a critic with sampledScores (the joint critic)',
+    });
+  }
+  const optimizer = createOptimizer(resolveOptimizer(ADAM));
+  const variables = critic.trainableVariables as tf.Variable[];
+  const loss = (x: tf.Tensor, y: tf.Tensor): tf.Scalar =>
+    tf.tidy(() => {
+      const r = sampledScores(x, y);
+      const positive = tf.slice(r, [0, 0], [-1, 1]);
+      const estimate = tf.sub(
+        tf.mean(tf.sub(tf.reshape(positive, [-1]), tf.logSumExp(r, 1))),
+        -Math.log(negatives + 1),
+      );
+      return tf.neg(estimate) as tf.Scalar;
+    });
+  const step = async (): Promise<number> => {
+    const batch = sample();
+    const { value, grads } = tf.variableGrads(() => loss(batch.x, batch.y), variables);
+    const [read] = await value.data();
+    optimizer.applyGradients(grads);
+    tf.dispose([value, batch.x, batch.y, ...Object.values(grads)]);
+    return read as number;
+  };
+  return { step, loss, optimizer, dispose: () => optimizer.dispose() };
+}
+
+/**
+ * Times full training steps of one case on the active backend: a fresh batch, the n × n
  * scores, the bound, `tf.variableGrads`, reading loss, estimate and the two terms back (as
  * `train()` does), and Adam (lr 5e-4) through `optimizer.applyGradients`. After the warm-up and
  * timed steps, one more step runs under `tf.profile` to count kernels and the peak tensor count
- * and bytes; it is not timed.
+ * and bytes; it is not timed. `n` (scaling cases) changes the batch size.
  */
 export async function measureTrainingStep(options: {
-  readonly critic: PerfCriticId;
+  readonly critic: PerfCriticId | ScalingCriticId;
   readonly backend: PerfBackend;
   /** The bound, as a spec the bound registry resolves (`infonce`, `nwj`, `smile:tau=5`). */
   readonly bound: string | PluginSpec;
@@ -188,25 +155,30 @@ export async function measureTrainingStep(options: {
   readonly timedSteps: number;
   readonly seed: number;
   readonly registries?: PerfRegistries;
+  /** Batch size of a scaling case (`scalingCase`); default: the table case's size. */
+  readonly n?: number;
+  /** Time the forward / backward / optimizer phases apart (extra steps). Default `true`. */
+  readonly phases?: boolean;
 }): Promise<PerfCaseResult> {
-  const setup = PERF_CASES[options.critic];
+  const setup: PerfCase =
+    options.n === undefined
+      ? perfCase(options.critic as PerfCriticId)
+      : scalingCase(options.critic as ScalingCriticId, options.n);
   const bounds = options.registries?.bounds ?? createBoundRegistry();
-  const critics = options.registries?.critics ?? createCriticRegistry();
   const bound = bounds.resolve(options.bound);
-  const critic = critics.resolve({
-    id: setup.critic.id,
-    options: { ...setup.critic.options, seed: options.seed },
-    label: setup.critic.id,
-  });
-  const flopsPerStep = perfStepFlops(options.critic);
+  const critic = setup.createCritic(options.seed, options.registries?.critics);
+  const flopsPerStep = setup.flops;
   const variables = critic.trainableVariables as tf.Variable[];
   let stepIndex = 0;
   const sample = () => setup.sample(options.seed, stepIndex++);
-  const timed = createTimedStep({ critic, bound, sample });
-  const { step, optimizer } = timed;
-
-  const load = startLoadProbe();
+  let timed: TimedSteps | undefined;
   try {
+    timed =
+      setup.step === 'sampled'
+        ? createSampledStep({ critic, sample, negatives: setup.negatives ?? 1 })
+        : createTimedStep({ critic, bound, sample });
+    const { step, optimizer } = timed;
+    const load = startLoadProbe();
     for (let i = 0; i < options.warmupSteps; i++) await step();
     const tensorsBefore = tf.memory().numTensors;
     const times: number[] = [];
@@ -220,28 +192,32 @@ export async function measureTrainingStep(options: {
     const memory = tf.memory();
     const leaked = (memory.numTensors - tensorsBefore) / options.timedSteps;
     const profile = await profileStep(step);
-    const phases = await measurePhases(
-      {
-        sample,
-        loss: (x, y) => bound.compute({ scores: critic.scores(x, y) }, timed.state()).loss,
-        optimizer,
-        variables,
-      },
-      options.backend === 'cpu' || options.critic === 'cnn' ? 1 : Math.min(3, options.timedSteps),
-    );
+    const phases =
+      options.phases === false
+        ? undefined
+        : await measurePhases(
+            { sample, loss: timed.loss, optimizer, variables },
+            options.backend === 'cpu' ||
+              setup.heavy ||
+              setup.n > 256 ||
+              /cnn|slb|clb|resnet/.test(setup.id)
+              ? 1
+              : Math.min(3, options.timedSteps),
+          );
     const summary = summarizeTimes(times);
     const usage = process.memoryUsage();
     return {
-      critic: options.critic,
+      critic: setup.id,
       backend: options.backend,
       status: 'measured',
+      n: setup.n,
       warmupSteps: options.warmupSteps,
       timedSteps: options.timedSteps,
       ...summary,
       flopsPerStep,
       gflops: gflopsPerSecond(flopsPerStep, summary.medianMs),
       profile,
-      phases,
+      ...(phases === undefined ? {} : { phases }),
       tensorsAfter: memory.numTensors,
       tensorBytesAfter: memory.numBytes,
       leakedTensorsPerStep: leaked,
@@ -251,14 +227,19 @@ export async function measureTrainingStep(options: {
       loadAverage: load.loadAverage(),
       details: {
         network: setup.description,
-        bound: typeof options.bound === 'string' ? options.bound : options.bound.label,
+        bound:
+          setup.step === 'sampled'
+            ? `infonce over ${setup.negatives} sampled negatives (harness step)`
+            : typeof options.bound === 'string'
+              ? options.bound
+              : options.bound.label,
         lastLoss,
         variables: variables.length,
         parameters: variables.reduce((sum, v) => sum + v.size, 0),
       },
     };
   } finally {
-    timed.dispose();
+    timed?.dispose();
     critic.dispose();
   }
 }

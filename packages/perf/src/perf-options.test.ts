@@ -2,11 +2,21 @@ import { InvalidArgumentError, NoSuchBoundError } from '@mi/spec';
 import { describe, expect, it } from 'vitest';
 import type { PerfBenchmarkOptions } from './perf-options';
 import { resolvePerfOptions, stepCounts } from './perf-options';
+import { skipReason } from './run-perf-benchmark';
 
 describe('resolvePerfOptions', () => {
   it('applies the defaults', () => {
     const resolved = resolvePerfOptions();
-    expect(resolved.critics).toEqual(['joint', 'separable', 'cnn']);
+    expect(resolved.critics).toEqual([
+      'joint',
+      'separable',
+      'cnn',
+      'cnn-n64',
+      'slb-64',
+      'slb-256',
+      'clb-64',
+      'resnet18',
+    ]);
     expect(resolved.backends).toEqual(['tensorflow', 'wasm', 'cpu']);
     expect(resolved.bound).toBe('infonce');
     expect(resolved.pytorch).toBe(true);
@@ -14,12 +24,22 @@ describe('resolvePerfOptions', () => {
     expect(resolved.torchIterations).toBe(400);
     expect(resolved.nativeThreads).toBe(1);
     expect(resolved.torchThreads).toBe(1);
+    expect(resolved.heavyWasm).toBe(false);
+  });
+
+  it('gives both sides the same thread count unless one side is set', () => {
+    const two = resolvePerfOptions({ threads: 2 });
+    expect([two.threads, two.nativeThreads, two.torchThreads]).toEqual([2, 2, 2]);
+    expect(resolvePerfOptions({ threads: 2, torchThreads: 1 }).torchThreads).toBe(1);
+    expect(() => resolvePerfOptions({ threads: 0 })).toThrow(
+      "runPerfBenchmark: invalid option 'threads': expected an integer ≥ 1, received 0",
+    );
   });
 
   it('names an unknown critic and lists the known ones', () => {
     const bad = { critics: ['joint', 'resnet'] } as unknown as PerfBenchmarkOptions;
     expect(() => resolvePerfOptions(bad)).toThrow(
-      `runPerfBenchmark: invalid option 'critics': expected a non-empty list without repeats of joint, separable, cnn, received ["joint", "resnet"]`,
+      `runPerfBenchmark: invalid option 'critics': expected a non-empty list without repeats of joint, separable, cnn, cnn-n64, slb-64, slb-256, clb-64, resnet18, received ["joint", "resnet"]`,
     );
     try {
       resolvePerfOptions(bad);
@@ -67,6 +87,8 @@ describe('stepCounts', () => {
     expect(stepCounts(base, 'separable', 'tensorflow')).toEqual({ warmup: 3, timed: 50 });
     expect(stepCounts(base, 'cnn', 'wasm')).toEqual({ warmup: 2, timed: 5 });
     expect(stepCounts(base, 'joint', 'cpu')).toEqual({ warmup: 1, timed: 3 });
+    expect(stepCounts(base, 'resnet18', 'tensorflow')).toEqual({ warmup: 1, timed: 2 });
+    expect(stepCounts(base, 'slb-256', 'wasm')).toEqual({ warmup: 2, timed: 2 });
   });
 
   it('divides by three when quick and lets explicit counts win', () => {
@@ -75,5 +97,27 @@ describe('stepCounts', () => {
     expect(stepCounts(quick, 'cnn', 'wasm')).toEqual({ warmup: 1, timed: 2 });
     const explicit = resolvePerfOptions({ quick: true, steps: 4, warmupSteps: 0 });
     expect(stepCounts(explicit, 'cnn', 'cpu')).toEqual({ warmup: 0, timed: 4 });
+  });
+});
+
+describe('skipReason', () => {
+  const defaults = { cpuCnn: false, heavyWasm: false, threads: 1 };
+
+  it('runs the table cases everywhere they take seconds, and says why not elsewhere', () => {
+    expect(skipReason('joint', 'cpu', defaults)).toBeUndefined();
+    expect(skipReason('slb-64', 'wasm', defaults)).toBeUndefined();
+    expect(skipReason('resnet18', 'tensorflow', defaults)).toBeUndefined();
+    expect(skipReason('cnn', 'cpu', defaults)).toMatch(/35 s\/step \(cpuCnn: true/);
+    expect(skipReason('cnn', 'cpu', { ...defaults, cpuCnn: true })).toBeUndefined();
+    expect(skipReason('slb-64', 'cpu', { ...defaults, cpuCnn: true })).toMatch(/pure-JS cpu/);
+    expect(skipReason('resnet18', 'wasm', defaults)).toMatch(/851 GFLOP\/step .*--heavy-wasm/);
+    expect(skipReason('resnet18', 'wasm', { ...defaults, heavyWasm: true })).toBeUndefined();
+  });
+
+  it('skips wasm and cpu above one thread', () => {
+    const two = { ...defaults, threads: 2 };
+    expect(skipReason('joint', 'tensorflow', two)).toBeUndefined();
+    expect(skipReason('joint', 'wasm', two)).toMatch(/single-threaded in Node/);
+    expect(skipReason('joint', 'cpu', two)).toMatch(/single-threaded JavaScript/);
   });
 });

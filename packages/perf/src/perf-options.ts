@@ -7,18 +7,12 @@ import {
   pluginSpecLabel,
 } from '@mi/spec';
 import type { PerfRegistries } from './measure-training-step';
+import { PERF_CRITICS, type PerfCriticId, perfCase } from './perf-cases';
 
-/**
- * The cases the performance benchmark times: the joint, separable and CNN critics at the sizes of
- * the performance targets (joint and separable n = 64, d = 20, 256-256; CNN n = 16, MNIST size).
- */
-export type PerfCriticId = 'joint' | 'separable' | 'cnn';
+export type { PerfCriticId } from './perf-cases';
 
 /** The backends the performance benchmark can time (tfjs-node-gpu is left out: CPU machines). */
 export type PerfBackend = Extract<BackendName, 'tensorflow' | 'wasm' | 'cpu'>;
-
-/** All critics, in table order. */
-const PERF_CRITICS: readonly PerfCriticId[] = ['joint', 'separable', 'cnn'];
 /** All backends, in the order they are tried (the order of `initBackend('auto')`). */
 const PERF_BACKENDS: readonly PerfBackend[] = ['tensorflow', 'wasm', 'cpu'];
 /** The bounds the PyTorch reference can time (its objectives); others skip the PyTorch cases. */
@@ -26,7 +20,10 @@ export const PYTORCH_BOUNDS: readonly string[] = ['infonce', 'nwj'];
 
 /** Options of {@link runPerfBenchmark}. */
 export interface PerfBenchmarkOptions {
-  /** Critics to time. Default: all three (`joint`, `separable`, `cnn`). */
+  /**
+   * Cases to time. Default: all of them — `joint`, `separable`, `cnn` (the targets' sizes) and
+   * the image benchmarks' steps `cnn-n64`, `slb-64`, `slb-256`, `clb-64`, `resnet18`.
+   */
   readonly critics?: readonly PerfCriticId[];
   /**
    * Backends to time. Default: `tensorflow`, `wasm`, `cpu`; a backend that is not installed is
@@ -52,9 +49,22 @@ export interface PerfBenchmarkOptions {
   readonly quick?: boolean;
   /**
    * Time the CNN critic on the `cpu` backend too (≈25 GFLOP per step at ~0.7 GFLOP/s: about 35 s
-   * a step). Default `false`: reported as skipped.
+   * a step). Default `false`: reported as skipped. The heavier image cases are never run on cpu.
    */
   readonly cpuCnn?: boolean;
+  /**
+   * Time the heavy image cases (`cnn-n64`, `resnet18`) on wasm too: minutes per step. Default
+   * `false`: reported as skipped with the reason.
+   */
+  readonly heavyWasm?: boolean;
+  /**
+   * Threads on both sides: TF_NUM_INTRAOP_THREADS of tfjs-node, and torch + OpenBLAS threads of
+   * the PyTorch reference (`nativeThreads` and `torchThreads` override one side). The wasm
+   * backend runs single-threaded in Node and the cpu backend is plain JavaScript: both are
+   * reported as skipped above one thread. Default 1. (`pnpm bench:perf --threads 1,2` runs one
+   * process per count and merges the reports.)
+   */
+  readonly threads?: number;
   /**
    * Measure the PyTorch reference in the same run when `python` has torch. Default `true`.
    * `false` skips it.
@@ -95,6 +105,8 @@ export interface ResolvedPerfOptions {
   readonly warmupSteps: number | undefined;
   readonly quick: boolean;
   readonly cpuCnn: boolean;
+  readonly heavyWasm: boolean;
+  readonly threads: number;
   readonly pytorch: boolean;
   readonly python: string;
   readonly peerScript: string | undefined;
@@ -113,6 +125,8 @@ const OPTION_NAMES = [
   'warmupSteps',
   'quick',
   'cpuCnn',
+  'heavyWasm',
+  'threads',
   'pytorch',
   'python',
   'peerScript',
@@ -163,13 +177,15 @@ export function resolvePerfOptions(options: PerfBenchmarkOptions = {}): Resolved
   const torchIterations = options.torchIterations ?? 400;
   // The peer skips its first 100 iterations; at least 10 must remain timed.
   checkInteger('torchIterations', torchIterations, 110);
-  const nativeThreads = options.nativeThreads ?? 1;
+  const threads = options.threads ?? 1;
+  checkInteger('threads', threads, 1);
+  const nativeThreads = options.nativeThreads ?? threads;
   checkInteger('nativeThreads', nativeThreads, 1);
-  const torchThreads = options.torchThreads ?? 1;
+  const torchThreads = options.torchThreads ?? threads;
   checkInteger('torchThreads', torchThreads, 1);
   const seed = options.seed ?? 1;
   checkInteger('seed', seed, 0);
-  for (const key of ['quick', 'cpuCnn', 'pytorch'] as const) {
+  for (const key of ['quick', 'cpuCnn', 'heavyWasm', 'pytorch'] as const) {
     const value = options[key];
     if (value !== undefined && typeof value !== 'boolean') {
       throw new InvalidArgumentError({
@@ -208,6 +224,8 @@ export function resolvePerfOptions(options: PerfBenchmarkOptions = {}): Resolved
     warmupSteps: options.warmupSteps,
     quick: options.quick ?? false,
     cpuCnn: options.cpuCnn ?? false,
+    heavyWasm: options.heavyWasm ?? false,
+    threads,
     pytorch: options.pytorch ?? true,
     python: options.python ?? '/usr/bin/python3',
     peerScript: options.peerScript,
@@ -224,16 +242,12 @@ export function stepCounts(
   critic: PerfCriticId,
   backend: PerfBackend,
 ): { readonly warmup: number; readonly timed: number } {
-  const defaults: Record<PerfCriticId, Record<PerfBackend, number>> = {
-    joint: { tensorflow: 30, wasm: 20, cpu: 3 },
-    separable: { tensorflow: 50, wasm: 50, cpu: 10 },
-    cnn: { tensorflow: 10, wasm: 5, cpu: 1 },
-  };
-  const base = defaults[critic][backend];
+  const setup = perfCase(critic);
+  const base = setup.steps[backend];
   const timed = options.steps ?? (options.quick ? Math.max(1, Math.ceil(base / 3)) : base);
   const warmup =
     options.warmupSteps ??
-    (backend === 'cpu' || (options.quick && critic === 'cnn') ? 1 : critic === 'cnn' ? 2 : 3);
+    (backend === 'cpu' || (options.quick && setup.warmup < 3) ? 1 : setup.warmup);
   return { warmup, timed };
 }
 

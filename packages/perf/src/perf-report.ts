@@ -1,4 +1,5 @@
-import type { PerfBackend, PerfCriticId } from './perf-options';
+import type { PerfCriticId, ScalingCriticId } from './perf-cases';
+import type { PerfBackend } from './perf-options';
 
 /** Time spent in one kernel name during the profiled step. */
 export interface KernelTime {
@@ -43,7 +44,12 @@ export interface StepPhases {
 
 /** One critic × backend (or PyTorch) measurement. */
 export interface PerfCaseResult {
-  readonly critic: PerfCriticId;
+  /** The case (a table case, or a scaling case with its `n`). */
+  readonly critic: PerfCriticId | ScalingCriticId;
+  /** Batch size (n² pairs for the all-pairs critics). */
+  readonly n?: number;
+  /** Threads the case ran with (tfjs-node intra-op threads; torch and OpenBLAS threads). */
+  readonly threads?: number;
   /** A TF.js backend, or `pytorch`. */
   readonly backend: PerfBackend | 'pytorch';
   /** `measured`, or why not: `skipped` (not installed, or not asked for) or `failed`. */
@@ -68,6 +74,12 @@ export interface PerfCaseResult {
   readonly tensorBytesAfter?: number;
   /** Tensors left behind per timed step (0 when the step frees what it makes). */
   readonly leakedTensorsPerStep?: number;
+  /**
+   * Peak memory of a training step: TF.js the most tensor bytes alive at once (`tf.profile`),
+   * PyTorch the resident memory its training added (VmHWM minus the size before the first
+   * step).
+   */
+  readonly peakMemoryBytes?: number;
   /** Process resident set size after the case, bytes. */
   readonly rssBytes?: number;
   /** Largest resident set size of the process so far, bytes. */
@@ -90,8 +102,10 @@ export interface PerfTarget {
 
 /** Our step time against PyTorch's for one critic and backend. */
 export interface PerfComparison {
-  readonly critic: PerfCriticId;
+  readonly critic: PerfCriticId | ScalingCriticId;
   readonly backend: PerfBackend;
+  readonly n?: number;
+  readonly threads?: number;
   readonly oursMs: number;
   readonly pytorchMs: number;
   /** oursMs / pytorchMs. */
@@ -99,6 +113,16 @@ export interface PerfComparison {
   readonly target?: number;
   /** ratio ≤ target, when a target is set. */
   readonly meetsTarget?: boolean;
+}
+
+/** What the PyTorch probe found (see `probeTorch`). */
+export interface PytorchEnvironmentReport {
+  readonly torch: string;
+  /** OpenBLAS's own `Core:` line under OPENBLAS_VERBOSE=2 (the kernels it runs). */
+  readonly openblasCore?: string;
+  /** OPENBLAS_CORETYPE as the scripts ran, and whether the environment or the CPU flags chose it. */
+  readonly openblasCoretype?: string;
+  readonly chosenBy?: string;
 }
 
 /** The performance benchmark's result: see {@link runPerfBenchmark}. */
@@ -118,6 +142,10 @@ export interface PerfReport {
   };
   /** Package versions (tfjs-core, backends, torch). */
   readonly versions: Readonly<Record<string, string>>;
+  /** Thread counts the cases ran with (one process per count). */
+  readonly threads?: readonly number[];
+  /** The PyTorch reference as probed: torch's version and the OpenBLAS kernels it runs. */
+  readonly pytorch?: PytorchEnvironmentReport;
   readonly cases: readonly PerfCaseResult[];
   readonly comparisons: readonly PerfComparison[];
   /** How FLOPs are counted and what each case runs. */
@@ -151,14 +179,25 @@ export function compareWithPytorch(
       continue;
     }
     const torch = cases.find(
-      (c) => c.backend === 'pytorch' && c.critic === ours.critic && c.status === 'measured',
+      (c) =>
+        c.backend === 'pytorch' &&
+        c.critic === ours.critic &&
+        c.status === 'measured' &&
+        (c.n ?? 0) === (ours.n ?? 0) &&
+        (c.threads ?? 1) === (ours.threads ?? 1),
     );
     if (torch?.medianMs === undefined || torch.medianMs <= 0) continue;
     const ratio = ours.medianMs / torch.medianMs;
-    const target = targets.find((t) => t.critic === ours.critic && t.backend === ours.backend);
+    // The targets are set on one thread.
+    const target =
+      (ours.threads ?? 1) === 1
+        ? targets.find((t) => t.critic === ours.critic && t.backend === ours.backend)
+        : undefined;
     comparisons.push({
       critic: ours.critic,
       backend: ours.backend,
+      ...(ours.n === undefined ? {} : { n: ours.n }),
+      ...(ours.threads === undefined ? {} : { threads: ours.threads }),
       oursMs: ours.medianMs,
       pytorchMs: torch.medianMs,
       ratio,
@@ -166,4 +205,24 @@ export function compareWithPytorch(
     });
   }
   return comparisons;
+}
+
+/**
+ * Joins the reports of one run per thread count (`pnpm bench:perf --threads 1,2`): the cases
+ * and comparisons of all, the first report's machine and versions, the thread counts, and the
+ * notes without repeats.
+ */
+export function mergePerfReports(reports: readonly PerfReport[]): PerfReport {
+  const [first] = reports;
+  if (first === undefined) throw new TypeError('mergePerfReports: no reports to merge');
+  const cases = reports.flatMap((r) => r.cases);
+  return {
+    ...first,
+    seconds: reports.reduce((sum, r) => sum + r.seconds, 0),
+    versions: Object.assign({}, ...reports.map((r) => r.versions)),
+    threads: [...new Set(reports.flatMap((r) => r.threads ?? [1]))],
+    cases,
+    comparisons: reports.flatMap((r) => r.comparisons),
+    notes: [...new Set(reports.flatMap((r) => r.notes))],
+  };
 }

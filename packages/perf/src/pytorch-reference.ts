@@ -1,61 +1,108 @@
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BackendUnavailableError } from '@mi/spec';
-import {
-  CNN_BENCH_SHAPE,
-  cnnCriticForwardFlops,
-  gflopsPerSecond,
-  JOINT_BENCH_SHAPE,
-  jointCriticForwardFlops,
-  SEPARABLE_BENCH_SHAPE,
-  separableCriticForwardFlops,
-  trainingStepFlops,
-} from './flop-count';
-import type { PerfCriticId } from './perf-options';
+import { gflopsPerSecond } from './flop-count';
+import { type PerfCase, type PerfCriticId, perfCase } from './perf-cases';
 import type { PerfCaseResult } from './perf-report';
 
 /** File name of the peer reference that times the joint and separable critics. */
 const PEER_SCRIPT_NAME = 'torch_gaussian_staircase.py';
-/** File name of this package's PyTorch timing of the CNN critic. */
-export const CNN_SCRIPT_NAME = 'torch-cnn-timing.py';
+/** File name of this package's PyTorch timing of every other case. */
+export const TORCH_SCRIPT_NAME = 'torch-timing.py';
+
+/** The OpenBLAS kernel families the reference selects, fastest first. */
+export type OpenblasCore = 'SkylakeX' | 'Haswell';
+
+/**
+ * The OpenBLAS kernel family for a CPU's flags (`/proc/cpuinfo`): SkylakeX with AVX-512 (F, VL,
+ * BW, DQ), Haswell with AVX2 and FMA, none otherwise (OpenBLAS's own detection). Debian's
+ * OpenBLAS 0.3.21 falls back to its generic kernels on CPUs it does not recognise, 2–3.5× slower
+ * (`../shared/peers/README.md`); the PyTorch scripts apply the same rule before torch loads.
+ */
+export function chooseOpenblasCore(flags: ReadonlySet<string>): OpenblasCore | undefined {
+  if (['avx512f', 'avx512vl', 'avx512bw', 'avx512dq'].every((f) => flags.has(f))) {
+    return 'SkylakeX';
+  }
+  if (flags.has('avx2') && flags.has('fma')) return 'Haswell';
+  return undefined;
+}
+
+/** The flags of the first CPU in a `/proc/cpuinfo` text (empty when there is none). */
+export function cpuFlags(cpuinfo: string): Set<string> {
+  const line = cpuinfo.split('\n').find((l) => /^flags\s*:/.test(l));
+  return new Set(line === undefined ? [] : line.split(':')[1]!.trim().split(/\s+/));
+}
+
+/**
+ * What OpenBLAS reports it runs, from its `OPENBLAS_VERBOSE=2` output: the last `Core: <name>`
+ * line, and the requested family when it printed `Core not found: <name>` (an unknown
+ * `OPENBLAS_CORETYPE`, after which it uses its own detection).
+ */
+export function parseOpenblasCore(output: string): { core?: string; notFound?: string } {
+  let core: string | undefined;
+  let notFound: string | undefined;
+  for (const line of output.split('\n')) {
+    const missing = /^Core not found:\s*(\S+)/.exec(line.trim());
+    if (missing) {
+      notFound = missing[1];
+      continue;
+    }
+    const match = /^Core:\s*(\S+)/.exec(line.trim());
+    if (match) core = match[1];
+  }
+  return {
+    ...(core === undefined ? {} : { core }),
+    ...(notFound === undefined ? {} : { notFound }),
+  };
+}
 
 /**
  * Environment of every PyTorch run: passive OpenMP waiting, as the peer reference recommends
- * (with busy-waiting OpenMP workers, OpenBLAS's threads are starved). It must be set before torch
- * is imported, hence on the command line.
+ * (with busy-waiting OpenMP workers, OpenBLAS's threads are starved), and the OpenBLAS kernel
+ * family of {@link chooseOpenblasCore} unless `env` already sets `OPENBLAS_CORETYPE`. Both must
+ * be set before torch is imported, hence in the environment (the scripts choose the family
+ * themselves too, when run by hand).
  */
-export const PYTORCH_ENV: Readonly<Record<string, string>> = { OMP_WAIT_POLICY: 'PASSIVE' };
+export function pytorchEnvironment(
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  cpuinfo: string | undefined = readCpuinfo(),
+): Record<string, string> {
+  const chosen = env['OPENBLAS_CORETYPE'] || chooseOpenblasCore(cpuFlags(cpuinfo ?? ''));
+  return { OMP_WAIT_POLICY: 'PASSIVE', ...(chosen ? { OPENBLAS_CORETYPE: chosen } : {}) };
+}
 
-/**
- * FLOPs of one PyTorch training step. The peer reference's joint critic multiplies the n² tiled
- * pairs in its first layer (83.9 MFLOP more than our split layer); the CNN script splits the first
- * convolution as `cnnCritic` does.
- */
-export function pytorchStepFlops(critic: PerfCriticId): number {
-  switch (critic) {
-    case 'joint':
-      return trainingStepFlops(jointCriticForwardFlops(JOINT_BENCH_SHAPE, 'tiled'));
-    case 'separable':
-      return trainingStepFlops(separableCriticForwardFlops(SEPARABLE_BENCH_SHAPE));
-    case 'cnn':
-      return trainingStepFlops(cnnCriticForwardFlops(CNN_BENCH_SHAPE, 'split'));
+function readCpuinfo(): string | undefined {
+  try {
+    return readFileSync('/proc/cpuinfo', 'utf8');
+  } catch {
+    return undefined;
   }
+}
+
+/** FLOPs of one PyTorch training step of a table case (the peer tiles the joint critic's pairs). */
+export function pytorchStepFlops(critic: PerfCriticId): number {
+  return perfCase(critic).pytorchFlops;
 }
 
 function run(
   file: string,
   args: readonly string[],
   timeoutMs: number,
+  extraEnv: Readonly<Record<string, string>> = {},
 ): Promise<{ stdout: string; stderr: string }> {
   return new Promise((resolvePromise, reject) => {
     execFile(
       file,
       [...args],
-      { env: { ...process.env, ...PYTORCH_ENV }, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 },
+      {
+        env: { ...process.env, ...pytorchEnvironment(), ...extraEnv },
+        timeout: timeoutMs,
+        maxBuffer: 64 * 1024 * 1024,
+      },
       (error, stdout, stderr) => {
         if (error) {
           const tail = String(stderr).trim().split('\n').slice(-3).join(' | ');
@@ -75,14 +122,51 @@ function run(
   });
 }
 
-/** torch's version under `python`, or why it cannot be used. */
+/** What the probe found: torch's version and the OpenBLAS kernels it runs. */
+export interface TorchProbe {
+  readonly ok: true;
+  readonly version: string;
+  /** OpenBLAS's own `Core:` line under `OPENBLAS_VERBOSE=2` (e.g. `SkylakeX`). */
+  readonly openblasCore: string | undefined;
+  /** `OPENBLAS_CORETYPE` as the scripts ran it, and who chose it. */
+  readonly openblasCoretype: string | undefined;
+  readonly chosenBy: string;
+}
+
+/**
+ * torch's version under `python` and the OpenBLAS kernel family it runs: imports torch once
+ * through `scripts/torch-timing.py probe` with `OPENBLAS_VERBOSE=2` and the environment of every
+ * timing run, and parses the `Core:` line OpenBLAS prints. Or why torch cannot be used.
+ */
 export async function probeTorch(
   python: string,
-): Promise<{ ok: true; version: string } | { ok: false; reason: string }> {
+  script: string | undefined = locateTorchScript(),
+): Promise<TorchProbe | { ok: false; reason: string }> {
   if (!existsSync(python)) return { ok: false, reason: `no Python at ${python}` };
+  if (script === undefined) return { ok: false, reason: `scripts/${TORCH_SCRIPT_NAME} not found` };
   try {
-    const { stdout } = await run(python, ['-c', 'import torch; print(torch.__version__)'], 60_000);
-    return { ok: true, version: stdout.trim() };
+    const { stdout, stderr } = await run(python, [script, 'probe'], 120_000, {
+      OPENBLAS_VERBOSE: '2',
+    });
+    const lines = stdout.trim().split('\n');
+    const result = JSON.parse(lines[lines.length - 1]!) as {
+      torch_version: string;
+      openblas_coretype_env: string | null;
+      openblas_coretype_chosen_by: string;
+    };
+    // The harness passes its choice in the environment; the script then reports 'environment'.
+    const chosenBy = process.env['OPENBLAS_CORETYPE']
+      ? 'environment'
+      : result.openblas_coretype_env
+        ? 'cpu flags'
+        : result.openblas_coretype_chosen_by;
+    return {
+      ok: true,
+      version: result.torch_version,
+      openblasCore: parseOpenblasCore(`${stderr}\n${stdout}`).core,
+      openblasCoretype: result.openblas_coretype_env ?? undefined,
+      chosenBy,
+    };
   } catch {
     return {
       ok: false,
@@ -121,9 +205,9 @@ export function locatePeerScript(explicit?: string): string | undefined {
   return findUpwards(process.cwd(), relative) ?? findUpwards(moduleDirectory(), relative);
 }
 
-/** This package's CNN timing script (`scripts/torch-cnn-timing.py`), from src or dist. */
-export function locateCnnScript(): string | undefined {
-  return findUpwards(moduleDirectory(), join('scripts', CNN_SCRIPT_NAME), 4);
+/** This package's PyTorch timing script (`scripts/torch-timing.py`), from src or dist. */
+export function locateTorchScript(): string | undefined {
+  return findUpwards(moduleDirectory(), join('scripts', TORCH_SCRIPT_NAME), 4);
 }
 
 interface PeerTimingRow {
@@ -140,8 +224,9 @@ interface PeerTimingRow {
 }
 
 /**
- * Runs the peer's `timing` mode (tuned malloc, torch and OpenBLAS at `threads`, passive OpenMP)
- * for the joint and/or separable critic and returns one case per critic.
+ * Runs the peer's `timing` mode (tuned malloc, torch and OpenBLAS at `threads`, passive OpenMP,
+ * the OpenBLAS kernels of {@link pytorchEnvironment}) for the joint and/or separable critic at
+ * n = 64 and returns one case per critic.
  */
 export async function runPeerTiming(options: {
   readonly python: string;
@@ -152,6 +237,7 @@ export async function runPeerTiming(options: {
   readonly iterations: number;
   readonly threads: number;
   readonly torchVersion: string;
+  readonly openblasCore?: string | undefined;
 }): Promise<PerfCaseResult[]> {
   const dir = await mkdtemp(join(tmpdir(), 'mi-perf-'));
   const out = join(dir, 'timing.json');
@@ -191,6 +277,8 @@ export async function runPeerTiming(options: {
         critic,
         backend: 'pytorch',
         status: 'measured',
+        n: 64,
+        threads: options.threads,
         warmupSteps: 100,
         timedSteps: row.n_timed,
         medianMs: row.median_ms,
@@ -209,8 +297,9 @@ export async function runPeerTiming(options: {
           torch: options.torchVersion,
           torchThreads: row.torch_num_threads,
           openblasThreads: row.openblas_threads,
+          openblasCore: options.openblasCore,
           firstLayer: critic === 'joint' ? 'tiled (n² concatenated pairs)' : undefined,
-          env: PYTORCH_ENV,
+          env: pytorchEnvironment(),
           malloc: 'tuned',
         },
       };
@@ -220,21 +309,54 @@ export async function runPeerTiming(options: {
   }
 }
 
-/** Runs `scripts/torch-cnn-timing.py` with the peer's settings and returns the CNN case. */
-export async function runCnnTiming(options: {
+/** The JSON line `scripts/torch-timing.py` prints. */
+interface TorchTimingResult {
+  readonly median_ms: number;
+  readonly p10_ms: number;
+  readonly p90_ms: number;
+  readonly steps: number;
+  readonly warmup: number;
+  readonly detail: string;
+  readonly parameters: number;
+  readonly peak_training_bytes: number | null;
+  readonly peak_rss_bytes: number;
+  readonly other_processes_busy_cores?: number | null;
+  readonly loadavg_after?: number;
+  readonly env: {
+    readonly torch_num_threads: number;
+    readonly openblas_coretype: string | null;
+    readonly blas_threads: {
+      readonly openblas_get_num_threads?: number | null;
+      readonly openblas_get_corename?: string | null;
+    };
+  };
+}
+
+/**
+ * Times one case with `scripts/torch-timing.py` (the case's own arguments: network and batch
+ * size), with the peer's settings, and returns it as a PyTorch case of the report.
+ */
+export async function runTorchCase(options: {
   readonly python: string;
   readonly script: string;
-  /** `infonce` or `nwj`. */
+  readonly setup: PerfCase;
+  /** `infonce` or `nwj` (sampled steps always train InfoNCE over their negatives). */
   readonly bound: string;
   readonly warmupSteps: number;
   readonly timedSteps: number;
   readonly threads: number;
   readonly torchVersion: string;
+  readonly openblasCore?: string | undefined;
 }): Promise<PerfCaseResult> {
+  const { setup } = options;
+  if (setup.torch.kind !== 'script') {
+    throw new TypeError(`runTorchCase: ${setup.id} is timed by the peer reference`);
+  }
   const { stdout } = await run(
     options.python,
     [
       options.script,
+      ...setup.torch.args,
       '--bound',
       options.bound,
       '--warmup',
@@ -244,25 +366,17 @@ export async function runCnnTiming(options: {
       '--threads',
       String(options.threads),
     ],
-    30 * 60_000,
+    60 * 60_000,
   );
   const lines = stdout.trim().split('\n');
-  const result = JSON.parse(lines[lines.length - 1]!) as {
-    median_ms: number;
-    p10_ms: number;
-    p90_ms: number;
-    steps: number;
-    warmup: number;
-    first_layer: string;
-    other_processes_busy_cores?: number | null;
-    loadavg_after?: number;
-    env: { torch_num_threads: number; blas_threads: { openblas_get_num_threads?: number | null } };
-  };
-  const flopsPerStep = pytorchStepFlops('cnn');
+  const result = JSON.parse(lines[lines.length - 1]!) as TorchTimingResult;
+  const flopsPerStep = setup.pytorchFlops;
   return {
-    critic: 'cnn',
+    critic: setup.id,
     backend: 'pytorch',
     status: 'measured',
+    n: setup.n,
+    threads: options.threads,
     warmupSteps: result.warmup,
     timedSteps: result.steps,
     medianMs: result.median_ms,
@@ -270,6 +384,8 @@ export async function runCnnTiming(options: {
     p90Ms: result.p90_ms,
     flopsPerStep,
     gflops: gflopsPerSecond(flopsPerStep, result.median_ms),
+    ...(result.peak_training_bytes === null ? {} : { peakMemoryBytes: result.peak_training_bytes }),
+    maxRssBytes: result.peak_rss_bytes,
     ...(typeof result.other_processes_busy_cores === 'number'
       ? { otherLoadCores: result.other_processes_busy_cores }
       : {}),
@@ -279,8 +395,11 @@ export async function runCnnTiming(options: {
       torch: options.torchVersion,
       torchThreads: result.env.torch_num_threads,
       openblasThreads: result.env.blas_threads.openblas_get_num_threads,
-      firstLayer: result.first_layer,
-      env: PYTORCH_ENV,
+      openblasCore: options.openblasCore ?? result.env.blas_threads.openblas_get_corename,
+      openblasCoretype: result.env.openblas_coretype,
+      network: result.detail,
+      parameters: result.parameters,
+      env: pytorchEnvironment(),
       malloc: 'tuned',
     },
   };

@@ -1,4 +1,4 @@
-import { BACKEND_ORDER, initBackend } from '@mi/core';
+import { BACKEND_ORDER, initBackend, trainingKernelsFor } from '@mi/core';
 import { BackendUnavailableError, InvalidArgumentError } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -70,5 +70,16 @@ describe('initBackend', () => {
     await expect(
       initBackend(undefined, { log: false, env: { MI_BACKEND: 'webgl' } }),
     ).rejects.toThrow(InvalidArgumentError);
+  });
+});
+
+describe('trainingKernelsFor', () => {
+  it('installs the CPU-tuned tfjs-node replacements on tensorflow only, never on tensorflow-gpu', () => {
+    // tfjs-node-gpu registers as 'tensorflow' too: the decision goes by the package that started.
+    expect(BACKEND_ORDER.find((b) => b.name === 'tensorflow-gpu')?.tfjsName).toBe('tensorflow');
+    expect(trainingKernelsFor('tensorflow-gpu')).toBe('none');
+    expect(trainingKernelsFor('tensorflow')).toBe('tensorflow-cpu');
+    expect(trainingKernelsFor('wasm')).toBe('wasm');
+    expect(trainingKernelsFor('cpu')).toBe('none');
   });
 });

@@ -63,8 +63,9 @@ export async function initBackend(
     const outcome = await tryStart(candidate);
     if (outcome.ok) {
       await registerGradients();
-      if (candidate.tfjsName === 'wasm') registerWasmTrainingKernels();
-      if (candidate.tfjsName === 'tensorflow') registerTensorflowTrainingKernels();
+      const kernels = trainingKernelsFor(candidate.name);
+      if (kernels === 'wasm') registerWasmTrainingKernels();
+      if (kernels === 'tensorflow-cpu') registerTensorflowTrainingKernels();
       const info: BackendInfo = {
         name: candidate.name,
         tfjsName: tf.getBackend(),
@@ -100,6 +101,27 @@ export async function initBackend(
     packageName: BACKEND_ORDER.map((b) => b.packageName).join(', '),
     detail: `no backend could start: ${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')}`,
   });
+}
+
+/**
+ * Which of `@mi/core`'s kernel replacements {@link initBackend} installs for a backend:
+ * `'wasm'` ({@link registerWasmTrainingKernels}: the missing filter gradient of conv2d and the
+ * faster Sum, Conv2DBackpropInput and Identity), `'tensorflow-cpu'`
+ * ({@link registerTensorflowTrainingKernels}: `Step` as a comparison, tuned on TensorFlow's CPU
+ * kernels), or `'none'`. The GPU build of tfjs-node registers itself under the same tfjs name
+ * (`tensorflow`), so the decision goes by the package that started, not by `tf.getBackend()`:
+ * `tensorflow-gpu` gets none of the CPU-tuned replacements (they were measured on CPU only and
+ * would add host-side ops around CUDA kernels); `cpu` needs none.
+ */
+export function trainingKernelsFor(backend: BackendName): 'wasm' | 'tensorflow-cpu' | 'none' {
+  switch (backend) {
+    case 'wasm':
+      return 'wasm';
+    case 'tensorflow':
+      return 'tensorflow-cpu';
+    default:
+      return 'none';
+  }
 }
 
 type StartOutcome = { ok: true } | { ok: false; reason: string; cause?: unknown };

@@ -29,18 +29,19 @@ export function replaceKernel(
 }
 
 /**
- * Puts back every stock kernel that {@link replaceKernel} displaced (for benchmarks that time the
- * stock kernels against the replacements; `registerWasmTrainingKernels()` or
- * `registerTensorflowTrainingKernels()` installs the replacements again). Returns the restored
- * `backend/kernel` names.
+ * Puts back the stock kernels that {@link replaceKernel} displaced — all of them, or only those
+ * named in `kernelNames` (for benchmarks that time the stock kernels against the replacements;
+ * `registerWasmTrainingKernels()` or `registerTensorflowTrainingKernels()` installs the
+ * replacements again). Returns the restored `backend/kernel` names.
  */
-export function restoreStockKernels(): string[] {
+export function restoreStockKernels(kernelNames?: readonly string[]): string[] {
   const restored: string[] = [];
   for (const [key, stock] of displaced) {
+    if (kernelNames !== undefined && !kernelNames.includes(stock.kernelName)) continue;
     tf.unregisterKernel(stock.kernelName, stock.backendName);
     tf.registerKernel(stock);
     restored.push(key);
+    displaced.delete(key);
   }
-  displaced.clear();
   return restored;
 }

@@ -3,6 +3,7 @@ import {
   registerWasmTrainingKernels,
   replaceKernel,
   restoreStockKernels,
+  sliceFromHeap,
   stepAsComparison,
   sumAsProduct,
 } from '@mi/core';
@@ -196,6 +197,59 @@ describe('replaceKernel and restoreStockKernels', () => {
     expect(tf.tidy(() => Array.from(tf.neg(tf.tensor1d([1, -2])).dataSync()))).toEqual([-1, 2]);
     // restoreStockKernels put back every displaced kernel: reinstall the project's replacements.
     if (backend() === 'wasm')
-      expect(registerWasmTrainingKernels()).toEqual(['Sum', 'Conv2DBackpropInput']);
+      expect(registerWasmTrainingKernels()).toEqual([
+        'Sum',
+        'Conv2DBackpropInput',
+        'Identity',
+        'Slice',
+        'SplitV',
+      ]);
+  });
+});
+
+describe('sliceFromHeap and splitVFromHeap', () => {
+  const x = () =>
+    tf.tensor3d(
+      Array.from({ length: 2 * 3 * 4 }, (_, i) => i),
+      [2, 3, 4],
+    );
+
+  it.each([
+    { begin: [1, 0, 0], size: [1, 3, 4], name: 'a contiguous block' },
+    { begin: [0, 1, 0], size: [1, 2, 4], name: 'rows within the first block' },
+    { begin: [0, 1, 1], size: [2, 2, 2], name: 'a strided window (stock kernel)' },
+  ])('slices $name like tf.slice', ({ begin, size }) => {
+    const input = x();
+    const expected = tf.tidy(() => Array.from(tf.slice(input, begin, size).dataSync()));
+    // The expected values from plain arithmetic on the indices, independent of any kernel.
+    const reference: number[] = [];
+    for (let i = 0; i < size[0]!; i++)
+      for (let j = 0; j < size[1]!; j++)
+        for (let k = 0; k < size[2]!; k++)
+          reference.push((begin[0]! + i) * 12 + (begin[1]! + j) * 4 + (begin[2]! + k));
+    expect(expected).toEqual(reference);
+    if (backend() === 'wasm') {
+      expect(run(sliceFromHeap(stockOf('Slice')), { x: input }, { begin, size })).toEqual(
+        reference,
+      );
+    }
+    input.dispose();
+  });
+
+  it('splits a flat vector into pieces like tf.split, and other axes through the stock kernel', () => {
+    const flat = tf.range(0, 10);
+    const pieces = tf.tidy(() => tf.split(flat, [3, 5, 2]).map((t) => Array.from(t.dataSync())));
+    expect(pieces).toEqual([
+      [0, 1, 2],
+      [3, 4, 5, 6, 7],
+      [8, 9],
+    ]);
+    const input = x();
+    const columns = tf.tidy(() => tf.split(input, [1, 3], 2).map((t) => t.shape));
+    expect(columns).toEqual([
+      [2, 3, 1],
+      [2, 3, 3],
+    ]);
+    tf.dispose([flat, input]);
   });
 });

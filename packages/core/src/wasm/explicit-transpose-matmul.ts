@@ -1,7 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
+import {
+  type DenseActivation,
+  denseKernel,
+  ensureDenseKernels,
+  matMulKernel,
+} from '../kernels/dense-kernels';
 
-/** Activations that {@link fastDense} fuses into its matrix product. */
-export type DenseActivation = 'linear' | 'relu' | 'elu';
+export type { DenseActivation } from '../kernels/dense-kernels';
 
 /** When the explicit-transpose gradients are used; see {@link setExplicitTransposes}. */
 export type ExplicitTransposeMode = 'auto' | 'always' | 'never';
@@ -28,6 +33,29 @@ export function setExplicitTransposes(next: ExplicitTransposeMode): ExplicitTran
 export function usesExplicitTransposes(): boolean {
   return mode === 'always' || (mode === 'auto' && tf.getBackend() === 'wasm');
 }
+
+/**
+ * How {@link fastDense} and {@link fastMatMul} run: `fused` (the default) through the dense
+ * kernels of `@mi/core` — one kernel per layer in the forward pass and a registered gradient that
+ * forms only the input gradients the engine asks for (on tfjs-node, TensorFlow's own 2-D ops);
+ * `stock` through `tf.fused.matMul`, `tf.matMul` and tfjs autodiff (with the explicit transposes
+ * on wasm), as before the dense kernels existed: for benchmarks and tests that compare the two.
+ */
+export type DenseKernelMode = 'fused' | 'stock';
+
+let denseMode: DenseKernelMode = 'fused';
+
+/** Chooses how {@link fastDense} and {@link fastMatMul} run (see {@link DenseKernelMode}); returns the previous mode. */
+export function setDenseKernels(next: DenseKernelMode): DenseKernelMode {
+  if (next !== 'fused' && next !== 'stock') {
+    throw new TypeError(`setDenseKernels: expected 'fused' or 'stock', received ${String(next)}`);
+  }
+  const previous = denseMode;
+  denseMode = next;
+  return previous;
+}
+
+const kernelOptions = { explicitTransposes: usesExplicitTransposes };
 
 // c = a·b with dc·bᵀ and aᵀ·dc computed as a transpose followed by a plain product: the wasm
 // backend's matMul is ~10× slower when one operand is transposed, which autodiff does for both.
@@ -122,6 +150,10 @@ export function fastMatMul(
 ): tf.Tensor2D {
   const transposeA = options.transposeA ?? false;
   const transposeB = options.transposeB ?? false;
+  if (denseMode === 'fused') {
+    ensureDenseKernels(kernelOptions);
+    return matMulKernel(a, b, transposeA, transposeB);
+  }
   if (!usesExplicitTransposes()) return tf.matMul(a, b, transposeA, transposeB);
   return tf.tidy(() => {
     const left = transposeA ? tf.transpose(a) : a;
@@ -146,6 +178,10 @@ export function fastDense(
   bias?: tf.Tensor1D,
   activation: DenseActivation = 'linear',
 ): tf.Tensor2D {
+  if (denseMode === 'fused') {
+    ensureDenseKernels(kernelOptions);
+    return denseKernel(x, kernel, bias, activation);
+  }
   return tf.tidy((): tf.Tensor2D => {
     if (usesExplicitTransposes()) {
       return (

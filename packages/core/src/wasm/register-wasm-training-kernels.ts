@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { conv2DBackpropInputPolyphase } from '../kernels/conv2d-backprop-input-polyphase';
+import { identityShared } from '../kernels/identity-shared';
 import { replaceKernel } from '../kernels/replace-kernel';
+import { sliceFromHeap, splitVFromHeap } from '../kernels/slice-from-heap';
 import { sumAsProduct } from '../kernels/sum-as-product';
 import { conv2DBackpropFilterWasm } from './conv2d-backprop-filter';
 
@@ -11,7 +13,11 @@ import { conv2DBackpropFilterWasm } from './conv2d-backprop-filter';
  * `Sum` by a ones-vector product ({@link sumAsProduct}: the bias and broadcast gradients of the
  * dense layers) and the stride-2 `Conv2DBackpropInput` by four stride-1 convolutions
  * ({@link conv2DBackpropInputPolyphase}), which together take the CNN critic's step from 2.9 s
- * to 1.4 s and the joint critic's from ~102 to ~88 ms.
+ * to 1.4 s and the joint critic's from ~102 to ~88 ms; and `Identity`, which the gradient tape
+ * runs on every tensor it saves, by one that shares the data instead of copying it
+ * ({@link identityShared}); and `Slice` and `SplitV` of contiguous pieces by copies straight from
+ * the heap ({@link sliceFromHeap}, {@link splitVFromHeap}: the stock kernels copy the whole input
+ * out of the heap for every piece, ~400 ms per Adam step of a 6.6 M-parameter network).
  *
  * Explicit and idempotent: importing `@mi/core` registers nothing; {@link initBackend} calls this
  * when it starts the wasm backend. A kernel that is already registered (by an earlier call, or by
@@ -20,7 +26,7 @@ import { conv2DBackpropFilterWasm } from './conv2d-backprop-filter';
  * @example
  * ```ts
  * await tf.setBackend('wasm');
- * registerWasmTrainingKernels(); // ['Conv2DBackpropFilter', 'Sum', 'Conv2DBackpropInput'], then []
+ * registerWasmTrainingKernels(); // ['Conv2DBackpropFilter', 'Sum', 'Conv2DBackpropInput', 'Identity', 'Slice', 'SplitV'], then []
  * ```
  */
 export function registerWasmTrainingKernels(): string[] {
@@ -37,5 +43,8 @@ export function registerWasmTrainingKernels(): string[] {
   if (replaceKernel('Conv2DBackpropInput', 'wasm', conv2DBackpropInputPolyphase)) {
     registered.push('Conv2DBackpropInput');
   }
+  if (replaceKernel('Identity', 'wasm', identityShared)) registered.push('Identity');
+  if (replaceKernel('Slice', 'wasm', sliceFromHeap)) registered.push('Slice');
+  if (replaceKernel('SplitV', 'wasm', splitVFromHeap)) registered.push('SplitV');
   return registered;
 }

@@ -1,3 +1,4 @@
+import { batchNormTraining } from '@mi/core';
 import * as tf from '@tensorflow/tfjs-core';
 import type { WeightStore } from './weight-store';
 
@@ -37,7 +38,8 @@ export function createBatchNorm(
  * Batch norm over the batch and spatial axes of NHWC maps. In training, normalises with the
  * batch's mean and (biased) variance and moves the averages towards them as PyTorch does:
  * `moving ← momentum·moving + (1 − momentum)·batch`, with the unbiased variance. In inference,
- * normalises with the moving averages.
+ * normalises with the moving averages. On tfjs-node the training form is TensorFlow's fused
+ * batch-norm op and its gradient op (`batchNormTraining` in `@mi/core`); elsewhere it is composed.
  */
 export function applyBatchNorm(
   x: tf.Tensor4D,
@@ -50,8 +52,18 @@ export function applyBatchNorm(
     if (!training) {
       return tf.batchNorm4d(x, bn.movingMean, bn.movingVariance, bn.offset, bn.scale, epsilon);
     }
-    const { mean, variance } = tf.moments(x, [0, 1, 2]);
     const count = x.shape[0] * x.shape[1] * x.shape[2];
+    const fused = count > 1 ? batchNormTraining(x, bn.scale, bn.offset, epsilon) : undefined;
+    if (fused !== undefined) {
+      bn.movingMean.assign(
+        tf.add(tf.mul(bn.movingMean, momentum), tf.mul(fused.mean, 1 - momentum)),
+      );
+      bn.movingVariance.assign(
+        tf.add(tf.mul(bn.movingVariance, momentum), tf.mul(fused.unbiasedVariance, 1 - momentum)),
+      );
+      return fused.y;
+    }
+    const { mean, variance } = tf.moments(x, [0, 1, 2]);
     const unbiased = count > 1 ? tf.mul(variance, count / (count - 1)) : variance;
     bn.movingMean.assign(tf.add(tf.mul(bn.movingMean, momentum), tf.mul(mean, 1 - momentum)));
     bn.movingVariance.assign(

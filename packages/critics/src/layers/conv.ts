@@ -31,6 +31,9 @@ export function createConvFilter(
 /**
  * conv2d (NHWC) with zero padding applied first and then a 'valid' convolution: tfjs-node
  * rejects explicit padding arrays, and every backend accepts this form. Bias and ReLU are fused.
+ * A stride-1 convolution whose padding is (k − 1)/2 on each side (ResNet's 3 × 3, pad 1) is
+ * 'same' padding exactly, so it runs as one 'same' convolution without the padded copy of its
+ * input and the slice in its gradient.
  */
 export function applyConv(
   x: tf.Tensor4D,
@@ -40,6 +43,17 @@ export function applyConv(
   bias?: tf.Tensor1D,
   activation: 'linear' | 'relu' = 'linear',
 ): tf.Tensor4D {
+  const [kh, kw] = filter.shape;
+  if (stride === 1 && padding > 0 && kh === kw && 2 * padding === kh - 1) {
+    return tf.fused.conv2d({
+      x,
+      filter,
+      strides: 1,
+      pad: 'same',
+      ...(bias === undefined ? {} : { bias }),
+      activation,
+    });
+  }
   return tf.tidy(() => {
     const padded =
       padding === 0
