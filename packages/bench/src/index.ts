@@ -68,7 +68,7 @@ export {
   writeOnehotReport,
 } from './onehot/onehot-benchmark';
 export { mergeResults } from './records/merge';
-export { ResultsFolder, type Trace } from './records/results-folder';
+export { ResultsFolder, type SkippedRecord, type Trace } from './records/results-folder';
 export { parseShard, type Shard } from './records/shard';
 export { formatNumber } from './report/markdown';
 export {

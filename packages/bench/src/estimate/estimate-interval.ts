@@ -3,7 +3,7 @@ import { studentTQuantile } from '../stats/student-t';
 /** The interval of {@link estimateInterval}. */
 export interface EstimateInterval {
   readonly mean: number;
-  /** [low, high], or [null, null] when no interval can be formed (no seed finished). */
+  /** `[low, high]`, or `[null, null]` when no interval can be formed (no seed finished). */
   readonly bounds: readonly [number | null, number | null];
   /** The standard error used, nats. */
   readonly standardError: number;

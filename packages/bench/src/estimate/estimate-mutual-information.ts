@@ -106,7 +106,7 @@ export interface MutualInformationEstimate {
   readonly estimate: number;
   readonly unit: 'nats';
   readonly bits: number;
-  /** [low, high]: the 95% interval; `[null, null]` when it cannot be formed. */
+  /** `[low, high]`: the 95% interval; `[null, null]` when it cannot be formed. */
   readonly interval: readonly [number | null, number | null];
   /** How the interval was formed and what it covers. */
   readonly intervalMethod: string;
@@ -133,7 +133,7 @@ export interface MutualInformationEstimate {
  * answer is neither optimistic (the best validation value is selected on the data it reports) nor
  * decayed (the final weights after the patience window). The 95% interval combines the spread
  * over seeds and each test estimate's own sampling error with a Student t quantile (see
- * {@link estimateInterval}).
+ * `estimateInterval`).
  *
  * @example
  * ```ts

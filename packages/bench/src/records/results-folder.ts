@@ -31,7 +31,7 @@ const RESULTS = 'results.jsonl';
  * interrupted sweep resumes by skipping the run ids it holds and shards merge by concatenation),
  * `report.md`, figures (SVG and PNG) and per-run traces under `traces/`. Every file other than
  * the append-only log is written atomically (temporary file, then rename). Each line carries a
- * checksum of its record ({@link recordChecksum}); a line that is damaged is skipped on reading and
+ * checksum of its record (`recordChecksum`); a line that is damaged is skipped on reading and
  * listed in `skipped`, so its run is simply run again. A write that fails (a full disk, a
  * read-only folder) throws a `FileWriteError` and leaves what was written before as it was.
  */
