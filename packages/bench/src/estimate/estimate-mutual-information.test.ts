@@ -28,6 +28,7 @@ describe('estimateMutualInformation', () => {
     const progress: number[] = [];
     const result = await estimateMutualInformation(x0PlusNoise(600, 3), {
       hiddenUnits: [16, 16],
+      batchSize: 32,
       steps: 150,
       learningRate: 5e-3,
       seeds: [1, 2],
@@ -35,6 +36,10 @@ describe('estimateMutualInformation', () => {
       onProgress: (p) => progress.push(p.step),
     });
     expect(result.perSeed).toHaveLength(2);
+    // The defaults the estimate-defaults suite chose: the joint critic on rank-normalised columns.
+    expect(result.critic).toBe('joint');
+    expect(result.marginals).toBe('rank');
+    expect(result.perSeed.map((s) => s.critic)).toEqual(['joint', 'joint']);
     for (const seed of result.perSeed) {
       expect(seed.bestStep).not.toBeNull();
       expect(seed.validationBest).not.toBeNull();

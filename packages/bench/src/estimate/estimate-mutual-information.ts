@@ -35,9 +35,9 @@ export interface EstimateOptions {
   /** The bound, `id[:key=value;…]`. Default `smile:tau=5` (see the estimate-defaults report). */
   readonly bound?: SpecInput;
   /**
-   * The critic, or several to choose from by validation: `separable` (g(x)·h(y)), `joint`
-   * (concat(x, y) → MLP, all n² pairs), either with options (`joint:hiddenUnits=512,512`), or a
-   * plugin's id. With several, each seed trains each critic and keeps the one with the best
+   * The critic, or several to choose from by validation: `joint` (concat(x, y) → MLP, all n²
+   * pairs; the default), `separable` (g(x)·h(y), about 3× faster, less accurate: see the
+   * estimate-defaults report), either with options (`joint:hiddenUnits=512,512`), or a plugin's id. With several, each seed trains each critic and keeps the one with the best
    * validation value; its test estimate is that seed's answer (the test split never selects).
    * Every critic gets `xFeatures`, `yFeatures` (the column counts) and `seed`.
    */
@@ -60,13 +60,15 @@ export interface EstimateOptions {
   readonly patience?: number;
   /** Evaluate the validation split every this many steps. Default 50. */
   readonly evaluateEvery?: number;
-  /** Standardise every column first (the critics assume unit-scale inputs). Default true. */
+  /** `false` feeds the columns as they are (`marginals: 'none'`). Default true. */
   readonly standardize?: boolean;
   /**
    * How each column is prepared before training: `'standardize'` (centre and scale; what
    * `standardize` controls), `'rank'` (normal scores of its ranks, {@link rankGaussianize}: MI is
    * invariant under monotone maps of each variable, and heavy-tailed or warped columns become
-   * Gaussian), or `'none'`. Default `'standardize'` (`'none'` when `standardize` is false).
+   * Gaussian), or `'none'`. Default `'rank'` (`'none'` when `standardize` is false): on the
+   * estimate-defaults suite it lowered the joint critic's RMSE against the truth from 0.16 to 0.11
+   * nats, most on warped and cubic data.
    */
   readonly marginals?: 'standardize' | 'rank' | 'none';
   /** Where bound and critic names are looked up (built-ins plus plugins). Default: the built-ins. */
@@ -113,6 +115,8 @@ export interface MutualInformationEstimate {
   readonly bound: string;
   /** The critics tried (labels). */
   readonly critic: string;
+  /** How the columns were prepared before training (`marginals`). */
+  readonly marginals: 'standardize' | 'rank' | 'none';
   readonly backend: string;
   /** Steps trained per seed (of the kept critic). */
   readonly steps: readonly number[];
@@ -150,7 +154,7 @@ export async function estimateMutualInformation(
   const registries = withDefaultRegistries(options.registries);
   const boundSpec = toPluginSpec(options.bound ?? 'smile:tau=5', 'bound');
   const critics = (
-    Array.isArray(options.critic) ? options.critic : [options.critic ?? 'separable']
+    Array.isArray(options.critic) ? options.critic : [options.critic ?? 'joint']
   ).map((spec: SpecInput) => toPluginSpec(spec, 'critic'));
   if (critics.length === 0) {
     throw new InvalidArgumentError({
@@ -193,7 +197,7 @@ export async function estimateMutualInformation(
   assertNumber(fn, 'batchSize', batchSize, { min: 2, max: trainRows, integer: true });
   const learningRate = options.learningRate ?? 5e-4;
   const evaluateEvery = options.evaluateEvery ?? 50;
-  const marginals = options.marginals ?? (options.standardize === false ? 'none' : 'standardize');
+  const marginals = options.marginals ?? (options.standardize === false ? 'none' : 'rank');
   assertOneOf(fn, 'marginals', marginals, ['standardize', 'rank', 'none']);
   const dataset =
     marginals === 'rank'
@@ -282,6 +286,7 @@ export async function estimateMutualInformation(
     intervalMethod: interval.method,
     bound: boundSpec.label,
     critic: critics.map((c) => c.label).join(','),
+    marginals,
     backend: tf.getBackend(),
     steps: perSeed.map((s) => s.steps),
     flags: [...flags],
