@@ -301,6 +301,10 @@ describe('Ctrl-C', () => {
         '100000',
         '--seeds',
         '1',
+        // A step of the default joint critic takes ~2 s on the plain-JS cpu backend (~0.1 s on
+        // wasm, the default): the separable critic keeps the wait for the current step short.
+        '--critic',
+        'separable',
         '--no-progress',
       ],
       /backend: cpu/,

@@ -336,6 +336,36 @@ describe('failure handling', () => {
     expect(result.flags).toContain('aborted');
   });
 
+  it('skips the closing held-out passes when aborted, so it stops within a step', async () => {
+    const controller = new AbortController();
+    const critic = separableCritic({
+      xFeatures: 2,
+      yFeatures: 2,
+      hiddenUnits: [4],
+      embeddingSize: 2,
+      seed: 8,
+    });
+    const result = await train({
+      critic,
+      bound: nwj(),
+      data: sampleDataset(correlatedGaussian({ dimension: 2, mi: 1 }), { size: 200, seed: 8 }),
+      steps: 1000,
+      batchSize: 8,
+      signal: controller.signal,
+      validation: { fraction: 0.2, testFraction: 0.2, every: 3 },
+      callbacks: {
+        onStep: ({ step }) => {
+          if (step === 4) controller.abort();
+        },
+      },
+    });
+    critic.dispose();
+    expect(result.stopReason).toBe('aborted');
+    // The evaluation due at step 3 ran; neither the final one at step 5 nor the test pass did.
+    expect(result.validationHistory.map((v) => v.step)).toEqual([3]);
+    expect(result.estimates.test).toBeUndefined();
+  });
+
   it('rejects bad options with typed errors', async () => {
     const critic = separableCritic({
       xFeatures: 2,

@@ -194,7 +194,9 @@ export async function train(options: TrainLoopOptions): Promise<TrainRunResult> 
       await yieldToEventLoop();
     }
 
-    if (stream.validationIndices !== null && loop.traces.size > 0) {
+    // An aborted run skips the closing held-out passes (each a forward pass over a whole split) so
+    // that Ctrl-C stops within a step; its result says `stopReason: 'aborted'`.
+    if (stream.validationIndices !== null && loop.traces.size > 0 && stopReason !== 'aborted') {
       // A final held-out value at the weights the run ends with.
       if ((selection.last?.step ?? -1) !== loop.step) {
         selection.recordFinal(loop.step, (await heldOut('validation')).mean, weights);

@@ -69,6 +69,40 @@ describe('estimateMutualInformation', () => {
     expect(['separable', 'joint']).toContain(result.perSeed[0]!.critic);
   });
 
+  it('reports only the seeds that finished when the signal stops it, and nothing if none did', async () => {
+    const controller = new AbortController();
+    const tiny = {
+      critic: 'separable',
+      hiddenUnits: [8],
+      steps: 30,
+      seeds: [1, 2, 3],
+      evaluateEvery: 10,
+      signal: controller.signal,
+    } as const;
+    const result = await estimateMutualInformation(x0PlusNoise(200, 5), {
+      ...tiny,
+      onProgress: (p) => {
+        if (p.seedIndex === 1 && p.step === 5) controller.abort();
+      },
+    });
+    expect(result.interrupted).toBe(true);
+    expect(result.perSeed.map((s) => s.seed)).toEqual([1]);
+    expect(result.perSeed[0]!.stopReason).not.toBe('aborted');
+    expect(result.estimate).toBe(result.perSeed[0]!.estimate);
+
+    const none = await estimateMutualInformation(x0PlusNoise(200, 5), tiny);
+    expect(none.interrupted).toBe(true);
+    expect(none.perSeed).toEqual([]);
+    expect(none.interval).toEqual([null, null]);
+
+    const finished = await estimateMutualInformation(x0PlusNoise(200, 5), {
+      ...tiny,
+      signal: new AbortController().signal,
+      seeds: [1],
+    });
+    expect(finished.interrupted).toBe(false);
+  });
+
   it('rejects fractions that leave too few training rows and an empty critic list', async () => {
     await expect(
       estimateMutualInformation(x0PlusNoise(100, 1), { testFraction: 0.6 }),

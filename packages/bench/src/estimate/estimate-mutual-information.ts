@@ -125,6 +125,8 @@ export interface MutualInformationEstimate {
   /** The bound's ceiling at this batch size (log n for InfoNCE), or null. */
   readonly ceiling: number | null;
   readonly perSeed: readonly SeedEstimate[];
+  /** True when the signal stopped the run: `perSeed` then holds only the seeds that finished. */
+  readonly interrupted: boolean;
   readonly rows: number;
   readonly source: string;
 }
@@ -214,6 +216,10 @@ export async function estimateMutualInformation(
   for (const [seedIndex, seed] of seeds.entries()) {
     let kept: { result: Awaited<ReturnType<typeof train>>; critic: string } | undefined;
     for (const spec of critics) {
+      if (options.signal?.aborted) {
+        aborted = true;
+        break;
+      }
       const critic = createCritic(registries.critics, spec, criticContext(seed));
       let heldOut: number | undefined;
       try {
@@ -261,7 +267,8 @@ export async function estimateMutualInformation(
       }
       if (aborted) break;
     }
-    if (kept === undefined) break;
+    // A seed cut short by the signal is not an answer: only finished seeds are reported.
+    if (kept === undefined || aborted) break;
     const { result } = kept;
     perSeed.push({
       seed,
@@ -273,7 +280,6 @@ export async function estimateMutualInformation(
       steps: result.steps,
       stopReason: result.stopReason,
     });
-    if (aborted) break;
   }
   const interval: EstimateInterval = estimateInterval(
     perSeed.map((s) => ({ estimate: s.estimate, standardError: s.standardError ?? undefined })),
@@ -292,6 +298,7 @@ export async function estimateMutualInformation(
     flags: [...flags],
     ceiling: ceiling ?? null,
     perSeed,
+    interrupted: aborted,
     rows,
     source: data.source,
   };

@@ -230,6 +230,10 @@ export function registerEstimate(program: Command, environment: CommandEnvironme
             ...toEstimateOptions(cli, registries, signal),
             onProgress: progress.onProgress,
           }).finally(() => progress.stop());
+          if (result.interrupted && result.perSeed.length === 0) {
+            output.note('interrupted before any seed finished: no estimate');
+            return;
+          }
           if (output.json) {
             const {
               estimate,
@@ -245,6 +249,7 @@ export function registerEstimate(program: Command, environment: CommandEnvironme
               flags,
               ceiling,
               perSeed,
+              interrupted,
             } = result;
             output.result(
               JSON.stringify(
@@ -262,6 +267,7 @@ export function registerEstimate(program: Command, environment: CommandEnvironme
                   flags,
                   ceiling,
                   perSeed,
+                  interrupted,
                 },
                 null,
                 2,
@@ -284,6 +290,9 @@ export function registerEstimate(program: Command, environment: CommandEnvironme
                     `ceiling of the bound at this batch size: ${formatNumber(result.ceiling)} nats`,
                   ]),
               result.flags.length === 0 ? 'no warnings' : `warnings: ${result.flags.join(', ')}`,
+              ...(result.interrupted
+                ? [`interrupted: over the ${result.perSeed.length} seeds that finished`]
+                : []),
             ].join('\n'),
           );
         },
