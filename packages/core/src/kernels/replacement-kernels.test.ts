@@ -70,6 +70,33 @@ describe('sumAsProduct', () => {
     input.dispose();
   });
 
+  it('sums one tensor over different axes in either order (the wasm product cache keys by data id)', () => {
+    // tfjs-backend-wasm caches the packed right-hand operand of a product by data id only, and
+    // reshape shares the data id: reducing one tensor two ways once gave [3, 1, 1, 1] for [4.5, 4, 5, 4].
+    const values = [1, 0.5, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1.5, 1.5, 1, 1];
+    const columns = [4.5, 4, 5, 4];
+    for (const order of ['all first', 'columns first'] as const) {
+      const d = tf.tensor2d(values, [4, 4]);
+      // Through the registered Sum kernel, as the gradient tape and every op reach it.
+      const all = () => tf.tidy(() => tf.sum(d).arraySync());
+      const byColumn = () => tf.tidy(() => tf.sum(d, 0).arraySync());
+      if (order === 'all first') {
+        expect(all()).toBeCloseTo(17.5, 5);
+        expectAllClose(byColumn() as number[], columns, { atol: 1e-5, rtol: 0 });
+      } else {
+        expectAllClose(byColumn() as number[], columns, { atol: 1e-5, rtol: 0 });
+        expect(all()).toBeCloseTo(17.5, 5);
+      }
+      // And with two shapes as the right-hand operand: [3, 4, 5] over axis 0, then axes 0 and 1.
+      const cube = tf.reshape(tf.range(0, 60, 1, 'float32'), [3, 4, 5]);
+      const overFirst = tf.tidy(() => tf.sum(cube, 0).arraySync()) as number[][];
+      const overTwo = tf.tidy(() => tf.sum(cube, [0, 1]).arraySync()) as number[];
+      expect(overFirst[0]).toEqual([60, 63, 66, 69, 72]);
+      expect(overTwo).toEqual([330, 342, 354, 366, 378]);
+      tf.dispose([d, cube]);
+    }
+  });
+
   it('hands non-contiguous axes and integer tensors to the stock kernel', () => {
     const input = tf.tensor3d(
       [
