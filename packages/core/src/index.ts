@@ -2,7 +2,8 @@
  * What several `@mi` packages need: TensorFlow.js backend start-up, seeded random streams (one
  * independent stream per purpose of a seed) and seeds for tfjs initialisers, numerically safe
  * tensor helpers (log-mean-exp over all entries and over the off-diagonal, diagonal masks through
- * `tf.where`, a stop-gradient built on `tf.customGrad`, softplus⁻¹) and argument validation that
+ * `tf.where`, a stop-gradient built on `tf.customGrad`, softplus⁻¹, the InfoNCE bound as one
+ * kernel with its own gradient) and argument validation that
  * throws the `@mi/spec` errors.
  *
  * @packageDocumentation
@@ -15,8 +16,15 @@ export {
 export { type InitBackendOptions, initBackend, trainingKernelsFor } from './backend/init-backend';
 export { registerGradients } from './backend/register-gradients';
 export { batchNormTraining } from './kernels/batch-norm-training';
+export { type BoundKernelMode, setBoundKernels } from './kernels/bound-kernel-mode';
 export { conv2DBackpropInputPolyphase } from './kernels/conv2d-backprop-input-polyphase';
+export { concatFlat, splitAdd } from './kernels/flat-pieces';
 export { identityShared } from './kernels/identity-shared';
+export {
+  type InfoNCEDirection,
+  type InfoNCEParts,
+  infoNCEParts,
+} from './kernels/infonce-kernel';
 export { registerTensorflowTrainingKernels } from './kernels/register-tensorflow-training-kernels';
 export { replaceKernel, restoreStockKernels } from './kernels/replace-kernel';
 export { sliceFromHeap, splitVFromHeap } from './kernels/slice-from-heap';

@@ -86,4 +86,27 @@ describe('FlatAdamOptimizer', () => {
     second.dispose();
     tf.dispose([...straight.variables, ...resumed.variables]);
   });
+
+  it('updates in the same 15 kernels whatever the number of variables (no Reshape per variable)', async () => {
+    const counts: number[] = [];
+    for (const copies of [1, 4]) {
+      const variables = Array.from({ length: copies }, (_, k) => problem(10 + k).variables).flat();
+      const loss = () => tf.addN(variables.map((v) => tf.sum(tf.square(v)))) as tf.Scalar;
+      const optimizer = new FlatAdamOptimizer(0.01, 0.9, 0.999, 1e-8);
+      const run = () => {
+        const { value, grads } = tf.variableGrads(loss, variables);
+        optimizer.applyGradients(grads);
+        tf.dispose([value, ...Object.values(grads)]);
+      };
+      run();
+      const { value, grads } = tf.variableGrads(loss, variables);
+      const profile = await tf.profile(() => optimizer.applyGradients(grads));
+      tf.dispose([value, ...Object.values(grads)]);
+      expect(profile.kernels.map((k) => k.name)).not.toContain('Reshape');
+      counts.push(profile.kernels.length);
+      optimizer.dispose();
+      tf.dispose(variables);
+    }
+    if (['cpu', 'wasm', 'tensorflow'].includes(tf.getBackend())) expect(counts).toEqual([15, 15]);
+  });
 });

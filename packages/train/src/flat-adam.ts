@@ -1,3 +1,4 @@
+import { concatFlat, splitAdd } from '@mi/core';
 import { InvalidArgumentError } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -6,9 +7,12 @@ type NamedTensor = Awaited<ReturnType<tf.Optimizer['getWeights']>>[number];
 
 /**
  * Adam (Kingma & Ba 2015) with its moments in one flat buffer for all variables, so that an
- * update costs a fixed number of kernels plus three per variable, instead of about seventeen per
- * variable as TF.js's `tf.train.adam` does. On small critics (the separable one has 12 variables)
- * the optimiser's kernel dispatches, not its arithmetic, dominate a training step.
+ * update costs a fixed number of kernels (15 on cpu, wasm and tensorflow, whatever the number of
+ * variables), instead of about seventeen per variable as TF.js's `tf.train.adam` does. The
+ * gradients go into the buffer and the update out of it through `@mi/core`'s `concatFlat` and
+ * `splitAdd`, one kernel each, without a `Reshape` per variable, and the bias corrections
+ * 1 − βᵗ are float32 numbers computed in JavaScript. On small critics (the separable one has 12
+ * variables) the optimiser's kernel dispatches, not its arithmetic, dominate a step.
  *
  * ```
  * g = concat(flatten(∇θ₁), …, flatten(∇θ_k))
@@ -28,6 +32,10 @@ export class FlatAdamOptimizer extends tf.Optimizer {
   private firstMoment: tf.Variable | undefined;
   private secondMoment: tf.Variable | undefined;
   private names: readonly string[] = [];
+  /** β₁ᵗ and β₂ᵗ as float32 numbers, with the data the variables held when they were read. */
+  private powers:
+    | { readonly values: [number, number]; readonly of: [tf.DataId, tf.DataId] }
+    | undefined;
   readonly accBeta1: tf.Variable;
   readonly accBeta2: tf.Variable;
 
@@ -51,31 +59,66 @@ export class FlatAdamOptimizer extends tf.Optimizer {
       (name) => tf.engine().registeredVariables[name] as tf.Variable,
     );
     tf.tidy(() => {
-      const flat = tf.concat(
-        variables.map((v, k) =>
-          tf.reshape(named[this.names[k] as string] ?? tf.zerosLike(v), [-1]),
-        ),
-      );
+      // Each intermediate is freed as soon as the next op has read it: the allocator then hands
+      // the next op a buffer still in cache. On the separable critic (159 K parameters, ~15
+      // live buffers of 636 KB otherwise) this halves the update on tfjs-node (~2.1 → ~1.0 ms).
+      const consume = <T extends tf.Tensor>(result: T, ...inputs: tf.Tensor[]): T => {
+        tf.dispose(inputs);
+        return result;
+      };
       const m = this.firstMoment as tf.Variable;
       const v = this.secondMoment as tf.Variable;
-      const newM = tf.add(tf.mul(m, this.beta1), tf.mul(flat, 1 - this.beta1));
-      const newV = tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(flat), 1 - this.beta2));
-      const mHat = tf.div(newM, tf.sub(1, this.accBeta1));
-      const vHat = tf.div(newV, tf.sub(1, this.accBeta2));
+      const flat = concatFlat(
+        variables.map((w, k) => named[this.names[k] as string] ?? tf.zerosLike(w)),
+      );
+      const scaled = tf.mul(flat, 1 - this.beta1);
+      const squared = consume(tf.square(flat), flat);
+      const newM = consume(tf.add(tf.mul(m, this.beta1), scaled), scaled);
+      const scaledSquare = consume(tf.mul(squared, 1 - this.beta2), squared);
+      const newV = consume(tf.add(tf.mul(v, this.beta2), scaledSquare), scaledSquare);
       m.assign(newM);
       v.assign(newV);
-      const step = tf.mul(tf.div(mHat, tf.add(tf.sqrt(vHat), this.epsilon)), -this.learningRate);
-      const pieces = tf.split(
-        step,
-        variables.map((w) => w.size),
-      );
+      // 1 − βᵗ in float32, as tf.sub(1, accBeta) computes it, uploaded instead of a kernel each.
+      const [power1, power2] = this.betaPowers();
+      const mHat = tf.div(newM, Math.fround(1 - power1));
+      const vHat = tf.div(newV, Math.fround(1 - power2));
+      const root = consume(tf.sqrt(vHat), vHat);
+      const denominator = consume(tf.add(root, this.epsilon), root);
+      const ratio = consume(tf.div(mHat, denominator), mHat, denominator);
+      const step = consume(tf.mul(ratio, -this.learningRate), ratio);
+      const updated = splitAdd(step as tf.Tensor1D, variables);
+      step.dispose();
       variables.forEach((w, k) => {
-        w.assign(tf.add(tf.reshape(pieces[k] as tf.Tensor, w.shape), w));
+        w.assign(updated[k] as tf.Tensor);
       });
-      this.accBeta1.assign(tf.mul(this.accBeta1, this.beta1));
-      this.accBeta2.assign(tf.mul(this.accBeta2, this.beta2));
+      this.setBetaPowers(
+        Math.fround(power1 * Math.fround(this.beta1)),
+        Math.fround(power2 * Math.fround(this.beta2)),
+      );
     });
     this.incrementIterations();
+  }
+
+  /**
+   * β₁ᵗ and β₂ᵗ: read from `accBeta1`/`accBeta2` only when something else assigned them since
+   * this optimiser last did (`setWeights`, a checkpoint restore), so a step reads nothing back.
+   */
+  private betaPowers(): [number, number] {
+    const { accBeta1, accBeta2 } = this;
+    if (this.powers?.of[0] !== accBeta1.dataId || this.powers.of[1] !== accBeta2.dataId) {
+      this.powers = {
+        values: [accBeta1.dataSync()[0] as number, accBeta2.dataSync()[0] as number],
+        of: [accBeta1.dataId, accBeta2.dataId],
+      };
+    }
+    return this.powers.values;
+  }
+
+  /** The next βᵗ (float32 products, as tf.mul(accBeta, β) gives), assigned without a kernel. */
+  private setBetaPowers(power1: number, power2: number): void {
+    this.accBeta1.assign(tf.scalar(power1));
+    this.accBeta2.assign(tf.scalar(power2));
+    this.powers = { values: [power1, power2], of: [this.accBeta1.dataId, this.accBeta2.dataId] };
   }
 
   /**

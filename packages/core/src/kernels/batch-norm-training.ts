@@ -1,34 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { type NativeBackend, nativeBackend } from './native-backend';
 
 /** Kernel names (tfjs-node only): TensorFlow's fused batch norm in training mode and its gradient. */
 const BATCH_NORM_TRAIN_KERNEL = 'MiBatchNormTrain';
 const BATCH_NORM_TRAIN_GRAD_KERNEL = 'MiBatchNormTrainGrad';
-
-// The part of tfjs-node's NodeJSKernelBackend these kernels call (no import: optional peer).
-interface NativeBackend {
-  readonly binding: {
-    readonly TF_ATTR_BOOL: number;
-    readonly TF_ATTR_TYPE: number;
-    readonly TF_ATTR_FLOAT: number;
-    readonly TF_ATTR_STRING: number;
-    readonly TF_FLOAT: number;
-  };
-  executeMultipleOutputs(
-    name: string,
-    attrs: readonly unknown[],
-    inputs: tf.TensorInfo[],
-    outputs: number,
-  ): tf.Tensor[];
-}
-
-function nativeBackend(backend: unknown): NativeBackend | undefined {
-  const candidate = backend as Partial<NativeBackend> | null;
-  return candidate !== null &&
-    typeof candidate?.executeMultipleOutputs === 'function' &&
-    typeof candidate.binding === 'object'
-    ? (candidate as NativeBackend)
-    : undefined;
-}
 
 function attributes(native: NativeBackend, epsilon: number): unknown[] {
   const { binding } = native;

@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { hostKernels, runOnHostMemory, view } from './host-memory';
+import { asTensor, boolAttr, floatType, type NativeBackend, nativeBackend } from './native-backend';
 
 /** Activations that the fused dense kernel applies after its product and bias. */
 export type DenseActivation = 'linear' | 'relu' | 'elu';
@@ -26,37 +28,6 @@ interface DenseKernelOptions {
   readonly explicitTransposes: () => boolean;
 }
 
-// The part of tfjs-node's NodeJSKernelBackend the native kernels call (no import: optional peer).
-interface NativeBackend {
-  readonly binding: {
-    readonly TF_ATTR_BOOL: number;
-    readonly TF_ATTR_TYPE: number;
-    readonly TF_ATTR_STRING: number;
-    readonly TF_FLOAT: number;
-  };
-  executeSingleOutput(name: string, attrs: readonly unknown[], inputs: tf.TensorInfo[]): tf.Tensor;
-}
-
-function nativeBackend(backend: unknown): NativeBackend | undefined {
-  const candidate = backend as Partial<NativeBackend> | null;
-  return candidate !== null &&
-    typeof candidate?.executeSingleOutput === 'function' &&
-    typeof candidate.binding === 'object'
-    ? (candidate as NativeBackend)
-    : undefined;
-}
-
-const floatType = (native: NativeBackend) => ({
-  name: 'T',
-  type: native.binding.TF_ATTR_TYPE,
-  value: native.binding.TF_FLOAT,
-});
-const boolAttr = (native: NativeBackend, name: string, value: boolean) => ({
-  name,
-  type: native.binding.TF_ATTR_BOOL,
-  value,
-});
-
 /** The 2-D product of TensorFlow's `MatMul` op: no reshapes to 3-D as `tf.matMul` does. */
 function nativeMatMul(
   native: NativeBackend,
@@ -76,13 +47,12 @@ function nativeMatMul(
   );
 }
 
-const asTensor = (info: tf.TensorInfo): tf.Tensor =>
-  info instanceof tf.Tensor ? info : tf.engine().makeTensorFromTensorInfo(info);
-
 /** The 2-D product kernel of the backend (`BatchMatMul` takes any rank on cpu and wasm). */
 function batchMatMul(a: tf.Tensor, b: tf.Tensor, transposeA: boolean, transposeB: boolean) {
   return tf.engine().runKernel('BatchMatMul', { a, b }, { transposeA, transposeB }) as tf.Tensor;
 }
+
+const onHost = (backendName: string) => backendName === 'cpu' || backendName === 'wasm';
 
 /**
  * `op(a)·op(b)` for wasm, whose fast product (XNNPACK) takes plain operands only: the transposes
@@ -111,6 +81,33 @@ function plainProduct(
   );
 }
 
+/** {@link plainProduct} (or the plain kernel) with the backend's kernels called directly. */
+function hostProduct(
+  kernels: ReturnType<typeof hostKernels>,
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  transposeA: boolean,
+  transposeB: boolean,
+  explicitTransposes: boolean,
+): tf.TensorInfo {
+  const rows = transposeA ? a.shape[1] : a.shape[0];
+  const columns = transposeB ? b.shape[0] : b.shape[1];
+  if (!explicitTransposes || rows === 1 || columns === 1 || (!transposeA && !transposeB)) {
+    return kernels.call('BatchMatMul', { a, b }, { transposeA, transposeB });
+  }
+  const transposed = (x: tf.TensorInfo) => kernels.call('Transpose', { x }, { perm: [1, 0] });
+  const left = transposeA ? transposed(a) : a;
+  const right = transposeB ? transposed(b) : b;
+  const product = kernels.call(
+    'BatchMatMul',
+    { a: left, b: right },
+    { transposeA: false, transposeB: false },
+  );
+  if (transposeA) kernels.release(left);
+  if (transposeB) kernels.release(right);
+  return product;
+}
+
 function makeMatMulKernel(backendName: string, options: DenseKernelOptions): tf.KernelConfig {
   return {
     kernelName: MATMUL_2D_KERNEL,
@@ -121,6 +118,16 @@ function makeMatMulKernel(backendName: string, options: DenseKernelOptions): tf.
       const native = backendName === 'tensorflow' ? nativeBackend(backend) : undefined;
       if (native !== undefined) {
         return nativeMatMul(native, a, b, transposeA, transposeB) as unknown as tf.TensorInfo;
+      }
+      if (onHost(backendName)) {
+        return hostProduct(
+          hostKernels(backendName, backend),
+          a,
+          b,
+          transposeA,
+          transposeB,
+          options.explicitTransposes(),
+        );
       }
       return tf.tidy(() =>
         options.explicitTransposes()
@@ -143,6 +150,23 @@ function makeDenseKernel(backendName: string): tf.KernelConfig {
       };
       const { activation } = attrs as unknown as DenseAttrs;
       const native = backendName === 'tensorflow' ? nativeBackend(backend) : undefined;
+      if (onHost(backendName)) {
+        // One `_FusedMatMul` (XNNPACK on wasm): product, bias and activation in one pass. The
+        // wasm kernel wants rank-3 operands (views of the same data); cpu takes 2-D.
+        const [n, inUnits] = x.shape as [number, number];
+        const outUnits = kernel.shape[1] as number;
+        const rank3 = backendName === 'wasm';
+        const fused = hostKernels(backendName, backend).call(
+          '_FusedMatMul',
+          {
+            a: rank3 ? view(x, [1, n, inUnits]) : x,
+            b: rank3 ? view(kernel, [1, inUnits, outUnits]) : kernel,
+            ...(bias === undefined ? {} : { bias }),
+          },
+          { transposeA: false, transposeB: false, activation, leakyreluAlpha: 0 },
+        );
+        return rank3 ? view(fused, [n, outUnits]) : fused;
+      }
       return tf.tidy(() => {
         if (native !== undefined) {
           // TensorFlow has no public fused product op (`_FusedMatMul` needs a list-of-strings
@@ -158,21 +182,19 @@ function makeDenseKernel(backendName: string): tf.KernelConfig {
           }
           return out;
         }
-        // One `_FusedMatMul` (XNNPACK on wasm): product, bias and activation in one pass. The
-        // wasm kernel wants rank-3 operands (the reshapes only relabel the data); cpu takes 2-D.
+        // Other backends: one `_FusedMatMul` on rank-3 operands (the reshapes relabel the data).
         const [n, inUnits] = x.shape as [number, number];
         const outUnits = kernel.shape[1] as number;
-        const rank3 = backendName !== 'cpu';
         const fused = tf.engine().runKernel(
           '_FusedMatMul',
           {
-            a: rank3 ? tf.reshape(asTensor(x), [1, n, inUnits]) : asTensor(x),
-            b: rank3 ? tf.reshape(asTensor(kernel), [1, inUnits, outUnits]) : asTensor(kernel),
+            a: tf.reshape(asTensor(x), [1, n, inUnits]),
+            b: tf.reshape(asTensor(kernel), [1, inUnits, outUnits]),
             ...(bias === undefined ? {} : { bias: asTensor(bias) }),
           },
           { transposeA: false, transposeB: false, activation, leakyreluAlpha: 0 },
         ) as tf.Tensor;
-        return rank3 ? tf.reshape(fused, [n, outUnits]) : fused;
+        return tf.reshape(fused, [n, outUnits]);
       }) as unknown as tf.TensorInfo;
     },
   };
@@ -185,6 +207,15 @@ function makeActivationGradKernel(backendName: string): tf.KernelConfig {
     kernelFunc: ({ inputs, attrs, backend }) => {
       const { dy, y } = inputs as { dy: tf.TensorInfo; y: tf.TensorInfo };
       const { activation } = attrs as unknown as DenseAttrs;
+      if (onHost(backendName)) {
+        const kernels = hostKernels(backendName, backend);
+        if (activation !== 'relu') return kernels.call('EluGrad', { dy, y });
+        // dy · step(y), as tf.mul(dy, tf.step(y)) computes it, without the two dispatches.
+        const step = kernels.call('Step', { x: y }, { alpha: 0 });
+        const dz = kernels.call('Multiply', { a: dy, b: step });
+        kernels.release(step);
+        return dz;
+      }
       const native = nativeBackend(backend);
       // ReluGrad(gradients, features) and EluGrad(gradients, outputs): relu(z) > 0 iff z > 0,
       // so the layer's output serves as the features of ReluGrad.
@@ -203,6 +234,33 @@ function makeBiasGradKernel(backendName: string): tf.KernelConfig {
     backendName,
     kernelFunc: ({ inputs, backend }) => {
       const { dy } = inputs as { dy: tf.TensorInfo };
+      const [rows, columns] = dy.shape as [number, number];
+      if (backendName === 'wasm') {
+        // ones[1, rows] · dy: the fast, untransposed product (a row sum transposes first).
+        const kernels = hostKernels(backendName, backend);
+        const [ones] = runOnHostMemory(backendName, backend, [], [[1, rows]], (_, [out]) => {
+          (out as Float32Array).fill(1);
+        }) as tf.TensorInfo[];
+        const sum = kernels.call(
+          'BatchMatMul',
+          { a: ones as tf.TensorInfo, b: dy },
+          { transposeA: false, transposeB: false },
+        );
+        kernels.release(ones as tf.TensorInfo);
+        return view(sum, [columns]);
+      }
+      if (backendName === 'cpu') {
+        const [sum] = runOnHostMemory(backendName, backend, [dy], [[columns]], ([g], [out]) => {
+          const gradient = g as Float32Array;
+          const result = out as Float32Array;
+          for (let j = 0; j < columns; j++) {
+            let total = 0;
+            for (let i = 0; i < rows; i++) total += gradient[i * columns + j] as number;
+            result[j] = total;
+          }
+        }) as tf.TensorInfo[];
+        return sum as tf.TensorInfo;
+      }
       const native = nativeBackend(backend);
       return native!.executeSingleOutput(
         'BiasAddGrad',
@@ -221,10 +279,10 @@ function activationGradient(
   activation: DenseActivation,
   dy: tf.Tensor,
   y: tf.Tensor,
-  native: boolean,
+  withKernels: boolean,
 ): tf.Tensor {
   if (activation === 'linear') return dy;
-  if (native)
+  if (withKernels)
     return tf.engine().runKernel(ACTIVATION_GRAD_KERNEL, { dy, y }, { activation }) as tf.Tensor;
   if (activation === 'relu') return tf.mul(dy, tf.step(y));
   return tf.engine().runKernel('EluGrad', { dy, y }) as tf.Tensor;
@@ -233,7 +291,9 @@ function activationGradient(
 const matMul2D = (a: tf.Tensor, b: tf.Tensor, transposeA: boolean, transposeB: boolean) =>
   tf.engine().runKernel(MATMUL_2D_KERNEL, { a, b }, { transposeA, transposeB }) as tf.Tensor;
 
-const usesNativeKernels = () => tf.getKernel(ACTIVATION_GRAD_KERNEL, tf.getBackend()) !== undefined;
+/** Whether the activation and bias gradient kernels exist here (cpu, wasm, tensorflow). */
+const hasGradientKernels = () =>
+  tf.getKernel(ACTIVATION_GRAD_KERNEL, tf.getBackend()) !== undefined;
 
 /**
  * Registers the gradients of the two kernels (global, once). Each input's gradient is a separate
@@ -271,14 +331,14 @@ function registerDenseGradients(): void {
       gradFunc: (dy, saved, attrs) => {
         const [x, kernel, y] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
         const { activation } = attrs as unknown as DenseAttrs;
-        const native = usesNativeKernels();
+        const withKernels = hasGradientKernels();
         // Computed once, shared by the three closures; the engine's backward scope frees it.
-        const dz = activationGradient(activation, dy as tf.Tensor, y, native);
+        const dz = activationGradient(activation, dy as tf.Tensor, y, withKernels);
         return {
           x: () => matMul2D(dz, kernel, false, true),
           kernel: () => matMul2D(x, dz, true, false),
           bias: () =>
-            native
+            withKernels
               ? (tf.engine().runKernel(BIAS_GRAD_KERNEL, { dy: dz }) as tf.Tensor)
               : tf.sum(dz, 0),
         };
@@ -291,15 +351,18 @@ function registerDenseGradients(): void {
  * Makes sure the dense kernels exist for the active backend: registered on first use per
  * backend (importing `@mi/core` registers nothing). On `tensorflow` they run TensorFlow's 2-D
  * ops directly (MatMul, BiasAdd, Relu/Elu and their gradients ReluGrad, EluGrad, BiasAddGrad),
- * skipping the reshapes `tf.matMul` wraps around every product and the six-op `Step`; elsewhere
- * the forward pass is one `_FusedMatMul` and the gradient is written with TF.js ops.
+ * skipping the reshapes `tf.matMul` wraps around every product and the six-op `Step`; on cpu
+ * and wasm the forward pass is one `_FusedMatMul` and the products, transposes, ReLU and bias
+ * gradients call the backend's kernels directly or run in JavaScript on its memory, one dispatch
+ * each; elsewhere the gradient is written with TF.js ops.
  */
 export function ensureDenseKernels(options: DenseKernelOptions): void {
   const backendName = tf.getBackend();
   if (tf.getKernel(DENSE_KERNEL, backendName) === undefined) {
     tf.registerKernel(makeDenseKernel(backendName));
     tf.registerKernel(makeMatMulKernel(backendName, options));
-    if (backendName === 'tensorflow' && nativeBackend(tf.backend()) !== undefined) {
+    const native = backendName === 'tensorflow' && nativeBackend(tf.backend()) !== undefined;
+    if (native || onHost(backendName)) {
       tf.registerKernel(makeActivationGradKernel(backendName));
       tf.registerKernel(makeBiasGradKernel(backendName));
     }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 
 // The part of tfjs-backend-wasm's BackendWasm these kernels use.
-interface WasmHeapBackend {
+export interface WasmHeapBackend {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(info: tf.TensorInfo): Float32Array | Int32Array | Uint8Array;
 }

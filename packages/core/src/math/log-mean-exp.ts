@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { logMeanExpOffDiagonalKernel } from '../kernels/diagonal-kernels';
 import { maskDiagonal } from './diagonal-mask';
 
 /**
@@ -21,9 +22,12 @@ export function logMeanExp(x: tf.Tensor, axis?: number): tf.Tensor {
  * log( 1/(n(n−1)) · Σ_{i≠j} e^{S_ij} ): the log partition term of the DV, MINE and SMILE bounds
  * over the off-diagonal (product-of-marginals) entries of the score matrix. The diagonal is
  * masked to −∞ with `tf.where`, so it contributes exactly zero to the sum and to the gradient.
- * Requires n ≥ 2.
+ * Requires n ≥ 2. On cpu, wasm and tensorflow it is one kernel that keeps the softmax weights
+ * over the off-diagonal entries for its gradient (see `setBoundKernels`).
  */
 export function logMeanExpOffDiagonal(scores: tf.Tensor2D): tf.Scalar {
+  const fused = logMeanExpOffDiagonalKernel(scores);
+  if (fused !== undefined) return fused;
   return tf.tidy(() => {
     const n = scores.shape[0];
     return tf.sub(tf.logSumExp(maskDiagonal(scores)), Math.log(n * (n - 1))) as tf.Scalar;
