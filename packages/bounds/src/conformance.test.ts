@@ -1,5 +1,6 @@
 import {
   builtinBounds,
+  ccmiPlugin,
   donskerVaradhanPlugin,
   infoNCEPlugin,
   interpolatedPlugin,
@@ -16,9 +17,10 @@ import {
   retubaPlugin,
   smileDvPlugin,
   smilePlugin,
+  tncePlugin,
   tubaPlugin,
 } from '@mi/bounds';
-import { describeBoundConformance } from '@mi/bounds/testing';
+import { describeBoundConformance, type GaussianRatioSample } from '@mi/bounds/testing';
 import type { BoundOutput } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
@@ -31,6 +33,27 @@ const regularizedJsGradient = (o: BoundOutput) =>
     o.terms['regularizer'] as tf.Scalar,
   ) as tf.Scalar;
 const plusOne = (s: tf.Tensor2D) => tf.add(s, 1) as tf.Tensor2D;
+const crossEntropyGradient = (o: BoundOutput) => o.terms['crossEntropy'] as tf.Scalar;
+
+/**
+ * S_ij = log p(y_j | x_i) of the sample's Gaussian, y | x ~ N(ρx, (1 − ρ²) I): the critic TNCE is
+ * meant for, the exact conditional (the log ratio plus log p(y_j), a constant per column).
+ */
+function logConditionalScores(sample: GaussianRatioSample): tf.Tensor2D {
+  const { n, dimension: d, x, y } = sample;
+  const variance = Math.exp((-2 * sample.trueMI) / d);
+  const rho = Math.sqrt(1 - variance);
+  const scores = new Float32Array(n * n);
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < n; j++) {
+      let squares = 0;
+      for (let k = 0; k < d; k++)
+        squares += ((y[j * d + k] as number) - rho * (x[i * d + k] as number)) ** 2;
+      scores[i * n + j] = -0.5 * d * Math.log(2 * Math.PI * variance) - squares / (2 * variance);
+    }
+  }
+  return tf.tensor2d(scores, [n, n]);
+}
 
 // Tolerances (nats) with the exact log-ratio critic at n = 512, MI = 1 and 2: the sampling noise
 // of the joint term is about 0.1; InfoNCE's known bias at I = 2, n = 512 is a few hundredths.
@@ -135,6 +158,27 @@ describeBoundConformance(mineePlugin, {
   truth: false,
 });
 
+// CCMI trains on the balanced cross-entropy; its optimal logit is the log ratio, which the
+// default clip (|r| ≤ 11.5) leaves untouched at these MI values.
+describeBoundConformance(ccmiPlugin, {
+  gradientReference: crossEntropyGradient,
+  truth: { tolerance: 0.2 },
+});
+describeBoundConformance(ccmiPlugin, {
+  options: { tau: 0.1 },
+  gradientReference: crossEntropyGradient,
+});
+describeBoundConformance(ccmiPlugin, {
+  options: { tau: 0 },
+  gradientReference: crossEntropyGradient,
+  truth: { tolerance: 0.2 },
+});
+describeBoundConformance(tncePlugin, { truth: { tolerance: 0.2 } });
+describeBoundConformance(tncePlugin, {
+  name: 'tnce with the exact conditional log p(y | x) as critic',
+  truth: { tolerance: 0.2, inputs: (sample) => ({ scores: logConditionalScores(sample) }) },
+});
+
 describe('builtinBounds', () => {
   it('holds every bound of the catalogue, each passing through the suite above', () => {
     expect(builtinBounds.map((b) => b.id)).toEqual([
@@ -155,6 +199,8 @@ describe('builtinBounds', () => {
       'retuba',
       'rejs',
       'minee',
+      'ccmi',
+      'tnce',
     ]);
   });
 });

@@ -1,4 +1,6 @@
 import {
+  ccmi,
+  ccmiPlugin,
   createBoundRegistry,
   donskerVaradhan,
   donskerVaradhanPlugin,
@@ -24,6 +26,7 @@ import {
   smile,
   smileDvPlugin,
   smilePlugin,
+  tncePlugin,
   tuba,
   tubaPlugin,
 } from '@mi/bounds';
@@ -138,6 +141,58 @@ describe('hand-computed values on a 3 × 3 score matrix', () => {
     expect(value(smilePlugin, { tau }).estimate).toBeCloseTo(expected, 5);
     expect(value(smileDvPlugin, { tau }).estimate).toBeCloseTo(expected, 5);
     expect(value(smilePlugin, { tau: Number.POSITIVE_INFINITY }).estimate).toBeCloseTo(dv, 5);
+  });
+
+  it('ccmi: the classifier probabilities clipped to [τ, 1 − τ], read out with DV', () => {
+    // τ = 1/4: p = σ(S) is clipped to [1/4, 3/4], so every ratio p/(1 − p) is in [1/3, 3].
+    // Diagonal: σ(1) = 0.731 stays (ratio e^1); σ(2) = 0.881 and σ(1.5) = 0.818 clip to 3/4
+    // (ratio 3). Off the diagonal σ(S_ij) ∈ [0.40, 0.63] stays: the ratio is e^{S_ij}.
+    const sigmoid = (t: number) => 1 / (1 + Math.exp(-t));
+    expect(sigmoid(2)).toBeGreaterThan(0.75);
+    expect(sigmoid(1.5)).toBeGreaterThan(0.75);
+    expect(sigmoid(1)).toBeLessThan(0.75);
+    const jointTerm = (1 + 2 * Math.log(3)) / 3;
+    const expected = jointTerm - logMeanExp(off);
+    const r = value(ccmiPlugin, { tau: 0.25 });
+    expect(r.estimate).toBeCloseTo(expected, 5);
+    expect(r.terms['joint']).toBeCloseTo(jointTerm, 5);
+    expect(r.terms['logPartition']).toBeCloseTo(logMeanExp(off), 5);
+    // Balanced cross-entropy: labels 1 on the diagonal, 0 off it, each class weighted 1/2.
+    const crossEntropy =
+      0.5 * mean([1.0, 2.0, 1.5].map((t) => softplus(-t))) + 0.5 * mean(off.map(softplus));
+    expect(r.terms['crossEntropy']).toBeCloseTo(crossEntropy, 5);
+    expect(r.loss).toBeCloseTo(-expected, 5);
+    // The default τ = 1e-5 clips at ±11.5 nats: nothing here, so the value is DV's.
+    expect(value(ccmiPlugin).estimate).toBeCloseTo(joint - logMeanExp(off), 5);
+    expect(ccmi({ tau: 0.25 }).ceiling(n)).toBeCloseTo(2 * Math.log(3), 10);
+    expect(ccmi().ceiling(64)).toBeCloseTo(2 * Math.log((1 - 1e-5) / 1e-5), 8);
+    expect(ccmi({ tau: 0 }).ceiling(64)).toBeUndefined();
+  });
+
+  it('ccmi: the loss carries the gradient of the cross-entropy, not of the estimate', () => {
+    // ∂BCE/∂S_ii = −(1 − σ(S_ii))/(2n), ∂BCE/∂S_ij = σ(S_ij)/(2n(n − 1)).
+    const sigmoid = (t: number) => 1 / (1 + Math.exp(-t));
+    const bound = ccmi({ tau: 0.25 });
+    const gradient = tf.grad((s) => bound.compute({ scores: s as tf.Tensor2D }, {}).loss)(scores);
+    const expected = S.flatMap((row, i) =>
+      row.map((t, j) => (i === j ? -(1 - sigmoid(t)) / (2 * n) : sigmoid(t) / (2 * n * (n - 1)))),
+    );
+    expectAllClose(gradient, expected, { atol: 1e-6, rtol: 1e-5 });
+    gradient.dispose();
+  });
+
+  it('tnce is InfoNCE normalised over x for each y (columns), with the ceiling log n', () => {
+    // S_ij = log q(y_j | x_i): for each y_j, q(y_j | x_j) over the batch mixture of q(y_j | x_i).
+    const column = (j: number) => S.map((row) => row[j] as number);
+    const expected = mean([0, 1, 2].map((j) => (S[j]![j] as number) - logMeanExp(column(j))));
+    const r = value(tncePlugin);
+    expect(r.estimate).toBeCloseTo(expected, 5);
+    expect(r.loss).toBeCloseTo(-expected, 5);
+    expect(r.terms['logPartition']).toBeCloseTo(
+      mean([0, 1, 2].map((j) => logMeanExp(column(j)))),
+      5,
+    );
+    expect(tncePlugin.create().ceiling(64)).toBeCloseTo(Math.log(64), 10);
   });
 
   it('interpolated (I_α) with the leave-one-out baseline, against the definition', () => {
@@ -378,6 +433,23 @@ describe('option and input validation', () => {
     [
       () => remine({ lamda: 1 } as never),
       "remine: unknown option 'lamda'; known options: distance, lambda, target",
+    ],
+    [
+      () => ccmi({ tau: 0.5 }),
+      "ccmi: invalid option 'tau': expected a number in [0, 0.5), received 0.5",
+    ],
+    [
+      () => ccmi({ tau: -1e-3 }),
+      "ccmi: invalid option 'tau': expected a number in [0, 0.5), received -0.001",
+    ],
+    [
+      () => ccmi({ tau: '1e-5' as never }),
+      'ccmi: invalid option \'tau\': expected a number in [0, 0.5), received "1e-5"',
+    ],
+    [() => ccmi({ clip: 5 } as never), "ccmi: unknown option 'clip'; known options: tau"],
+    [
+      () => tncePlugin.create({ direction: 'rows' } as never),
+      "tnce: unknown option 'direction'; known options: (none)",
     ],
     [
       () => tuba({ logBaseline: Number.NaN }),

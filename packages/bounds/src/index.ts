@@ -16,12 +16,15 @@
  * | `remine`, `remine-j` | DV + λ d(log partition, C) | ReMINE 2021 |
  * | `renwj`, `resmile`, `reinfonce`, `retuba`, `rejs` | regularised counterparts | Choi & Lee 2022 |
  * | `minee` | three DV divergences against uniform references | Chan et al. 2019 |
+ * | `ccmi` | BCE-trained classifier; DV of its clipped log ratio logit(clip(σ(T), τ, 1 − τ)) | Mukherjee et al. 2020 |
+ * | `tnce` | InfoNCE over x for each y, critic S_ij = log q(y_j ∣ x_i) (`conditional-gaussian`) | Poole et al. 2019 §2.5 |
  *
  * Plugin authors: `@mi/bounds/testing` has the conformance suite every built-in passes.
  *
  * @packageDocumentation
  */
 export { type BoundValues, evaluateBound } from './evaluate-bound';
+export { type CcmiOptions, ccmi, ccmiPlugin } from './plugins/ccmi';
 export { type DonskerVaradhanOptions, donskerVaradhan, donskerVaradhanPlugin } from './plugins/dv';
 export {
   type InfoNCEDirection,
@@ -52,6 +55,7 @@ export {
   retubaPlugin,
 } from './plugins/regularized-bounds';
 export { type SmileOptions, smile, smileDv, smileDvPlugin, smilePlugin } from './plugins/smile';
+export { type TnceOptions, tnce, tncePlugin } from './plugins/tnce';
 export { type TubaOptions, tuba, tubaPlugin } from './plugins/tuba';
 export { type BoundRegistry, builtinBounds, createBoundRegistry } from './registry';
 export {

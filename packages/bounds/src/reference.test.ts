@@ -171,6 +171,12 @@ const cases: readonly Case[] = [
   },
   { id: 'retuba', reference: () => reference.retuba() },
   { id: 'rejs', reference: () => reference.rejs() },
+  // Default τ = 1e-5 clips the log ratio at ±11.5 (the wide matrix goes past it); τ = 0.25 clips
+  // at ±log 3 everywhere; τ = 0 does not clip.
+  { id: 'ccmi', reference: () => reference.ccmi() },
+  { id: 'ccmi', options: { tau: 0.25 }, reference: () => reference.ccmi({ tau: 0.25 }) },
+  { id: 'ccmi', options: { tau: 0 }, reference: () => reference.ccmi({ tau: 0 }) },
+  { id: 'tnce', reference: () => reference.tnce() },
 ];
 
 function labelOf(c: Case): string {

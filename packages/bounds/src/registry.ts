@@ -5,6 +5,7 @@ import {
   type RegisterOptions,
   type Registry,
 } from '@mi/spec';
+import { ccmiPlugin } from './plugins/ccmi';
 import { donskerVaradhanPlugin } from './plugins/dv';
 import { infoNCEPlugin } from './plugins/infonce';
 import { interpolatedPlugin } from './plugins/interpolated';
@@ -22,14 +23,16 @@ import {
   retubaPlugin,
 } from './plugins/regularized-bounds';
 import { smileDvPlugin, smilePlugin } from './plugins/smile';
+import { tncePlugin } from './plugins/tnce';
 import { tubaPlugin } from './plugins/tuba';
 
 /** A registry of bound plugins. */
 export type BoundRegistry = Registry<BoundPlugin<never>>;
 
 /**
- * Every bound of the five papers, in the order `mi bounds` lists them. A plain array: importing
- * this package registers nothing; pass it to {@link createBoundRegistry}.
+ * Every bound of the five papers, then the baselines of ReMINE's Table 1 (CCMI, TNCE), in the
+ * order `mi bounds` lists them. A plain array: importing this package registers nothing; pass it
+ * to {@link createBoundRegistry}.
  */
 export const builtinBounds: readonly BoundPlugin<never>[] = [
   donskerVaradhanPlugin,
@@ -49,6 +52,8 @@ export const builtinBounds: readonly BoundPlugin<never>[] = [
   retubaPlugin,
   rejsPlugin,
   mineePlugin,
+  ccmiPlugin,
+  tncePlugin,
 ] as readonly BoundPlugin<never>[];
 
 /**

@@ -3,6 +3,7 @@ import {
   bilinearCriticPlugin,
   builtinCritics,
   cnnCriticPlugin,
+  conditionalGaussianCriticPlugin,
   jointCriticPlugin,
   type MineeCritic,
   mineeCriticPlugin,
@@ -131,6 +132,16 @@ conformance(mineeCriticPlugin, {
     const heads = (critic as MineeCritic).entropicScores(data, data);
     return tf.addN(Object.values(heads).map((t) => tf.sum(t))) as tf.Scalar;
   },
+});
+
+// TNCE's q(y | x): an MLP mean, and the affine mean that contains a Gaussian's exact conditional.
+conformance(conditionalGaussianCriticPlugin, {
+  options: { xFeatures: 3, yFeatures: 2, hiddenUnits: [4], activation: 'elu' },
+  inputs: { x: [3], y: [2] },
+});
+conformance(conditionalGaussianCriticPlugin, {
+  options: { xFeatures: 2, yFeatures: 3, mean: 'linear' },
+  inputs: { x: [2], y: [3] },
 });
 
 describe('builtinCritics', () => {

@@ -1,6 +1,7 @@
 import {
   bilinearCritic,
   cnnCritic,
+  conditionalGaussianCritic,
   jointCritic,
   type MineeCritic,
   mineeCritic,
@@ -121,6 +122,15 @@ const cases: Case[] = [
       const heads = (critic as MineeCritic).entropicScores({ x, y }, { x: tf.neg(x), y });
       return tf.addN(Object.values(heads).map((t) => tf.sum(t))) as tf.Scalar;
     },
+  },
+  {
+    id: 'conditional-gaussian',
+    make: (seed) =>
+      conditionalGaussianCritic({ xFeatures: 3, yFeatures: 2, hiddenUnits: [8], seed }),
+    x: (n, s) => normal([n, 3], s),
+    y: (n, s) => normal([n, 2], s),
+    wrongY: (n) => tf.zeros([n, 5]),
+    wrongYMessage: "conditional-gaussian.scores: argument 'y' has shape [4, 5], expected [*, 2]",
   },
 ];
 

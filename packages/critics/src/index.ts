@@ -1,8 +1,8 @@
 /**
  * Critic networks for mutual-information bounds: joint, separable, bilinear, one-hot, CNN,
- * ResNet-18 and MI-NEE critics, each returning the score matrix `S[i][j] = T(x_i, y_j)`, with
- * seeded initialisation, config round trips through an explicit registry, and save/load of
- * weights to a local directory. Call `initBackend()` from `@mi/core` first: it registers the
+ * ResNet-18, MI-NEE and conditional-Gaussian (TNCE's q(y | x)) critics, each returning the score
+ * matrix `S[i][j] = T(x_i, y_j)`, with seeded initialisation, config round trips through an
+ * explicit registry, and save/load of weights to a local directory. Call `initBackend()` from `@mi/core` first: it registers the
  * gradients and, on wasm, the kernels training needs.
  *
  * @packageDocumentation
@@ -13,6 +13,12 @@ export {
   bilinearCriticPlugin,
 } from './bilinear-critic';
 export { type CnnCriticOptions, type CnnHead, cnnCritic, cnnCriticPlugin } from './cnn-critic';
+export {
+  type ConditionalGaussianCritic,
+  type ConditionalGaussianCriticOptions,
+  conditionalGaussianCritic,
+  conditionalGaussianCriticPlugin,
+} from './conditional-gaussian-critic';
 export {
   CRITIC_FILE_FORMAT,
   type FileSystemHandlerOptions,

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { small, smallCase } from './testing/small-critic-cases';
 
 describe('createCriticRegistry', () => {
-  it('holds the seven built-in critics in the order of the design', () => {
+  it('holds the eight built-in critics in the order of the design', () => {
     const registry = createCriticRegistry(builtinCritics);
     expect(registry.kind).toBe('critic');
     expect(registry.ids()).toEqual([
@@ -17,6 +17,7 @@ describe('createCriticRegistry', () => {
       'cnn',
       'resnet18',
       'minee',
+      'conditional-gaussian',
     ]);
     for (const plugin of registry.list()) {
       expect(plugin.specificationVersion).toBe('v1');
@@ -28,7 +29,7 @@ describe('createCriticRegistry', () => {
     const registry = createCriticRegistry();
     expect(() => registry.get('mlp')).toThrow(NoSuchCriticError);
     expect(() => registry.get('mlp')).toThrow(
-      "no critic named 'mlp'; known critics: joint, separable, bilinear, onehot, cnn, resnet18, minee",
+      "no critic named 'mlp'; known critics: joint, separable, bilinear, onehot, cnn, resnet18, minee, conditional-gaussian",
     );
     expect(() => registry.with(jointCriticPlugin)).toThrow(DuplicatePluginError);
     const replaced = registry.with(

@@ -1,6 +1,7 @@
 import { createRegistry, NoSuchCriticError, type RegisterOptions, type Registry } from '@mi/spec';
 import { bilinearCriticPlugin } from './bilinear-critic';
 import { cnnCriticPlugin } from './cnn-critic';
+import { conditionalGaussianCriticPlugin } from './conditional-gaussian-critic';
 import { jointCriticPlugin } from './joint-critic';
 import { mineeCriticPlugin } from './minee-critic';
 import {
@@ -17,7 +18,10 @@ import { separableCriticPlugin } from './separable-critic';
 const generic = <Options>(plugin: NeuralCriticPlugin<Options>) =>
   plugin as unknown as NeuralCriticPlugin;
 
-/** Every critic this package provides: tabular (joint, separable, bilinear, one-hot), image (CNN, ResNet-18), MI-NEE. */
+/**
+ * Every critic this package provides: tabular (joint, separable, bilinear, one-hot), image (CNN,
+ * ResNet-18), MI-NEE, and TNCE's conditional Gaussian.
+ */
 export const builtinCritics: readonly NeuralCriticPlugin[] = [
   generic(jointCriticPlugin),
   generic(separableCriticPlugin),
@@ -26,6 +30,7 @@ export const builtinCritics: readonly NeuralCriticPlugin[] = [
   generic(cnnCriticPlugin),
   generic(resnet18CriticPlugin),
   generic(mineeCriticPlugin),
+  generic(conditionalGaussianCriticPlugin),
 ];
 
 /** A registry of critic plugins that also rebuilds critics from saved directories. */

@@ -4,6 +4,7 @@
  * value and the `objective` whose gradient the loss carries; `referenceGradient` differentiates
  * the objective numerically. Not part of the public API.
  */
+export { ccmi, ccmiValue } from './ccmi';
 export {
   dv,
   dvValue,
@@ -21,6 +22,7 @@ export {
   infoNCE,
   infoNCELogPartition,
   infoNCEValue,
+  tnce,
 } from './infonce';
 export {
   type InterpolatedReferenceOptions,

@@ -43,3 +43,18 @@ export function infoNCELogPartition(
 export function infoNCE(options: InfoNCEReferenceOptions = {}): ReferenceBound {
   return trainedOnItsValue((S) => infoNCEValue(S, options.direction ?? 'rows'));
 }
+
+/**
+ * I_TNCE (Poole et al. 2019 §2.5) with the critic S_ij = log q(y_j | x_i): for each y_j, the log
+ * of q(y_j | x_j) over the batch mixture 1/n Σ_i q(y_j | x_i), averaged over j.
+ */
+function tnceValue(S: Matrix): number {
+  const n = S.length;
+  const indices = Array.from({ length: n }, (_, k) => k);
+  return mean(indices.map((j) => entry(S, j, j) - logMeanExp(indices.map((i) => entry(S, i, j)))));
+}
+
+/** TNCE: estimate I_TNCE, loss −I_TNCE with its own gradient. */
+export function tnce(): ReferenceBound {
+  return trainedOnItsValue(tnceValue);
+}

@@ -22,6 +22,7 @@ describe('save and load', () => {
     'cnn',
     'resnet18',
     'minee',
+    'conditional-gaussian',
   ])('restores a %s critic with identical scores, batch-norm statistics included', async (id) => {
     const registry = createCriticRegistry();
     const { options, x, y } = smallCase(id, 3);

@@ -24,6 +24,11 @@ export const small: Record<string, { options: Record<string, unknown>; x: number
       y: [4, 4, 1],
     },
     minee: { options: { xFeatures: 2, yFeatures: 3, hiddenUnits: [4] }, x: [2], y: [3] },
+    'conditional-gaussian': {
+      options: { xFeatures: 2, yFeatures: 3, hiddenUnits: [4] },
+      x: [2],
+      y: [3],
+    },
   };
 
 export function smallCase(id: string, seed: number) {
