@@ -278,7 +278,8 @@ describe('mi bounds / critics', () => {
     expect(exitCode).toBe(0);
     const ids = JSON.parse(stdout).map((b: { id: string }) => b.id);
     expect(ids).toContain('smile');
-    expect(ids).toHaveLength(17);
+    expect(ids).toEqual(expect.arrayContaining(['ccmi', 'tnce']));
+    expect(ids).toHaveLength(19);
     const plugin = join(root, 'plugin.mjs');
     await writeFile(
       plugin,
@@ -290,7 +291,14 @@ describe('mi bounds / critics', () => {
       (c: { id: string }) => c.id,
     );
     expect(critics).toEqual(
-      expect.arrayContaining(['joint', 'separable', 'cnn', 'resnet18', 'minee']),
+      expect.arrayContaining([
+        'joint',
+        'separable',
+        'cnn',
+        'resnet18',
+        'minee',
+        'conditional-gaussian',
+      ]),
     );
   });
 
@@ -324,6 +332,12 @@ describe('mi bounds / critics', () => {
     ]);
     expect(entry(stdout, 'dv').slice(-2)).toEqual(['  options: none', '  example: --bound dv']);
     expect(entry(stdout, 'nwj')[0]).toBe('nwj (alias mine-f) — NWJ');
+    expect(entry(stdout, 'ccmi')[0]).toBe('ccmi — CCMI (Classifier-MI)');
+    expect(entry(stdout, 'ccmi').slice(-2)).toEqual([
+      '  options: tau=0.00001',
+      "  example: --bound 'ccmi:tau=0.00001'",
+    ]);
+    expect(entry(stdout, 'tnce').slice(-2)).toEqual(['  options: none', '  example: --bound tnce']);
 
     const json = JSON.parse((await mi('--json', 'bounds')).stdout) as {
       id: string;
@@ -366,6 +380,10 @@ describe('mi bounds / critics', () => {
     expect(entry(stdout, 'onehot').slice(-2)).toEqual([
       '  options: xClasses=16 (set from the data), yClasses=16 (set from the data), hiddenUnits=[256], seed=0 (set per run)',
       '  example: --critic onehot',
+    ]);
+    expect(entry(stdout, 'conditional-gaussian').slice(-2)).toEqual([
+      '  options: xFeatures (required, set from the data), yFeatures (required, set from the data), mean=mlp, hiddenUnits=256,256, activation=relu, seed=0 (set per run)',
+      "  example: --critic 'conditional-gaussian:activation=relu;hiddenUnits=256,256;mean=mlp'",
     ]);
     const json = JSON.parse((await mi('--json', 'critics')).stdout) as {
       id: string;

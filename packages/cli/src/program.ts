@@ -5,6 +5,7 @@ import { registerEstimateDefaults } from './commands/bench-estimate-defaults';
 import { registerGaussian } from './commands/bench-gaussian';
 import { registerClb, registerSlb } from './commands/bench-label';
 import { registerOtherBenchmarks } from './commands/bench-other';
+import { registerPaper } from './commands/bench-paper';
 import { registerSelfConsistency } from './commands/bench-self-consistency';
 import { registerEstimate } from './commands/estimate';
 import { registerLists } from './commands/list';
@@ -132,6 +133,7 @@ export function createProgram(): Command {
     .description(
       'run the experiments of the papers (results folder, report, figures); performance: pnpm bench:perf in the repository',
     );
+  registerPaper(bench, environment);
   registerGaussian(bench, environment);
   registerOtherBenchmarks(bench, environment);
   registerEstimateDefaults(bench, environment);

@@ -162,7 +162,7 @@ const usage: [string, string[], string][] = [
   [
     'estimate --bound smiley',
     [...data(), '--bound', 'smiley'],
-    "--bound smiley: no bound named 'smiley'; known bounds: dv, mine, nwj, tuba, infonce, js, interpolated, smile, smile-dv, remine, remine-j, renwj, resmile, reinfonce, retuba, rejs, minee",
+    "--bound smiley: no bound named 'smiley'; known bounds: dv, mine, nwj, tuba, infonce, js, interpolated, smile, smile-dv, remine, remine-j, renwj, resmile, reinfonce, retuba, rejs, minee, ccmi, tnce",
   ],
   [
     'estimate --bound smile:tau=-1',
@@ -172,7 +172,7 @@ const usage: [string, string[], string][] = [
   [
     'estimate --critic cosine',
     [...data(), '--critic', 'cosine'],
-    "--critic cosine: no critic named 'cosine'; known critics: joint, separable, bilinear, onehot, cnn, resnet18, minee",
+    "--critic cosine: no critic named 'cosine'; known critics: joint, separable, bilinear, onehot, cnn, resnet18, minee, conditional-gaussian",
   ],
   [
     'estimate --critic joint:hiddenUnits=0',
@@ -218,7 +218,7 @@ const usage: [string, string[], string][] = [
   [
     'gaussian --bounds smiley',
     ['bench', 'gaussian', '--bounds', 'infonce,smiley'],
-    "--bounds smiley: no bound named 'smiley'; known bounds: dv, mine, nwj, tuba, infonce, js, interpolated, smile, smile-dv, remine, remine-j, renwj, resmile, reinfonce, retuba, rejs, minee",
+    "--bounds smiley: no bound named 'smiley'; known bounds: dv, mine, nwj, tuba, infonce, js, interpolated, smile, smile-dv, remine, remine-j, renwj, resmile, reinfonce, retuba, rejs, minee, ccmi, tnce",
   ],
   [
     'gaussian --bounds empty',
@@ -228,7 +228,7 @@ const usage: [string, string[], string][] = [
   [
     'gaussian --critic cosine',
     ['bench', 'gaussian', '--critic', 'cosine'],
-    "--critic cosine: no critic named 'cosine'; known critics: joint, separable, bilinear, onehot, cnn, resnet18, minee",
+    "--critic cosine: no critic named 'cosine'; known critics: joint, separable, bilinear, onehot, cnn, resnet18, minee, conditional-gaussian",
   ],
   [
     'gaussian --seeds x',
@@ -309,12 +309,12 @@ const usage: [string, string[], string][] = [
   [
     'onehot --bounds smiley',
     ['bench', 'onehot', '--bounds', 'smiley'],
-    "--bounds smiley: no bound named 'smiley'; known bounds: dv, mine, nwj, tuba, infonce, js, interpolated, smile, smile-dv, remine, remine-j, renwj, resmile, reinfonce, retuba, rejs, minee",
+    "--bounds smiley: no bound named 'smiley'; known bounds: dv, mine, nwj, tuba, infonce, js, interpolated, smile, smile-dv, remine, remine-j, renwj, resmile, reinfonce, retuba, rejs, minee, ccmi, tnce",
   ],
   [
     'onehot --critic cosine',
     ['bench', 'onehot', '--critic', 'cosine'],
-    "--critic cosine: no critic named 'cosine'; known critics: joint, separable, bilinear, onehot, cnn, resnet18, minee",
+    "--critic cosine: no critic named 'cosine'; known critics: joint, separable, bilinear, onehot, cnn, resnet18, minee, conditional-gaussian",
   ],
   [
     'onehot --classes 0',
@@ -370,12 +370,12 @@ const usage: [string, string[], string][] = [
   [
     'minee --bounds smiley',
     ['bench', 'minee', '--bounds', 'smiley'],
-    "--bounds smiley: no bound named 'smiley'; known bounds: dv, mine, nwj, tuba, infonce, js, interpolated, smile, smile-dv, remine, remine-j, renwj, resmile, reinfonce, retuba, rejs, minee",
+    "--bounds smiley: no bound named 'smiley'; known bounds: dv, mine, nwj, tuba, infonce, js, interpolated, smile, smile-dv, remine, remine-j, renwj, resmile, reinfonce, retuba, rejs, minee, ccmi, tnce",
   ],
   [
     'minee --critic cosine',
     ['bench', 'minee', '--critic', 'cosine'],
-    "--critic cosine: no critic named 'cosine'; known critics: joint, separable, bilinear, onehot, cnn, resnet18, minee",
+    "--critic cosine: no critic named 'cosine'; known critics: joint, separable, bilinear, onehot, cnn, resnet18, minee, conditional-gaussian",
   ],
   [
     'minee --hidden 0',

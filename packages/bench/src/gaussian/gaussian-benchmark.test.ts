@@ -175,7 +175,9 @@ describe('one-hot and MI-NEE benchmarks (tiny)', () => {
     );
     expect(drift?.metrics['trueMI']).toBeCloseTo(Math.log(4), 10);
     expect(typeof drift?.metrics['finalJointOutput']).toBe('number');
-    expect(figures.filter((f) => f.endsWith('.png'))).toHaveLength(3);
+    // Drift, outputs, output histograms, estimate histograms, batch sweep.
+    expect(figures.filter((f) => f.endsWith('.png'))).toHaveLength(5);
+    expect(typeof drift?.metrics['jointTermDrift']).toBe('number');
   });
 
   it('counts the steps to within 10% of the truth', async () => {

@@ -16,7 +16,7 @@ import {
   toPluginSpec,
   withDefaultRegistries,
 } from '../specs';
-import { biasVariance } from '../stats/bias-variance';
+import { biasVariance, finiteOrNull } from '../stats/bias-variance';
 import { writeGaussianReport } from './gaussian-report';
 import type { PeerRow } from './peer-results';
 
@@ -286,8 +286,4 @@ export async function runGaussianBenchmark(
     }
   });
   return writeGaussianReport(context.folder, { peers: options.peers ?? [] });
-}
-
-function finiteOrNull(value: number): number | null {
-  return Number.isFinite(value) ? value : null;
 }

@@ -4,7 +4,7 @@ import { type StepPoint, stepChart, tracePoints } from '../figures/step-chart';
 import type { ResultsFolder } from '../records/results-folder';
 import { formatNumber, markdownRow, markdownTable } from '../report/markdown';
 import type { PeerRow } from './peer-results';
-import { PUBLISHED_GAUSSIAN_JOINT, type PublishedRow } from './published';
+import { PUBLISHED_STAIRCASE_JOINT, type PublishedRow } from './published';
 
 /** A statistic of the staircase tables. */
 export type Stat = 'bias' | 'variance' | 'mse';
@@ -82,12 +82,11 @@ export function staircaseTables(records: readonly BenchmarkRecord[]): StaircaseT
 /** The markdown table of one group, with published rows of the same bound and statistic beside ours. */
 export function staircaseMarkdown(
   table: StaircaseTable,
-  published: readonly PublishedRow[] = PUBLISHED_GAUSSIAN_JOINT,
+  published: readonly PublishedRow[] = PUBLISHED_STAIRCASE_JOINT,
   peers: readonly PeerRow[] = [],
 ): string {
   const lines = [markdownTable(['estimator', 'stat', ...table.levels.map((l) => `MI=${l}`)], [])];
-  const comparable =
-    table.task === 'gaussian' && table.critic === 'joint' && sameLevels(table.levels);
+  const comparable = table.critic === 'joint' && sameLevels(table.levels);
   const italic = (values: readonly (number | null)[]) => values.map((v) => `_${formatNumber(v)}_`);
   for (const row of table.rows) {
     lines.push(
@@ -112,12 +111,13 @@ export function staircaseMarkdown(
     }
     if (!comparable) continue;
     for (const paper of published.filter(
-      (p) => p.bound === row.bound && p[row.stat] !== undefined,
+      (p) =>
+        p.bound === row.bound && (p.task ?? 'gaussian') === table.task && p[row.stat] !== undefined,
     )) {
       lines.push(
         markdownRow([
           `_${paper.source}: ${paper.label}_`,
-          `_${row.stat}_`,
+          `_${row.stat === 'bias' && paper.biasUnsigned ? 'bias, printed unsigned' : row.stat}_`,
           ...italic(paper[row.stat]!),
         ]),
       );
@@ -163,7 +163,7 @@ export async function writeGaussianReport(
   const tables = staircaseTables(records);
   const sections: string[] = ['# Gaussian / Cubic staircase', ''];
   sections.push(
-    "Bias = true MI − mean estimate (positive = under-estimate), variance = population variance of the per-step estimates, MSE = bias² + variance, in nats, over the stated window of each level; averaged over seeds. Published rows (italics) are converted to this sign convention; ReMINE reports estimate − truth. Published numbers use the joint critic, 4000 steps per level. PyTorch reference rows (italics, when given with --compare) were measured by the team's reference implementation under the same protocol.",
+    "Bias = true MI − mean estimate (positive = under-estimate), variance = population variance of the per-step estimates, MSE = bias² + variance, in nats, over the stated window of each level; averaged over seeds. Published rows (italics) are converted to this sign convention (ReMINE reports estimate − truth); Song & Ermon's Table 2 prints the bias unsigned, |truth − estimate| (their code's own estimate-vs-step figure shows SMILE above the truth where the table prints positive values). Published numbers use the joint critic, 4000 steps per level. PyTorch reference rows (italics, when given with --compare) were measured by the team's reference implementation under the same protocol.",
     '',
   );
   const figures: string[] = [];
@@ -173,7 +173,7 @@ export async function writeGaussianReport(
       `## ${table.task}, ${table.critic} critic, ${table.stepsPerLevel} steps per level (window: ${table.window})`,
       '',
     );
-    sections.push(staircaseMarkdown(table, PUBLISHED_GAUSSIAN_JOINT, options.peers ?? []), '');
+    sections.push(staircaseMarkdown(table, PUBLISHED_STAIRCASE_JOINT, options.peers ?? []), '');
     const groupRecords = records.filter(
       (r) =>
         r.params['task'] === table.task &&

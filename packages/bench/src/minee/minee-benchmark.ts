@@ -263,6 +263,7 @@ export async function runMineeBenchmark(options: MineeBenchmarkOptions, context:
           firstWithin10Percent: reached.first ?? null,
           settledWithin10Percent: reached.settled ?? null,
           msPerStep: (1000 * result.seconds) / Math.max(1, result.steps),
+          seconds: result.seconds,
           skippedSteps: result.skippedSteps.length,
         },
         trace: {

@@ -3,7 +3,8 @@ import { oneHot } from '@mi/datasets';
 import type { BenchmarkRecord, PluginSpec } from '@mi/spec';
 import { train } from '@mi/train';
 import type { BenchmarkContext } from '../benchmark-context';
-import { type VegaLiteSpec, writeFigure } from '../figures/render-figure';
+import { lineChart } from '../figures/line-chart';
+import { thin, type VegaLiteSpec, writeFigure } from '../figures/render-figure';
 import { type StepPoint, stepChart, tracePoints } from '../figures/step-chart';
 import { runId } from '../records/run-id';
 import { formatNumber, markdownTable } from '../report/markdown';
@@ -17,6 +18,7 @@ import {
   toPluginSpec,
   withDefaultRegistries,
 } from '../specs';
+import { finiteOrNull } from '../stats/bias-variance';
 
 /** Options of {@link runOnehotBenchmark}; defaults follow ReMINE §3.1. */
 export interface OnehotBenchmarkOptions {
@@ -150,6 +152,7 @@ export async function runOnehotBenchmark(
     const critic = createCritic(registries.critics, criticSpec, criticContext(run.seed));
     const observeEvery = Math.max(1, Math.floor(steps / 300));
     const outputs: { step: number; joint: number; nonJoint: number }[] = [];
+    const samples = new OutputSamples(histogramCheckpoints(steps, observeEvery));
     try {
       const result = await train({
         critic,
@@ -173,16 +176,19 @@ export async function runOnehotBenchmark(
                   let jointCount = 0;
                   let otherSum = 0;
                   let otherCount = 0;
+                  const sampling = samples.at(o.step);
                   for (let i = 0; i < o.n; i++) {
                     for (let j = 0; j < o.n; j++) {
                       const v = o.scores[i * o.n + j] as number;
-                      if (classOf(o.x, i) === classOf(o.y, j)) {
+                      const joint = classOf(o.x, i) === classOf(o.y, j);
+                      if (joint) {
                         jointSum += v;
                         jointCount += 1;
                       } else {
                         otherSum += v;
                         otherCount += 1;
                       }
+                      sampling?.add(joint, v);
                     }
                   }
                   outputs.push({
@@ -203,6 +209,7 @@ export async function runOnehotBenchmark(
       const last = outputs.at(-1);
       return {
         metrics: {
+          seconds: result.seconds,
           trueMI: Math.log(classes),
           meanEstimate: mean,
           varianceEstimate: variance,
@@ -210,6 +217,8 @@ export async function runOnehotBenchmark(
           finalLogPartition: result.traces.logPartition.at(-1) ?? null,
           finalJointOutput: last?.joint ?? null,
           finalNonJointOutput: Number.isFinite(last?.nonJoint) ? (last?.nonJoint as number) : null,
+          jointTermDrift: finiteOrNull(drift(result.traces.joint)),
+          logPartitionDrift: finiteOrNull(drift(result.traces.logPartition)),
           skippedSteps: result.skippedSteps.length,
         },
         ...(run.kind === 'drift'
@@ -222,6 +231,7 @@ export async function runOnehotBenchmark(
                 outputStep: outputs.map((o) => o.step),
                 jointOutput: outputs.map((o) => o.joint),
                 nonJointOutput: outputs.map((o) => o.nonJoint),
+                ...samples.trace(),
               },
             }
           : {}),
@@ -284,6 +294,10 @@ export async function writeOnehotReport(folder: BenchmarkContext['folder']) {
   const figures: string[] = [];
   const drift: StepPoint[] = [];
   const outputs: StepPoint[] = [];
+  const histograms: { outputs: HistogramValue[]; estimates: HistogramValue[] } = {
+    outputs: [],
+    estimates: [],
+  };
   for (const r of records.filter((x) => x.params['kind'] === 'drift')) {
     const trace = await folder.readTrace(r.runId);
     if (!trace) continue;
@@ -306,6 +320,29 @@ export async function writeOnehotReport(folder: BenchmarkContext['folder']) {
         'non-joint': trace['nonJointOutput'] as (number | null)[],
       }),
     );
+    const sampleOutput = (trace['sampleOutput'] as number[] | undefined) ?? [];
+    sampleOutput.forEach((value, k) => {
+      const step = (trace['sampleStep'] as number[])[k] as number;
+      histograms.outputs.push({
+        row: panel,
+        column: `step ${step}`,
+        order: step,
+        group: (trace['sampleJoint'] as number[])[k] === 1 ? 'joint' : 'non-joint',
+        value,
+      });
+    });
+    if (sampleOutput.length > 0) {
+      for (const value of (trace['estimate'] as number[]).slice(-ESTIMATE_HISTOGRAM_STEPS)) {
+        if (Number.isFinite(value))
+          histograms.estimates.push({
+            row: 'estimate',
+            column: panel,
+            order: 0,
+            group: 'estimate',
+            value,
+          });
+      }
+    }
   }
   const chart = (points: StepPoint[], title: string): VegaLiteSpec =>
     stepChart({
@@ -332,38 +369,55 @@ export async function writeOnehotReport(folder: BenchmarkContext['folder']) {
     figures.push(a.svg, a.png, b.svg, b.png);
     lines.push('', '![drift](onehot-drift.svg)', '', '![outputs](onehot-outputs.svg)');
   }
+  if (histograms.outputs.length > 0) {
+    const h = await writeFigure(
+      folder,
+      'onehot-output-histograms',
+      histogramChart(histograms.outputs, 'Critic outputs on joint and non-joint pairs', 'T'),
+    );
+    const e = await writeFigure(
+      folder,
+      'onehot-estimate-histograms',
+      histogramChart(
+        histograms.estimates,
+        `Estimates of the last ${ESTIMATE_HISTOGRAM_STEPS} steps`,
+        'estimate (nats)',
+      ),
+    );
+    figures.push(h.svg, h.png, e.svg, e.png);
+    lines.push(
+      '',
+      '![output histograms](onehot-output-histograms.svg)',
+      '',
+      '![estimate histograms](onehot-estimate-histograms.svg)',
+    );
+  }
   const sweep = records
     .filter(
       (r) => r.params['kind'] === 'sweep' && typeof r.metrics['varianceEstimate'] === 'number',
     )
     .map((r) => ({
-      bound: estimator(r),
-      batchSize: r.params['batchSize'],
-      variance: Math.max(1e-8, r.metrics['varianceEstimate'] as number),
+      panel: 'all bounds',
+      series: estimator(r),
+      x: Number(r.params['batchSize']),
+      value: Math.max(1e-8, r.metrics['varianceEstimate'] as number),
     }));
   if (sweep.length > 0) {
-    const c = await writeFigure(folder, 'onehot-batch-sweep', {
-      data: { values: sweep },
-      width: 420,
-      height: 260,
-      mark: { type: 'line', point: true },
-      encoding: {
-        x: {
-          field: 'batchSize',
-          type: 'quantitative',
-          scale: { type: 'log' },
-          title: 'batch size',
-        },
-        y: {
-          field: 'variance',
-          type: 'quantitative',
-          scale: { type: 'log' },
-          title: 'variance of the estimate (last half)',
-        },
-        color: { field: 'bound', type: 'nominal' },
-      },
-      title: 'Variance of the estimate against batch size',
-    });
+    const c = await writeFigure(
+      folder,
+      'onehot-batch-sweep',
+      lineChart({
+        points: sweep,
+        title: 'Variance of the estimate against batch size',
+        xTitle: 'batch size',
+        yTitle: 'variance of the estimate (last half)',
+        columns: 1,
+        width: 420,
+        height: 260,
+        logX: true,
+        logY: true,
+      }),
+    );
     figures.push(c.svg, c.png);
     lines.push('', '![sweep](onehot-batch-sweep.svg)');
   }
@@ -375,4 +429,119 @@ export async function writeOnehotReport(folder: BenchmarkContext['folder']) {
 function estimator(record: BenchmarkRecord): string {
   const critic = record.params['critic'];
   return `${record.params['bound']}${critic === undefined ? '' : ` (${critic} critic)`}`;
+}
+
+/** The observed steps nearest a quarter, half, three quarters and the end of training. */
+function histogramCheckpoints(steps: number, every: number): number[] {
+  const observed = (target: number) => Math.max(0, Math.floor(target / every) * every);
+  return [...new Set([0.25, 0.5, 0.75, 1].map((f) => observed(Math.ceil(f * steps) - 1)))];
+}
+
+/** At most this many critic outputs of each kind (joint, non-joint) per checkpoint in a trace. */
+const SAMPLES_PER_KIND = 1000;
+
+/**
+ * Critic outputs on joint pairs (same class) and non-joint pairs at a few steps, for the output
+ * histograms of ReMINE Fig. 2b and Choi & Lee Fig. 2: every output is kept while the step is
+ * observed, then thinned to an evenly spaced subset for the trace.
+ */
+class OutputSamples {
+  readonly #values = new Map<number, { joint: number[]; nonJoint: number[] }>();
+
+  constructor(steps: readonly number[]) {
+    for (const step of steps) this.#values.set(step, { joint: [], nonJoint: [] });
+  }
+
+  /** The collector of a checkpoint step, or undefined at other steps. */
+  at(step: number): { add(joint: boolean, value: number): void } | undefined {
+    const values = this.#values.get(step);
+    if (values === undefined) return undefined;
+    return {
+      add: (joint, value) => {
+        if (Number.isFinite(value)) (joint ? values.joint : values.nonJoint).push(value);
+      },
+    };
+  }
+
+  /** Parallel series: the step, the kind (1 joint, 0 non-joint) and the output of each sample. */
+  trace(): { sampleStep: number[]; sampleJoint: number[]; sampleOutput: number[] } {
+    const out = { sampleStep: [] as number[], sampleJoint: [] as number[], sampleOutput: [] };
+    for (const [step, values] of this.#values) {
+      for (const [kind, list] of [
+        [1, values.joint],
+        [0, values.nonJoint],
+      ] as const) {
+        for (const value of thin(list, SAMPLES_PER_KIND)) {
+          out.sampleStep.push(step);
+          out.sampleJoint.push(kind);
+          (out.sampleOutput as number[]).push(value);
+        }
+      }
+    }
+    return out;
+  }
+}
+
+/**
+ * How far a DV term moved after the estimate settled: its mean over the last tenth of training
+ * minus its mean over the tenth around the middle (ReMINE Fig. 1a: both terms drift in parallel
+ * while the estimate stays).
+ */
+function drift(values: ArrayLike<number>): number {
+  const n = values.length;
+  const meanOver = (from: number, to: number) => {
+    let sum = 0;
+    let count = 0;
+    for (let k = Math.floor(from * n); k < Math.floor(to * n); k++) {
+      const v = values[k] as number;
+      if (Number.isFinite(v)) {
+        sum += v;
+        count += 1;
+      }
+    }
+    return count > 0 ? sum / count : Number.NaN;
+  };
+  return meanOver(0.9, 1) - meanOver(0.45, 0.55);
+}
+
+/** ReMINE Fig. 2a: the histogram of the estimates of the final 1000 batches. */
+const ESTIMATE_HISTOGRAM_STEPS = 1000;
+
+/** One value of a histogram panel (row × column), coloured by group. */
+interface HistogramValue {
+  readonly row: string;
+  readonly column: string;
+  /** Columns are ordered by it (the step), then by name. */
+  readonly order: number;
+  readonly group: string;
+  readonly value: number;
+}
+
+/** Overlaid histograms (30 bins, counts), one panel per row × column, independent x scales. */
+function histogramChart(values: readonly HistogramValue[], title: string, xTitle: string) {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    data: { values },
+    facet: {
+      row: { field: 'row', type: 'nominal', title: null },
+      column: {
+        field: 'column',
+        type: 'nominal',
+        title: null,
+        sort: { field: 'order', op: 'min' },
+      },
+    },
+    spec: {
+      width: 180,
+      height: 110,
+      mark: { type: 'bar', opacity: 0.6 },
+      encoding: {
+        x: { field: 'value', type: 'quantitative', bin: { maxbins: 30 }, title: xTitle },
+        y: { aggregate: 'count', type: 'quantitative', title: 'count', stack: null },
+        color: { field: 'group', type: 'nominal', title: null },
+      },
+    },
+    resolve: { scale: { x: 'independent', y: 'independent' } },
+    title,
+  };
 }

@@ -33,3 +33,8 @@ export function meanInterval(values: readonly number[]): { mean: number; halfWid
   const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (k - 1));
   return { mean, halfWidth: (studentTQuantile(0.975, k - 1) * sd) / Math.sqrt(k) };
 }
+
+/** A metric as a record stores it: a finite number, or `null` for a diverged value. */
+export function finiteOrNull(value: number): number | null {
+  return Number.isFinite(value) ? value : null;
+}

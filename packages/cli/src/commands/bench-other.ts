@@ -14,6 +14,7 @@ import {
   writeClbReport,
   writeEstimateDefaultsReport,
   writeGaussianReport,
+  writeMineEstimatesReport,
   writeMineeReport,
   writeOnehotReport,
   writeSelfConsistencyReport,
@@ -267,7 +268,9 @@ export function registerOtherBenchmarks(bench: Command, environment: CommandEnvi
 
   bench
     .command('merge')
-    .description('join the results folders of a sharded sweep and write its report')
+    .description(
+      'join the results folders of a sharded sweep and write its report (for a paper target, then run `mi bench paper <target> --out <dir>`: it finds every run finished and writes the paper report)',
+    )
     .argument('<folders...>', 'results folders of the shards')
     .requiredOption('--out <dir>', 'the merged results folder')
     .action(async (folders: string[], _options: unknown, command: Command) =>
@@ -285,6 +288,8 @@ export function registerOtherBenchmarks(bench: Command, environment: CommandEnvi
           if (kinds.has('gaussian')) reports.push((await writeGaussianReport(folder)).report);
           if (kinds.has('onehot')) reports.push((await writeOnehotReport(folder)).report);
           if (kinds.has('minee')) reports.push((await writeMineeReport(folder)).report);
+          if (kinds.has('mine-estimates'))
+            reports.push((await writeMineEstimatesReport(folder)).report);
           if (kinds.has('estimate-defaults'))
             reports.push((await writeEstimateDefaultsReport(folder)).report);
           if (kinds.has('self-consistency'))
