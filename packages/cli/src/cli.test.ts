@@ -43,20 +43,8 @@ function npy(values: Float64Array, rows: number, columns: number): Buffer {
 
 // The default (joint) critic on the cpu backend costs ~4× the separable one per step: the tests of
 // file formats and output use the separable critic; the default's accuracy is tested once below.
-const fast = [
-  '--critic',
-  'separable',
-  '--steps',
-  '400',
-  '--seeds',
-  '2',
-  '--hidden',
-  '32,32',
-  '--lr',
-  '3e-3',
-  '--batch-size',
-  '64',
-];
+const short = ['--seeds', '2', '--hidden', '32,32', '--lr', '3e-3'];
+const fast = ['--critic', 'separable', '--steps', '400', ...short, '--batch-size', '64'];
 
 describe('mi estimate', () => {
   it('estimates MI between CSV columns within 0.2 nats of the truth with the default critic, as JSON', async () => {
@@ -78,12 +66,7 @@ describe('mi estimate', () => {
       'b',
       '--steps',
       '300',
-      '--seeds',
-      '2',
-      '--hidden',
-      '32,32',
-      '--lr',
-      '3e-3',
+      ...short,
       '--batch-size',
       '32',
     );

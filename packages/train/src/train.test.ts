@@ -308,7 +308,10 @@ describe('failure handling', () => {
     expect(Number.isFinite(result.estimate)).toBe(true);
   });
 
-  it('stops when aborted', async () => {
+  /** NWJ on a tiny separable critic, aborted by its signal during step 4. */
+  async function abortedAfterFiveSteps(
+    options: Pick<Parameters<typeof train>[0], 'data' | 'batchSize' | 'validation'>,
+  ) {
     const controller = new AbortController();
     const critic = separableCritic({
       xFeatures: 2,
@@ -320,9 +323,8 @@ describe('failure handling', () => {
     const result = await train({
       critic,
       bound: nwj(),
-      data: correlatedGaussian({ dimension: 2, mi: 1 }),
       steps: 1000,
-      batchSize: 4,
+      ...options,
       signal: controller.signal,
       callbacks: {
         onStep: ({ step }) => {
@@ -331,35 +333,25 @@ describe('failure handling', () => {
       },
     });
     critic.dispose();
+    return result;
+  }
+
+  it('stops when aborted', async () => {
+    const result = await abortedAfterFiveSteps({
+      data: correlatedGaussian({ dimension: 2, mi: 1 }),
+      batchSize: 4,
+    });
     expect(result.stopReason).toBe('aborted');
     expect(result.steps).toBe(5);
     expect(result.flags).toContain('aborted');
   });
 
   it('skips the closing held-out passes when aborted, so it stops within a step', async () => {
-    const controller = new AbortController();
-    const critic = separableCritic({
-      xFeatures: 2,
-      yFeatures: 2,
-      hiddenUnits: [4],
-      embeddingSize: 2,
-      seed: 8,
-    });
-    const result = await train({
-      critic,
-      bound: nwj(),
+    const result = await abortedAfterFiveSteps({
       data: sampleDataset(correlatedGaussian({ dimension: 2, mi: 1 }), { size: 200, seed: 8 }),
-      steps: 1000,
       batchSize: 8,
-      signal: controller.signal,
       validation: { fraction: 0.2, testFraction: 0.2, every: 3 },
-      callbacks: {
-        onStep: ({ step }) => {
-          if (step === 4) controller.abort();
-        },
-      },
     });
-    critic.dispose();
     expect(result.stopReason).toBe('aborted');
     // The evaluation due at step 3 ran; neither the final one at step 5 nor the test pass did.
     expect(result.validationHistory.map((v) => v.step)).toEqual([3]);
