@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ResultsFolder } from '../records/results-folder';
+import { formatNumber } from '../report/markdown';
 import { runEstimateDefaultsBenchmark } from './estimate-defaults-benchmark';
 import { estimationTasks, selectTasks } from './tasks';
 
@@ -48,6 +49,16 @@ describe('estimate-defaults suite', () => {
       ]);
       const report = await readFile(join(directory, 'report.md'), 'utf8');
       expect(report).toContain('interval coverage (nominal 95%)');
+      // The by-size table: one cell per configuration at 200 rows, RMSE from the two runs' errors.
+      const error = (r: (typeof records)[number]) =>
+        (r.metrics['estimate'] as number) - (r.metrics['trueMI'] as number);
+      const joint = records.find((r) => r.params['config'] === 'joint-256')!;
+      expect(report).toContain('| configuration | 200 rows |');
+      expect(report).toMatch(
+        new RegExp(
+          `\\| joint-256 \\| ${formatNumber(Math.abs(error(joint))).replace('.', '\\.')}, [01]/1 covered \\(1\\) \\|`,
+        ),
+      );
       // A second call finds both runs done.
       const skipped: string[] = [];
       await runEstimateDefaultsBenchmark(options, {

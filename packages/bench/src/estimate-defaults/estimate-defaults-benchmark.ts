@@ -210,6 +210,27 @@ export async function runEstimateDefaultsBenchmark(
   return writeEstimateDefaultsReport(context.folder);
 }
 
+/** RMSE, coverage and run count per configuration and data-set size. */
+function bySizeTable(rows: readonly Row[], configs: readonly string[]): string {
+  const sizes = [...new Set(rows.map((r) => r.rows))].sort((a, b) => a - b);
+  return markdownTable(
+    ['configuration', ...sizes.map((size) => `${size} rows`)],
+    configs.map((config) => [
+      config,
+      ...sizes.map((size) => {
+        const here = rows.filter((r) => r.config === config && r.rows === size);
+        if (here.length === 0) return '–';
+        const rmse = Math.sqrt(
+          here.reduce((a, r) => a + (r.estimate - r.trueMI) ** 2, 0) / here.length,
+        );
+        const judged = here.filter((r) => r.covered !== null);
+        const covered = judged.filter((r) => r.covered === 1).length;
+        return `${formatNumber(rmse)}, ${covered}/${judged.length} covered (${here.length})`;
+      }),
+    ]),
+  );
+}
+
 interface Row {
   readonly config: string;
   readonly task: string;
@@ -325,6 +346,15 @@ export async function writeEstimateDefaultsReport(folder: BenchmarkContext['fold
         Number.isFinite(s.coverage) ? `${(100 * s.coverage).toFixed(0)}%` : '–',
         formatNumber(s.medianSeconds),
       ]),
+    ),
+    '',
+    '## By size',
+    '',
+    'Not every size ran every configuration: the larger sizes ran fewer data sets and configurations (the sweep is labelled by what it holds, per cell: RMSE, interval coverage, runs).',
+    '',
+    bySizeTable(
+      rows,
+      summary.map((s) => s.config),
     ),
     '',
     '## Per task and size (mean estimate over data sets; truth in the header)',
