@@ -14,7 +14,7 @@ const rightOperandShapes = new WeakMap<object, string>();
  * nothing follows the reduced axes. On wasm this is the fast, non-transposed matMul: summing a
  * 4096 × 256 gradient over its rows takes 0.25 ms instead of the stock kernel's 10–17 ms (which
  * transposes first). Other dtypes, non-contiguous axes, and a tensor already multiplied as the
- * right-hand operand in another shape (see {@link rightOperandShapes}) go to the stock kernel.
+ * right-hand operand in another shape (see `rightOperandShapes`) go to the stock kernel.
  */
 export function sumAsProduct(stock: tf.KernelConfig): tf.KernelFunc {
   return (args) => {
