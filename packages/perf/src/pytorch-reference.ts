@@ -21,7 +21,7 @@ export type OpenblasCore = 'SkylakeX' | 'Haswell';
  * The OpenBLAS kernel family for a CPU's flags (`/proc/cpuinfo`): SkylakeX with AVX-512 (F, VL,
  * BW, DQ), Haswell with AVX2 and FMA, none otherwise (OpenBLAS's own detection). Debian's
  * OpenBLAS 0.3.21 falls back to its generic kernels on CPUs it does not recognise, 2–3.5× slower
- * (`../shared/peers/README.md`); the PyTorch scripts apply the same rule before torch loads.
+ * (measured in PERFORMANCE.md); the PyTorch scripts apply the same rule before torch loads.
  */
 export function chooseOpenblasCore(flags: ReadonlySet<string>): OpenblasCore | undefined {
   if (['avx512f', 'avx512vl', 'avx512bw', 'avx512dq'].every((f) => flags.has(f))) {

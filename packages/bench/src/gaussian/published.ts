@@ -18,10 +18,9 @@ export interface PublishedRow {
   readonly label: string;
   readonly bias?: readonly (number | null)[];
   /**
-   * The paper printed the bias without its sign. Song & Ermon's Table 2 does: all 60 of its bias
-   * entries are ≥ 0, while the estimate-vs-step figure their code stores (`demo.ipynb` of the
-   * authors' repository) shows SMILE τ = 5 above the truth at 6–10 nats by the table's 0.19, 0.54,
-   * 0.86, and τ = 1 above the truth at every level where the table prints positive values.
+   * The paper printed the bias without its sign, as Song & Ermon's Table 2 does: all 60 of its
+   * bias entries are ≥ 0, while the authors' own estimate-vs-step figure shows SMILE τ = 5 above
+   * the truth at 6–10 nats by the table's magnitudes (evidence in docs/benchmarks/README.md).
    * Comparisons then use |bias|.
    */
   readonly biasUnsigned?: boolean;

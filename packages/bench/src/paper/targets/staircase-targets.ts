@@ -202,7 +202,7 @@ export const songErmonTable2Separable = songErmonTarget({
       (peer) => peer.task === task && peer.critic === 'separable' && peer.bound === bound,
     ),
   referenceText:
-    'The paper prints no numbers for the separable critic. Reference rows (italics), when given with --compare: the PyTorch reference staircase (shared/peers) under the same protocol, one seed; without them there is nothing to compare and no verdict.',
+    'The paper prints no numbers for the separable critic. Reference rows (italics), when given with --compare: the team’s PyTorch reference staircase under the same protocol, one seed; without them there is nothing to compare and no verdict.',
 });
 
 /** ReMINE Table 1's rows in the paper's order: estimator, label, how it runs. */
