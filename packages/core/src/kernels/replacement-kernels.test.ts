@@ -75,6 +75,7 @@ describe('sumAsProduct', () => {
     // reshape shares the data id: reducing one tensor two ways once gave [3, 1, 1, 1] for [4.5, 4, 5, 4].
     const values = [1, 0.5, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1.5, 1.5, 1, 1];
     const columns = [4.5, 4, 5, 4];
+    const before = tf.memory().numTensors;
     for (const order of ['all first', 'columns first'] as const) {
       const d = tf.tensor2d(values, [4, 4]);
       // Through the registered Sum kernel, as the gradient tape and every op reach it.
@@ -95,6 +96,7 @@ describe('sumAsProduct', () => {
       expect(overTwo).toEqual([330, 342, 354, 366, 378]);
       tf.dispose([d, cube]);
     }
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('hands non-contiguous axes and integer tensors to the stock kernel', () => {
