@@ -89,7 +89,7 @@ describe('sumAsProduct', () => {
         expect(all()).toBeCloseTo(17.5, 5);
       }
       // And with two shapes as the right-hand operand: [3, 4, 5] over axis 0, then axes 0 and 1.
-      const cube = tf.reshape(tf.range(0, 60, 1, 'float32'), [3, 4, 5]);
+      const cube = tf.tidy(() => tf.reshape(tf.range(0, 60, 1, 'float32'), [3, 4, 5]));
       const overFirst = tf.tidy(() => tf.sum(cube, 0).arraySync()) as number[][];
       const overTwo = tf.tidy(() => tf.sum(cube, [0, 1]).arraySync()) as number[];
       expect(overFirst[0]).toEqual([60, 63, 66, 69, 72]);
