@@ -103,7 +103,7 @@ const LABEL_DEFAULTS = {
   critic: 'resnet18',
   widths: [64, 128, 256, 512],
   embeddingSize: 128,
-  seeds: [1, 2],
+  seeds: [1, 2, 3],
   epochs: 1,
   batchSize: 64,
   learningRate: 1e-3,

@@ -158,7 +158,7 @@ function labelCommand(bench: Command, kind: 'slb' | 'clb', description: string):
       'stage widths of the ResNet-18 (default 16,32,64,128; paper 64,128,256,512)',
       integerList('--widths'),
     )
-    .option('--seeds <n|list>', 'seeds (default 2)', seedList)
+    .option('--seeds <n|list>', 'seeds (default 3)', seedList)
     .option(
       '--epochs <n>',
       'passes over the training images (default 1)',

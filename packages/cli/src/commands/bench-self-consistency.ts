@@ -148,7 +148,7 @@ export function registerSelfConsistency(bench: Command, environment: CommandEnvi
       specList('--critic'),
     )
     .option('--rows <list>', 'rows t of Y (default 0,7,14,21,28)', integerList('--rows', 0))
-    .option('--seeds <n|list>', 'seeds (default 2)', seedList)
+    .option('--seeds <n|list>', 'seeds (default 3)', seedList)
     .option(
       '--epochs <n>',
       'passes over the training images (default 2)',
