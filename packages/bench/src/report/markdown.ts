@@ -8,9 +8,12 @@ export function formatNumber(value: number | null | undefined): string {
   return value.toFixed(2);
 }
 
-/** One Markdown table row: `| a | b | c |`. */
+/**
+ * One Markdown table row: `| a | b | c |`. A `|` inside a cell (an absolute value such as
+ * `|E_P[T]|`) is escaped, or it would end the cell and shift the rest of the row.
+ */
 export function markdownRow(cells: readonly (string | number)[]): string {
-  return `| ${cells.join(' | ')} |`;
+  return `| ${cells.map((cell) => String(cell).replace(/(?<!\\)\|/g, '\\|')).join(' | ')} |`;
 }
 
 /** A Markdown table: the header, the rule under it, then the rows (cells already formatted). */
