@@ -2,8 +2,8 @@
  * What several `@mi` packages need: TensorFlow.js backend start-up, seeded random streams (one
  * independent stream per purpose of a seed) and seeds for tfjs initialisers, numerically safe
  * tensor helpers (log-mean-exp over all entries and over the off-diagonal, diagonal masks through
- * `tf.where`, a stop-gradient built on `tf.customGrad`, softplus⁻¹, the InfoNCE bound as one
- * kernel with its own gradient) and argument validation that
+ * `tf.where`, a stop-gradient built on `tf.customGrad`, softplus⁻¹, the InfoNCE bound and the
+ * Jensen–Shannon objective as one kernel each with its own gradient) and argument validation that
  * throws the `@mi/spec` errors.
  *
  * @packageDocumentation
@@ -25,6 +25,7 @@ export {
   type InfoNCEParts,
   infoNCEParts,
 } from './kernels/infonce-kernel';
+export { jensenShannonObjective } from './kernels/jensen-shannon-kernel';
 export { registerTensorflowTrainingKernels } from './kernels/register-tensorflow-training-kernels';
 export { replaceKernel, restoreStockKernels } from './kernels/replace-kernel';
 export { sliceFromHeap, splitVFromHeap } from './kernels/slice-from-heap';

@@ -3,7 +3,7 @@ import type { Bound, BoundPlugin, ScoreInputs } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import { createBound } from '../shared/create-bound';
 import { references } from '../shared/references';
-import { clipScores, jointTerm } from '../shared/terms';
+import { jointTerm } from '../shared/terms';
 
 /** Options of {@link tuba}. */
 export interface TubaOptions {
@@ -48,7 +48,7 @@ export const tubaPlugin: BoundPlugin<TubaOptions> = {
       compute(inputs) {
         const shifted = centred(inputs);
         const joint = jointTerm(shifted);
-        const logPartition = logMeanExpOffDiagonal(clipScores(shifted, clip));
+        const logPartition = logMeanExpOffDiagonal(shifted, clip);
         const estimate = tf.sub(tf.add(1, joint), tf.exp(logPartition));
         return {
           loss: tf.neg(estimate),

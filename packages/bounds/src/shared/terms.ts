@@ -18,7 +18,8 @@ export function clipScores(scores: tf.Tensor2D, clip?: number): tf.Tensor2D {
  * is finite (SMILE's clipped partition function, Song & Ermon 2020 §5).
  */
 export function logPartitionOffDiagonal(scores: tf.Tensor2D, clip?: number): tf.Scalar {
-  return logMeanExpOffDiagonal(clipScores(scores, clip));
+  // The clip runs inside @mi/core's kernel (one dispatch, and no tape copy of the clip's input).
+  return logMeanExpOffDiagonal(scores, clip);
 }
 
 /** The negated value, as a loss. */

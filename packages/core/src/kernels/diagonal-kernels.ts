@@ -23,21 +23,35 @@ interface MaskAttrs {
   readonly fill: number;
 }
 
+interface ClipAttrs {
+  /** The entries are clipped to [−clip, clip] first; `Infinity`: not clipped. */
+  readonly clip: number;
+}
+
 const sideOf = (info: tf.TensorInfo) => info.shape[0] as number;
 
+/** x clipped to [−limit, limit] (NaN stays NaN), as `tf.clipByValue`. */
+const clipTo = (x: number, limit: number): number => (x > limit ? limit : x < -limit ? -limit : x);
+
 /**
- * log mean_{i≠j} e^{S_ij} of a row-major n × n matrix in float64, shifted by the largest
- * off-diagonal entry; writes the weights e^{S_ij}/Σ_{k≠l} e^{S_kl} (0 on the diagonal), the
- * gradient. NaN, as `tf.logSumExp` gives it, when an off-diagonal entry is NaN or +∞ or all
- * are −∞.
+ * log mean_{i≠j} e^{clip(S_ij)} of a row-major n × n matrix in float64, the entries clipped to
+ * [−limit, limit] (`Infinity`: no clip), shifted by the largest off-diagonal entry; writes the
+ * gradient: the weights e^{S_ij}/Σ_{k≠l} e^{S_kl}, 0 on the diagonal and, as `tf.clipByValue`'s
+ * gradient, where S_ij is outside [−limit, limit]. NaN, as `tf.logSumExp` gives it, when an
+ * off-diagonal entry is NaN or +∞ or all are −∞.
  */
-function logMeanExpOffDiagonalOf(S: Float32Array, n: number, weights: Float32Array): number {
+function logMeanExpOffDiagonalOf(
+  S: Float32Array,
+  n: number,
+  weights: Float32Array,
+  limit: number,
+): number {
   let max = Number.NEGATIVE_INFINITY;
   let nan = false;
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) {
       if (i === j) continue;
-      const v = S[i * n + j] as number;
+      const v = clipTo(S[i * n + j] as number, limit);
       if (v > max) max = v;
       else if (Number.isNaN(v)) nan = true;
     }
@@ -50,9 +64,11 @@ function logMeanExpOffDiagonalOf(S: Float32Array, n: number, weights: Float32Arr
   let sum = 0;
   for (let k = 0; k < n * n; k++) {
     if (k % (n + 1) === 0) continue;
-    const e = Math.exp((S[k] as number) - max);
-    shifted[k] = e;
+    const e = Math.exp(clipTo(S[k] as number, limit) - max);
     sum += e;
+    // The clipped entries count in the sum, not in the gradient.
+    const v = S[k] as number;
+    shifted[k] = v >= -limit && v <= limit ? e : 0;
   }
   for (let k = 0; k < n * n; k++) weights[k] = (shifted[k] as number) / sum;
   return max + Math.log(sum) - Math.log(n * (n - 1));
@@ -118,11 +134,12 @@ function makeHostKernels(backendName: string): tf.KernelConfig[] {
     host(
       LOG_MEAN_EXP_OFF_DIAGONAL,
       (inputs) => [[], square(inputs)],
-      ([x], [value, weights], n) => {
+      ([x], [value, weights], n, attrs) => {
         (value as Float32Array)[0] = logMeanExpOffDiagonalOf(
           x as Float32Array,
           n,
           weights as Float32Array,
+          (attrs as unknown as ClipAttrs).clip,
         );
       },
     ),
@@ -170,17 +187,35 @@ function makeNativeKernels(): tf.KernelConfig[] {
     native(MASK_DIAGONAL, (backend, x, attrs) =>
       withDiagonal(backend, x, (attrs as unknown as MaskAttrs).fill),
     ),
-    native(LOG_MEAN_EXP_OFF_DIAGONAL, (backend, x) => {
+    native(LOG_MEAN_EXP_OFF_DIAGONAL, (backend, x, attrs) => {
       const n = sideOf(x);
-      const masked = withDiagonal(backend, x, Number.NEGATIVE_INFINITY);
+      const { clip } = attrs as unknown as ClipAttrs;
+      const clipped = Number.isFinite(clip)
+        ? backend.executeSingleOutput(
+            'ClipByValue',
+            [floatType(backend)],
+            [x, floatScalar(-clip), floatScalar(clip)],
+          )
+        : x;
+      const masked = withDiagonal(backend, clipped, Number.NEGATIVE_INFINITY);
       const max = overAll(backend, 'Max', masked);
       const exponentials = op(backend, 'Exp', op(backend, 'Sub', masked, max));
       const sum = overAll(backend, 'Sum', exponentials);
       const logSumExp = op(backend, 'AddV2', max, op(backend, 'Log', sum));
-      return [
-        op(backend, 'Sub', logSumExp, floatScalar(Math.log(n * (n - 1)))),
-        op(backend, 'RealDiv', exponentials, sum),
-      ];
+      let weights = op(backend, 'RealDiv', exponentials, sum);
+      if (clipped !== x) {
+        // tf.clipByValue's gradient: 1 where −clip ≤ S_ij ≤ clip (the clip changed nothing).
+        const kept = backend.executeSingleOutput(
+          'Cast',
+          [
+            { name: 'SrcT', type: backend.binding.TF_ATTR_TYPE, value: backend.binding.TF_BOOL },
+            { name: 'DstT', type: backend.binding.TF_ATTR_TYPE, value: backend.binding.TF_FLOAT },
+          ],
+          [backend.executeSingleOutput('Equal', [floatType(backend)], [clipped, x])],
+        );
+        weights = op(backend, 'Mul', weights, kept);
+      }
+      return [op(backend, 'Sub', logSumExp, floatScalar(Math.log(n * (n - 1)))), weights];
     }),
   ];
 }
@@ -251,14 +286,17 @@ export function maskDiagonalKernel(scores: tf.Tensor2D, fill: number): tf.Tensor
 }
 
 /**
- * log mean_{i≠j} e^{S_ij} as one kernel whose gradient is the saved softmax weights times the
- * upstream gradient, or undefined where it composes.
+ * log mean_{i≠j} e^{clip(S_ij, −clip, clip)} as one kernel whose gradient is the saved softmax
+ * weights (zero where the clip acts) times the upstream gradient, or undefined where it composes.
  */
-export function logMeanExpOffDiagonalKernel(scores: tf.Tensor2D): tf.Scalar | undefined {
+export function logMeanExpOffDiagonalKernel(
+  scores: tf.Tensor2D,
+  clip = Number.POSITIVE_INFINITY,
+): tf.Scalar | undefined {
   if (!fusedFor(scores) || scores.shape[0] < 2) return undefined;
-  const [value, weights] = tf
-    .engine()
-    .runKernel(LOG_MEAN_EXP_OFF_DIAGONAL, { x: scores }) as tf.Tensor[];
+  const [value, weights] = tf.engine().runKernel(LOG_MEAN_EXP_OFF_DIAGONAL, { x: scores }, {
+    clip,
+  } as unknown as tf.NamedAttrMap) as tf.Tensor[];
   // The tape keeps its own reference to the weights for the gradient.
   (weights as tf.Tensor).dispose();
   return value as tf.Scalar;

@@ -13,6 +13,7 @@ export interface NativeBackend {
     readonly TF_ATTR_INT: number;
     readonly TF_ATTR_STRING: number;
     readonly TF_FLOAT: number;
+    readonly TF_BOOL: number;
     readonly TF_INT32: number;
   };
   executeSingleOutput(name: string, attrs: readonly unknown[], inputs: tf.TensorInfo[]): tf.Tensor;

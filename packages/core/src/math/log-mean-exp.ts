@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { logMeanExpOffDiagonalKernel } from '../kernels/diagonal-kernels';
+import { assertNumber } from '../validate/assert-number';
 import { maskDiagonal } from './diagonal-mask';
 
 /**
@@ -22,15 +23,22 @@ export function logMeanExp(x: tf.Tensor, axis?: number): tf.Tensor {
  * log( 1/(n(n−1)) · Σ_{i≠j} e^{S_ij} ): the log partition term of the DV, MINE and SMILE bounds
  * over the off-diagonal (product-of-marginals) entries of the score matrix. The diagonal is
  * masked to −∞ with `tf.where`, so it contributes exactly zero to the sum and to the gradient.
- * Requires n ≥ 2. On cpu, wasm and tensorflow it is one kernel that keeps the softmax weights
- * over the off-diagonal entries for its gradient (see `setBoundKernels`).
+ * With `clip`, on the scores clipped to [−clip, clip] first, as `tf.clipByValue` does (no gradient
+ * where the clip acts): SMILE's clipped partition function. Requires n ≥ 2. On cpu, wasm and
+ * tensorflow it is one kernel, the clip included, that keeps the softmax weights over the
+ * off-diagonal entries for its gradient (see `setBoundKernels`).
  */
-export function logMeanExpOffDiagonal(scores: tf.Tensor2D): tf.Scalar {
-  const fused = logMeanExpOffDiagonalKernel(scores);
+export function logMeanExpOffDiagonal(
+  scores: tf.Tensor2D,
+  clip: number = Number.POSITIVE_INFINITY,
+): tf.Scalar {
+  assertNumber('logMeanExpOffDiagonal', 'clip', clip, { min: 0, allowInfinity: true });
+  const fused = logMeanExpOffDiagonalKernel(scores, clip);
   if (fused !== undefined) return fused;
   return tf.tidy(() => {
     const n = scores.shape[0];
-    return tf.sub(tf.logSumExp(maskDiagonal(scores)), Math.log(n * (n - 1))) as tf.Scalar;
+    const clipped = Number.isFinite(clip) ? tf.clipByValue(scores, -clip, clip) : scores;
+    return tf.sub(tf.logSumExp(maskDiagonal(clipped)), Math.log(n * (n - 1))) as tf.Scalar;
   });
 }
 
