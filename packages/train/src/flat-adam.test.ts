@@ -1,6 +1,10 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expectNoTensorLeak } from '@mi/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import { readCheckpoint, writeCheckpoint } from './checkpoint';
 import { FlatAdamOptimizer } from './flat-adam';
 
 /** A quadratic loss over three variables of different shapes. */
@@ -14,6 +18,80 @@ function problem(seed: number) {
       tf.add(tf.sum(tf.mul(b, b)), tf.mul(c, c)),
     ) as tf.Scalar;
   return { variables: [a, b, c], loss };
+}
+
+/**
+ * Two "large" variables (40 and 30 entries: above `largeVariableSize: 24`, positions 0 and 2 in
+ * the gradients' order) between three small ones.
+ */
+function mixed(seed: number) {
+  const shapes = [[8, 5], [3, 4], [30], [4], []];
+  const variables = shapes.map((shape, k) =>
+    tf.variable(tf.randomNormal(shape, 0, 1, 'float32', seed + k)),
+  );
+  const loss = () =>
+    tf.addN(variables.map((v, k) => tf.sum(tf.square(tf.sub(v, k / 3))))) as tf.Scalar;
+  return { variables, loss };
+}
+
+const LARGE = { largeVariableSize: 24 } as const;
+type Problem = ReturnType<typeof mixed>;
+
+/** `steps` steps of `optimizer`; `drop(step)` names variables whose gradient is left out. */
+function run(
+  p: Problem,
+  optimizer: tf.Optimizer,
+  steps: number,
+  drop: (step: number) => readonly tf.Variable[] = () => [],
+): void {
+  for (let step = 0; step < steps; step++) {
+    const { value, grads } = tf.variableGrads(p.loss, p.variables);
+    const dropped = new Set(drop(step).map((v) => v.name));
+    // (Not `instanceof`: tf.Optimizer answers it for any optimiser.)
+    if (optimizer.getClassName() === FlatAdamOptimizer.className) {
+      const kept = Object.entries(grads).filter(([name]) => !dropped.has(name));
+      optimizer.applyGradients(kept.map(([name, tensor]) => ({ name, tensor })));
+    } else {
+      // tf.train.adam keeps its slots by position in the map: a missing gradient is a null entry.
+      const entries = Object.entries(grads).map(([name, g]) => [
+        name,
+        dropped.has(name) ? null : g,
+      ]);
+      optimizer.applyGradients(Object.fromEntries(entries) as tf.NamedTensorMap);
+    }
+    tf.dispose([value, ...Object.values(grads)]);
+  }
+}
+
+const values = (p: Problem) => p.variables.map((v) => Array.from(v.dataSync()));
+
+/** A copy of the optimiser's weights (getWeights's own `iter` scalar freed). */
+async function snapshot(optimizer: tf.Optimizer) {
+  const weights = await optimizer.getWeights();
+  const copy = weights.map((w) => ({ name: w.name, tensor: w.tensor.clone() }));
+  tf.dispose(weights.map((w) => w.tensor).filter((t) => !(t instanceof tf.Variable)));
+  return copy;
+}
+
+/** Saves the optimiser's weights as a checkpoint file and reads them back, as a resume does. */
+async function throughCheckpoint(optimizer: tf.Optimizer) {
+  const directory = await mkdtemp(join(tmpdir(), 'mi-flat-adam-'));
+  try {
+    const weights = await optimizer.getWeights();
+    await writeCheckpoint(
+      directory,
+      { step: 1, optimizerScalars: {}, dataStream: {} as never, loop: {} },
+      { critic: [], optimizer: weights, bound: [], best: [] },
+    );
+    tf.dispose(weights.map((w) => w.tensor).filter((t) => !(t instanceof tf.Variable)));
+    const { manifest, values: read } = await readCheckpoint(directory);
+    return manifest.tensors.map((entry) => ({
+      name: entry.name,
+      tensor: tf.tensor(read(entry), entry.shape),
+    }));
+  } finally {
+    await rm(directory, { recursive: true, force: true });
+  }
 }
 
 describe('FlatAdamOptimizer', () => {
@@ -108,5 +186,182 @@ describe('FlatAdamOptimizer', () => {
       tf.dispose(variables);
     }
     if (['cpu', 'wasm', 'tensorflow'].includes(tf.getBackend())) expect(counts).toEqual([15, 15]);
+  });
+
+  it('keeps large variables apart (own moments) and small ones flat: still tf.train.adam bit for bit, no tensor kept per step', async () => {
+    const ours = mixed(20);
+    const stock = mixed(20);
+    await expectNoTensorLeak(async () => {
+      const optimizer = new FlatAdamOptimizer(0.02, 0.9, 0.999, 1e-8, LARGE);
+      const reference = tf.train.adam(0.02, 0.9, 0.999, 1e-8);
+      run(ours, optimizer, 1);
+      const held = tf.memory().numTensors;
+      for (let step = 1; step < 12; step++) {
+        run(ours, optimizer, 1);
+        expect(tf.memory().numTensors).toBe(held);
+      }
+      run(stock, reference, 12);
+      expect(values(ours)).toEqual(values(stock));
+      const weights = await optimizer.getWeights();
+      expect(weights.map((w) => [w.name, w.tensor.shape])).toEqual([
+        ['iter', []],
+        ['accBeta1', []],
+        ['accBeta2', []],
+        ['flat/m', [17]],
+        ['flat/v', [17]],
+        ['own/0/m', [8, 5]],
+        ['own/0/v', [8, 5]],
+        ['own/2/m', [30]],
+        ['own/2/v', [30]],
+      ]);
+      tf.dispose(weights[0]?.tensor);
+      optimizer.dispose();
+      reference.dispose();
+    });
+    tf.dispose([...ours.variables, ...stock.variables]);
+  });
+
+  it('leaves a large variable whose gradient is missing alone, weights and moments, as tf.train.adam does', async () => {
+    // (A small variable with a missing gradient gets a zero one instead: its moments decay.)
+    const ours = mixed(30);
+    const stock = mixed(30);
+    await expectNoTensorLeak(() => {
+      const optimizer = new FlatAdamOptimizer(0.02, 0.9, 0.999, 1e-8, LARGE);
+      const reference = tf.train.adam(0.02, 0.9, 0.999, 1e-8);
+      const large = (p: Problem) => (step: number) =>
+        step === 3 || step === 4 ? [p.variables[2]!] : [];
+      run(ours, optimizer, 3, large(ours));
+      const before = Array.from(ours.variables[2]!.dataSync());
+      run(ours, optimizer, 2, (step) => large(ours)(step + 3));
+      expect(Array.from(ours.variables[2]!.dataSync())).toEqual(before);
+      run(ours, optimizer, 3, (step) => large(ours)(step + 5));
+      run(stock, reference, 8, large(stock));
+      expect(values(ours)).toEqual(values(stock));
+      optimizer.dispose();
+      reference.dispose();
+    });
+    tf.dispose([...ours.variables, ...stock.variables]);
+  });
+
+  it('updates each large variable in 14 kernels of its own, beside the 15 of the flat buffer', async () => {
+    const counts: number[] = [];
+    for (const largeVariableSize of [Number.POSITIVE_INFINITY, 24, 1]) {
+      const p = mixed(40);
+      const optimizer = new FlatAdamOptimizer(0.01, 0.9, 0.999, 1e-8, { largeVariableSize });
+      run(p, optimizer, 1);
+      const { value, grads } = tf.variableGrads(p.loss, p.variables);
+      const profile = await tf.profile(() => optimizer.applyGradients(grads));
+      tf.dispose([value, ...Object.values(grads)]);
+      const names = profile.kernels.map((k) => k.name);
+      expect(names).not.toContain('Reshape');
+      if (largeVariableSize === 1) expect(names).not.toContain('MiConcatFlat');
+      counts.push(profile.kernels.length);
+      optimizer.dispose();
+      tf.dispose(p.variables);
+    }
+    if (['cpu', 'wasm', 'tensorflow'].includes(tf.getBackend())) {
+      expect(counts).toEqual([15, 15 + 2 * 14, 5 * 14]);
+    }
+  });
+
+  it('resumes bit for bit through a checkpoint file, from its own layout, another threshold or the all-flat layout', async () => {
+    const straight = mixed(50);
+    run(straight, tf.train.adam(0.05, 0.9, 0.999, 1e-8), 10);
+    // `Infinity` writes what the all-flat optimiser wrote: only flat/m and flat/v, all variables.
+    const layouts = [
+      [LARGE, LARGE],
+      [{ largeVariableSize: Number.POSITIVE_INFINITY }, LARGE],
+      [LARGE, { largeVariableSize: Number.POSITIVE_INFINITY }],
+      [{ largeVariableSize: 35 }, { largeVariableSize: 1 }],
+    ] as const;
+    for (const [written, read] of layouts) {
+      const resumed = mixed(50);
+      await expectNoTensorLeak(async () => {
+        const first = new FlatAdamOptimizer(0.05, 0.9, 0.999, 1e-8, written);
+        run(resumed, first, 4);
+        const saved = await throughCheckpoint(first);
+        first.dispose();
+        const second = new FlatAdamOptimizer(0.05, 0.9, 0.999, 1e-8, read);
+        await second.setWeights(saved);
+        tf.dispose(saved.map((w) => w.tensor));
+        run(resumed, second, 6);
+        second.dispose();
+      });
+      expect(values(resumed)).toEqual(values(straight));
+      tf.dispose(resumed.variables);
+    }
+    tf.dispose(straight.variables);
+  });
+
+  it('setWeights on a running optimiser replaces its moments', async () => {
+    const straight = mixed(60);
+    const resumed = mixed(60);
+    await expectNoTensorLeak(async () => {
+      const a = new FlatAdamOptimizer(0.05, 0.9, 0.999, 1e-8, LARGE);
+      run(straight, a, 3);
+      const saved = await snapshot(a);
+      const b = new FlatAdamOptimizer(0.05, 0.9, 0.999, 1e-8, { largeVariableSize: 35 });
+      // b runs three steps of its own on other weights, then takes a's state and a's weights.
+      run(resumed, b, 3);
+      await b.setWeights(saved);
+      resumed.variables.forEach((v, k) => {
+        v.assign(straight.variables[k]!);
+      });
+      run(straight, a, 4);
+      run(resumed, b, 4);
+      tf.dispose(saved.map((w) => w.tensor));
+      a.dispose();
+      b.dispose();
+    });
+    expect(values(resumed)).toEqual(values(straight));
+    tf.dispose([...straight.variables, ...resumed.variables]);
+  });
+
+  it('refuses restored moments that do not fit the variables, and frees restored moments never used', async () => {
+    const p = mixed(70);
+    const other = problem(70);
+    await expectNoTensorLeak(async () => {
+      const a = new FlatAdamOptimizer(0.05, 0.9, 0.999, 1e-8, LARGE);
+      run(p, a, 1);
+      const saved = await snapshot(a);
+      a.dispose();
+      const unused = new FlatAdamOptimizer(0.05, 0.9, 0.999, 1e-8, LARGE);
+      await unused.setWeights(saved);
+      unused.dispose();
+      const wrong = new FlatAdamOptimizer(0.05, 0.9, 0.999, 1e-8, LARGE);
+      await wrong.setWeights(saved);
+      const { value, grads } = tf.variableGrads(other.loss, other.variables);
+      expect(() => wrong.applyGradients(grads)).toThrow(/restored flat moments hold/);
+      tf.dispose([value, ...Object.values(grads), ...saved.map((w) => w.tensor)]);
+      wrong.dispose();
+    });
+    tf.dispose([...p.variables, ...other.variables]);
+  });
+
+  it('gives variables of 2¹⁹ entries and more their own moments by default', async () => {
+    const variables = [2 ** 19 - 1, 2 ** 19].map((n) => tf.variable(tf.zeros([n])));
+    await expectNoTensorLeak(async () => {
+      const optimizer = new FlatAdamOptimizer(0.01, 0.9, 0.999, 1e-8);
+      expect(optimizer.largeVariableSize).toBe(FlatAdamOptimizer.defaultLargeVariableSize);
+      expect(optimizer.getConfig()).toMatchObject({ largeVariableSize: 2 ** 19 });
+      const grads = variables.map((v) => ({ name: v.name, tensor: tf.onesLike(v) }));
+      optimizer.applyGradients(grads);
+      const weights = await optimizer.getWeights();
+      expect(weights.map((w) => [w.name, w.tensor.size])).toEqual([
+        ['iter', 1],
+        ['accBeta1', 1],
+        ['accBeta2', 1],
+        ['flat/m', 2 ** 19 - 1],
+        ['flat/v', 2 ** 19 - 1],
+        ['own/1/m', 2 ** 19],
+        ['own/1/v', 2 ** 19],
+      ]);
+      tf.dispose([weights[0]!.tensor, ...grads.map((g) => g.tensor)]);
+      optimizer.dispose();
+    });
+    tf.dispose(variables);
+    expect(() => new FlatAdamOptimizer(0.01, 0.9, 0.999, 1e-8, { largeVariableSize: 0 })).toThrow(
+      /largeVariableSize/,
+    );
   });
 });

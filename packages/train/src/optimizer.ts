@@ -12,8 +12,8 @@ export function resolveOptimizer(
 
 /**
  * Builds the optimiser: Adam as {@link FlatAdamOptimizer} (the same arithmetic as
- * `tf.train.adam`, bit for bit, in a fixed number of kernels plus three per variable), SGD and
- * momentum from TF.js.
+ * `tf.train.adam`, bit for bit, in 15 kernels for all the variables below 2¹⁹ entries together
+ * and 14 for each larger one), SGD and momentum from TF.js.
  */
 export function createOptimizer(options: OptimizerOptions): tf.Optimizer {
   if (options.kind === 'sgd') {
