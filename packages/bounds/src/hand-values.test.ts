@@ -432,7 +432,7 @@ describe('option and input validation', () => {
     ],
     [
       () => remine({ lamda: 1 } as never),
-      "remine: unknown option 'lamda'; known options: distance, lambda, target",
+      "remine: unknown option 'lamda'; known options: marginals, distance, lambda, target",
     ],
     [
       () => ccmi({ tau: 0.5 }),

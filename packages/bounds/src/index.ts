@@ -19,6 +19,10 @@
  * | `ccmi` | BCE-trained classifier; DV of its clipped log ratio logit(clip(σ(T), τ, 1 − τ)) | Mukherjee et al. 2020 |
  * | `tnce` | InfoNCE over x for each y, critic S_ij = log q(y_j ∣ x_i) (`conditional-gaussian`) | Poole et al. 2019 §2.5 |
  *
+ * `dv`, `mine`, `nwj`, `remine`, `remine-j` and `renwj` take `marginals: 'all-pairs' | 'shifted'`: the
+ * partition term over all off-diagonal pairs (default) or over the n pairs S_i,(i+1) mod n, one
+ * marginal sample per joint sample as in the papers' experiments (`dv:marginals=shifted`).
+ *
  * Plugin authors: `@mi/bounds/testing` has the conformance suite every built-in passes.
  *
  * @packageDocumentation
@@ -69,3 +73,4 @@ export {
 } from './regularized';
 export { type BoundDefinition, createBound, type RawBoundOutput } from './shared/create-bound';
 export { jensenShannonObjective } from './shared/jensen-shannon';
+export { MARGINAL_SAMPLINGS, type MarginalSampling } from './shared/terms';

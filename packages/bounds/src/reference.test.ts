@@ -94,6 +94,63 @@ const cases: readonly Case[] = [
   },
   { id: 'nwj', reference: () => reference.nwj() },
   { id: 'mine-f', reference: () => reference.nwj() },
+  // The partition term over the n shifted pairs S_i,(i+1) mod n (the papers' marginal samples).
+  {
+    id: 'dv',
+    options: { marginals: 'shifted' },
+    reference: () => reference.dv({ marginals: 'shifted' }),
+  },
+  {
+    id: 'dv',
+    options: { marginals: 'all-pairs' },
+    reference: () => reference.dv({ marginals: 'all-pairs' }),
+  },
+  {
+    id: 'mine',
+    options: { marginals: 'shifted' },
+    reference: () => reference.mine({ marginals: 'shifted' }),
+  },
+  {
+    id: 'mine',
+    options: { decay: 0.25, initial: 2, marginals: 'shifted' },
+    reference: () => reference.mine({ decay: 0.25, initial: 2, marginals: 'shifted' }),
+  },
+  {
+    id: 'nwj',
+    options: { marginals: 'shifted' },
+    reference: () => reference.nwj({ marginals: 'shifted' }),
+  },
+  {
+    id: 'nwj',
+    options: { clip: 5, marginals: 'shifted' },
+    reference: () => reference.nwj({ clip: 5, marginals: 'shifted' }),
+  },
+  {
+    id: 'remine',
+    options: { marginals: 'shifted' },
+    reference: () => reference.remine({ marginals: 'shifted' }),
+  },
+  {
+    id: 'remine',
+    options: { distance: 'l1', lambda: 0.5, target: 0.2, marginals: 'shifted' },
+    reference: () =>
+      reference.remine({ distance: 'l1', lambda: 0.5, target: 0.2, marginals: 'shifted' }),
+  },
+  {
+    id: 'remine-j',
+    options: { target: 0.2, marginals: 'shifted' },
+    reference: () => reference.remineJoint({ target: 0.2, marginals: 'shifted' }),
+  },
+  {
+    id: 'renwj',
+    options: { marginals: 'shifted' },
+    reference: () => reference.renwj({ marginals: 'shifted' }),
+  },
+  {
+    id: 'renwj',
+    options: { clip: 5, lambda: 0.5, marginals: 'shifted' },
+    reference: () => reference.renwj({ clip: 5, lambda: 0.5, marginals: 'shifted' }),
+  },
   { id: 'tuba', reference: () => reference.tuba() },
   {
     id: 'tuba',
@@ -301,6 +358,8 @@ describe('mine over three steps against its reference', () => {
     [{ decay: 0.25, initial: 2 }],
     [{ decay: 0.25, initial: 2, clamp: { max: 1.5 } }],
     [{ decay: 0.25, clamp: { min: 2 } }],
+    [{ decay: 0.5, marginals: 'shifted' }],
+    [{ decay: 0.25, debias: true, marginals: 'shifted' }],
   ] as const)('%o: state, estimate, loss and gradient at each step', (options) => {
     expectNoTensorLeakSync(() => {
       const bound = registry.get('mine').create(options as never);

@@ -175,7 +175,31 @@ export function regularizedPlugin<BaseOptions>(
       for (const key of REGULARIZER_KEYS) {
         if (read[key] !== undefined) Object.assign(regularizerOptions, { [key]: read[key] });
       }
-      return regularized(spec.base.create(baseOptions as BaseOptions), regularizerOptions, spec.id);
+      return regularized(createBase(spec, baseOptions as BaseOptions), regularizerOptions, spec.id);
     },
   };
+}
+
+/**
+ * The base bound of a regularised plugin. A bad base option (`renwj:clip=-1`,
+ * `remine:marginals=all`) is reported under the name the user wrote, not the base's.
+ */
+function createBase<BaseOptions>(
+  spec: RegularizedPluginSpec<BaseOptions>,
+  options: BaseOptions,
+): Bound {
+  try {
+    return spec.base.create(options);
+  } catch (error) {
+    if (InvalidArgumentError.isInstance(error) && error.functionName === spec.base.id) {
+      throw new InvalidArgumentError({
+        functionName: spec.id,
+        parameter: error.parameter,
+        value: error.value,
+        expected: error.expected,
+        cause: error,
+      });
+    }
+    throw error;
+  }
 }

@@ -94,6 +94,51 @@ describe('the catalogue of paper targets', () => {
   });
 });
 
+describe('the one-hot figures follow the papers’ protocol', () => {
+  const onehotIds = ['000-fig1', '000-fig2', '000-fig4', '000-fig8'].concat([
+    '004-fig1',
+    '004-fig2',
+    '004-fig3',
+    '004-fig4',
+    '004-fig5',
+  ]);
+
+  it('train every bound with n shifted marginal pairs per batch, and say so', () => {
+    for (const id of onehotIds) {
+      const target = getPaperTarget(id);
+      expect(target.protocolNotes, id).toContain(
+        "marginals: n shifted pairs per batch as the papers' shuffled samples",
+      );
+      for (const preset of ['paper', 'quick'] as const) {
+        for (const part of target.settings(preset).parts) {
+          const bounds = (part.options as { bounds: readonly string[] }).bounds;
+          expect(bounds.length, id).toBeGreaterThan(0);
+          for (const bound of bounds) expect(bound, `${id} ${preset}`).toMatch(/marginals=shifted/);
+        }
+      }
+    }
+  });
+
+  it('train MINE as dv (no moving-average gradient), and keep 3000 steps for 004-fig3', () => {
+    const boundsOf = (id: string) =>
+      getPaperTarget(id)
+        .settings('paper')
+        .parts.flatMap((part) => (part.options as { bounds: readonly string[] }).bounds);
+    expect(boundsOf('000-fig1')).toEqual(['dv:marginals=shifted']);
+    expect(boundsOf('004-fig1')).toEqual(['dv:marginals=shifted', 'nwj:marginals=shifted']);
+    expect(boundsOf('004-fig3')).toEqual(['dv:marginals=shifted', 'nwj:marginals=shifted']);
+    expect(boundsOf('004-fig5')).toEqual(['remine:marginals=shifted', 'renwj:marginals=shifted']);
+    for (const id of onehotIds)
+      expect(
+        boundsOf(id).some((b) => b.startsWith('mine')),
+        id,
+      ).toBe(false);
+    const fig3 = getPaperTarget('004-fig3');
+    expect((fig3.settings('paper').parts[0]?.options as { steps: number }).steps).toBe(3000);
+    expect((fig3.protocolNotes ?? []).join('\n')).toContain('empty plot after 23k iterations');
+  });
+});
+
 /** What each quick report must print of the paper (published numbers, its statements). */
 const PUBLISHED_IN_REPORT: Readonly<Record<string, readonly string[]>> = {
   '003-table2': ['_0.25_', '_0.72_', '_99.0_', 'true MI − mean estimate'],

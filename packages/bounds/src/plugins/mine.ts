@@ -3,7 +3,13 @@ import { type Bound, type BoundPlugin, InvalidArgumentError } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import { createBound } from '../shared/create-bound';
 import { references } from '../shared/references';
-import { jointTerm, logPartitionOffDiagonal } from '../shared/terms';
+import {
+  jointTerm,
+  logPartitionOf,
+  type MarginalSampling,
+  marginalsConfig,
+  readMarginals,
+} from '../shared/terms';
 
 /** The largest log of E_Q[e^T] / ma the corrected gradient uses (see {@link mine}). */
 const MAX_LOG_RATIO = 30;
@@ -25,6 +31,12 @@ export interface MineOptions {
   readonly clamp?: { readonly min?: number; readonly max?: number };
   /** Start the average at 0 and divide by 1 − (1 − decay)^t, as Adam debiases its moments. */
   readonly debias?: boolean;
+  /**
+   * The marginal samples of the partition term, in the value, the corrected gradient and the
+   * moving average alike: `'all-pairs'` (default) or `'shifted'`, the n scores S_i,(i+1) mod n,
+   * MINE's Algorithm 1 ("draw b samples from the marginal"). See {@link donskerVaradhan}.
+   */
+  readonly marginals?: MarginalSampling;
 }
 
 /** The `mine` bound as a registry plugin: `minePlugin.create(options)` is `mine(options)`. */
@@ -34,13 +46,15 @@ export const minePlugin: BoundPlugin<MineOptions> = {
   specificationVersion: 'v1',
   displayName: 'MINE',
   description: 'DV value with the moving-average gradient correction of MINE.',
-  formula: 'E_diag[T] − log mean_{i≠j} e^{S_ij}; ∇ partition / moving average',
+  formula:
+    'E_diag[T] − log mean_{i≠j} e^{S_ij} (marginals=shifted: mean_i e^{S_i,i+1 mod n}); ∇ partition / moving average',
   references: [
     { ...references.mine, location: '§3.2' },
     { ...references.minee, location: '§4' },
   ],
   create(options) {
-    const read = readOptions('mine', options, ['decay', 'initial', 'clamp', 'debias']);
+    const read = readOptions('mine', options, ['decay', 'initial', 'clamp', 'debias', 'marginals']);
+    const marginals = readMarginals('mine', read.marginals);
     const decay = read.decay ?? 0.01;
     assertNumber('mine', 'decay', decay, { min: 0, max: 1, minExclusive: true });
     const debias = read.debias ?? false;
@@ -75,6 +89,7 @@ export const minePlugin: BoundPlugin<MineOptions> = {
       debias,
       ...(read.initial === undefined ? {} : { initial: read.initial }),
       ...(read.clamp === undefined ? {} : { clamp: { ...read.clamp } }),
+      ...marginalsConfig(marginals),
     };
     return createBound({
       id: 'mine',
@@ -100,7 +115,8 @@ export const minePlugin: BoundPlugin<MineOptions> = {
           });
         }
         const joint = jointTerm(scores);
-        const logBatch = logPartitionOffDiagonal(scores);
+        // One marginal term for the value, the corrected gradient and the moving average.
+        const logBatch = logPartitionOf(scores, marginals);
         const estimate = tf.sub(joint, logBatch);
 
         // The average is state, not part of the objective: no gradient flows into it.
@@ -144,7 +160,7 @@ export const minePlugin: BoundPlugin<MineOptions> = {
           state: { logAverage: nextLogAverage, steps: nextSteps },
         };
       },
-      logPartition: ({ scores }) => logPartitionOffDiagonal(scores),
+      logPartition: ({ scores }) => logPartitionOf(scores, marginals),
     });
   },
 };
@@ -155,9 +171,11 @@ export const minePlugin: BoundPlugin<MineOptions> = {
  * bias of the DV gradient:
  *
  * ```
- * value      I = E_diag[T] − log mean_{i≠j} e^{S_ij}
- * gradient   ∇I ≈ E_diag[∇T] − mean_{i≠j}[∇T e^{S_ij}] / ma_t
- * ma_t       = (1 − decay)·ma_{t−1} + decay·mean_{i≠j} e^{S_ij}
+ * value      I = E_diag[T] − log E_Q[e^T]
+ * gradient   ∇I ≈ E_diag[∇T] − E_Q[∇T e^T] / ma_t
+ * ma_t       = (1 − decay)·ma_{t−1} + decay·E_Q[e^T]
+ * E_Q[e^T]   = mean_{i≠j} e^{S_ij}                     marginals = 'all-pairs' (default)
+ *            = mean_i e^{S_i,(i+1) mod n}               marginals = 'shifted' (MINE Alg. 1)
  * ```
  *
  * The average is kept in the log domain (`state.logAverage`), so scores of ±1e4 do not overflow,

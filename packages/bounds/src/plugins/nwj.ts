@@ -3,7 +3,13 @@ import type { Bound, BoundPlugin } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import { createBound } from '../shared/create-bound';
 import { references } from '../shared/references';
-import { jointTerm, logPartitionOffDiagonal } from '../shared/terms';
+import {
+  jointTerm,
+  logPartitionOf,
+  type MarginalSampling,
+  marginalsConfig,
+  readMarginals,
+} from '../shared/terms';
 
 /** Options of {@link nwj}. */
 export interface NwjOptions {
@@ -12,6 +18,12 @@ export interface NwjOptions {
    * ReNWJ, so that e^{T−1} cannot overflow); the joint term stays unclipped. Default: no clip.
    */
   readonly clip?: number;
+  /**
+   * The marginal samples of the partition term: `'all-pairs'` (default), the n(n−1) off-diagonal
+   * scores; `'shifted'`, the n scores S_i,(i+1) mod n, one per joint sample as the shuffled
+   * marginal batches of Choi & Lee (2022, Figs. 1–5). See {@link donskerVaradhan}.
+   */
+  readonly marginals?: MarginalSampling;
 }
 
 /** The `nwj` bound as a registry plugin: `nwjPlugin.create(options)` is `nwj(options)`. */
@@ -22,28 +34,30 @@ export const nwjPlugin: BoundPlugin<NwjOptions> = {
   specificationVersion: 'v1',
   displayName: 'NWJ',
   description: 'Nguyen–Wainwright–Jordan bound (MINE-f): unbiased mini-batch estimate.',
-  formula: 'E_diag[T] − e^{−1} mean_{i≠j} e^{S_ij}',
+  formula: 'E_diag[T] − e^{−1} mean_{i≠j} e^{S_ij} (marginals=shifted: mean_i e^{S_i,i+1 mod n})',
   references: [
     references.nwj,
     { ...references.poole, location: 'Eq. 8' },
     { ...references.choiLee, location: 'Table 1 (clip)' },
   ],
   create(options) {
-    const { clip } = readOptions('nwj', options, ['clip']);
+    const read = readOptions('nwj', options, ['clip', 'marginals']);
+    const { clip } = read;
     if (clip !== undefined) {
       assertNumber('nwj', 'clip', clip, { min: 0, minExclusive: true, allowInfinity: true });
     }
+    const marginals = readMarginals('nwj', read.marginals);
     return createBound({
       id: 'nwj',
-      config: clip === undefined ? {} : { clip },
+      config: { ...(clip === undefined ? {} : { clip }), ...marginalsConfig(marginals) },
       compute({ scores }) {
         const joint = jointTerm(scores);
         // log E_Q[e^{T−1}], on clipped scores when asked
-        const logPartition = tf.sub(logPartitionOffDiagonal(scores, clip), 1);
+        const logPartition = tf.sub(logPartitionOf(scores, marginals, clip), 1);
         const estimate = tf.sub(joint, tf.exp(logPartition));
         return { loss: tf.neg(estimate), estimate, terms: { joint, logPartition }, state: {} };
       },
-      logPartition: ({ scores }) => tf.sub(logPartitionOffDiagonal(scores), 1),
+      logPartition: ({ scores }) => tf.sub(logPartitionOf(scores, marginals), 1),
     });
   },
 };
@@ -54,7 +68,12 @@ export const nwjPlugin: BoundPlugin<NwjOptions> = {
  *
  * ```
  * I_NWJ = E_diag[T] − e^{−1} · 1/(n(n−1)) Σ_{i≠j} e^{S_ij}        (with `clip`: e^{clip(S_ij, −c, c)})
+ * I_NWJ = E_diag[T] − e^{−1} · 1/n Σ_i e^{S_i,(i+1) mod n}         marginals = 'shifted'
  * ```
+ *
+ * `'shifted'` uses n marginal samples per batch, as the papers' shuffled batches (Choi & Lee
+ * 2022, Figs. 1–5): the same value in expectation as all pairs, a noisier gradient (see
+ * {@link donskerVaradhan}).
  *
  * Its mini-batch estimate and gradient are unbiased; its variance grows like e^{I}. The second
  * term is computed as exp(log-mean-exp − 1), so it is exact up to the float32 range; beyond it

@@ -9,23 +9,26 @@ import {
 } from '../regularized';
 import { createBound } from '../shared/create-bound';
 import { references } from '../shared/references';
-import { logPartitionOffDiagonal } from '../shared/terms';
-import { donskerVaradhan, donskerVaradhanPlugin } from './dv';
+import { logPartitionOf, marginalsConfig, readMarginals } from '../shared/terms';
+import { type DonskerVaradhanOptions, donskerVaradhan, donskerVaradhanPlugin } from './dv';
 import { type InfoNCEOptions, infoNCEPlugin } from './infonce';
 import { type JensenShannonOptions, jensenShannonPlugin } from './js';
 import { type NwjOptions, nwjPlugin } from './nwj';
 import { type SmileOptions, smileDv, smileDvPlugin } from './smile';
 import { type TubaOptions, tubaPlugin } from './tuba';
 
-/** Options of {@link remine}: the regulariser with `distance` `l2` (default) or `l1`. */
-export type RemineOptions = RegularizerOptions;
+/**
+ * Options of {@link remine}: the regulariser with `distance` `l2` (default) or `l1`, and the DV
+ * bound's `marginals` (`'all-pairs'` or `'shifted'`), which the regulariser's L uses as well.
+ */
+export type RemineOptions = DonskerVaradhanOptions & RegularizerOptions;
 
 /** The `remine` bound as a registry plugin: `reminePlugin.create(options)` is `remine(options)`. */
 export const reminePlugin: BoundPlugin<RemineOptions> = regularizedPlugin({
   id: 'remine',
   displayName: 'ReMINE',
   base: donskerVaradhanPlugin,
-  baseOptionKeys: [],
+  baseOptionKeys: ['marginals'],
   regularizerDefaults: { distance: 'l2', lambda: 1, target: 0 },
   description: 'DV with its log partition term regularised towards C (L2 or L1).',
 });
@@ -40,21 +43,27 @@ export const remineJointPlugin: BoundPlugin<RemineOptions> = {
   formula: 'report E_diag[T] − C; train as ReMINE',
   references: [{ ...references.remine, location: '§4' }],
   create(options) {
-    readOptions('remine-j', options, ['distance', 'lambda', 'target']);
-    const resolved = resolveRegularizer('remine-j', { distance: 'l2', ...options });
-    const trained = regularized(donskerVaradhan(), resolved, 'remine');
+    const read = readOptions('remine-j', options, ['distance', 'lambda', 'target', 'marginals']);
+    const marginals = readMarginals('remine-j', read.marginals);
+    const resolved = resolveRegularizer('remine-j', {
+      distance: 'l2',
+      ...(read.distance === undefined ? {} : { distance: read.distance }),
+      ...(read.lambda === undefined ? {} : { lambda: read.lambda }),
+      ...(read.target === undefined ? {} : { target: read.target }),
+    });
+    const trained = regularized(donskerVaradhan({ marginals }), resolved, 'remine');
     const logTarget =
       resolved.distance === 'log-euclidean' ? Math.log(resolved.target) : resolved.target;
     return createBound({
       id: 'remine-j',
-      config: { ...resolved },
+      config: { ...resolved, ...marginalsConfig(marginals) },
       compute(inputs, state) {
         const inner = trained.compute(inputs, state);
         const joint = inner.terms['joint'] as tf.Scalar;
         const estimate = tf.sub(joint, logTarget);
         return { ...inner, estimate };
       },
-      logPartition: ({ scores }) => logPartitionOffDiagonal(scores),
+      logPartition: ({ scores }) => logPartitionOf(scores, marginals),
     });
   },
 };
@@ -64,7 +73,7 @@ export const renwjPlugin: BoundPlugin<NwjOptions & RegularizerOptions> = regular
   id: 'renwj',
   displayName: 'ReNWJ',
   base: nwjPlugin,
-  baseOptionKeys: ['clip'],
+  baseOptionKeys: ['clip', 'marginals'],
   baseDefaults: { clip: 10 },
   regularizerDefaults: { distance: 'log-euclidean', lambda: 1, target: 1 },
   description: 'NWJ regularised with the log-Euclidean distance of its partition term to 1.',
@@ -122,8 +131,13 @@ export const rejsPlugin: BoundPlugin<JensenShannonOptions & RegularizerOptions> 
  *
  * ```
  * loss = −[ E_diag[T] − L ] + λ·d(L, C)       L = log mean_{i≠j} e^{S_ij}
+ *                                             L = log mean_i e^{S_i,(i+1) mod n}   (marginals = 'shifted')
  * d    = (L − C)²  (l2, default; λ = 1, C = 0)   or   |L − C|  (l1)
  * ```
+ *
+ * The bound's partition term and the regulariser's L are the same quantity, on the same marginal
+ * samples: `marginals: 'shifted'` uses n per batch, as ReMINE's Algorithm 1 ("draw M samples from
+ * the marginal distribution") and Choi & Lee's experiments do (see {@link donskerVaradhan}).
  *
  * The estimate is the DV value. The regulariser fixes the drift of DV's free constant and
  * keeps the critic's outputs from exploding (ReMINE §3–4).
@@ -151,6 +165,8 @@ export function remineJoint(options?: RemineOptions): Bound {
  * loss = −(E_diag[T] − E_{i≠j}[e^{clip(S_ij, −10, 10) − 1}]) + λ (log E_{i≠j}[e^{S_ij − 1}])²
  * ```
  *
+ * With `marginals: 'shifted'` both expectations over i ≠ j become means over the n shifted pairs
+ * (i, (i+1) mod n), the papers' one marginal sample per joint sample (see {@link nwj}).
  * The estimate is the clipped NWJ value.
  */
 export function renwj(options?: NwjOptions & RegularizerOptions): Bound {

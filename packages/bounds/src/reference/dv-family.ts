@@ -1,15 +1,35 @@
 import { jensenShannonObjective } from './jensen-shannon';
 import { type ReferenceBound, trainedOnItsValue } from './reference-bound';
-import { jointMean, logPartitionOffDiagonal, logSumExp, type Matrix } from './score-matrix';
+import {
+  jointMean,
+  logPartitionOffDiagonal,
+  logPartitionOver,
+  logSumExp,
+  type MarginalsReference,
+  type Matrix,
+} from './score-matrix';
 
 /** I_DV = E_d[S] − log E_o[e^S] (Belghazi et al. 2018, Eq. 4), on scores clipped at ±clip. */
 export function dvValue(S: Matrix, clip = Number.POSITIVE_INFINITY): number {
   return jointMean(S) - logPartitionOffDiagonal(S, clip);
 }
 
+/**
+ * I_DV with E_o over the chosen marginal samples: all off-diagonal pairs, or the n shifted pairs
+ * (i, (i+1) mod n), log E_o[e^S] = log 1/n Σ_i e^{S_i,(i+1) mod n} (MINE Alg. 1; ReMINE Alg. 1).
+ */
+export function dvValueOver(S: Matrix, marginals: MarginalsReference = 'all-pairs'): number {
+  return jointMean(S) - logPartitionOver(S, marginals);
+}
+
+/** Options of the {@link dv} reference. */
+export interface DvReferenceOptions {
+  readonly marginals?: MarginalsReference;
+}
+
 /** DV, plug-in: estimate I_DV, loss −I_DV with its own (biased) gradient. */
-export function dv(): ReferenceBound {
-  return trainedOnItsValue((S) => dvValue(S));
+export function dv(options: DvReferenceOptions = {}): ReferenceBound {
+  return trainedOnItsValue((S) => dvValueOver(S, options.marginals));
 }
 
 /** Options of the {@link mine} reference (the implementation's `MineOptions`). */
@@ -18,6 +38,7 @@ export interface MineReferenceOptions {
   readonly initial?: number;
   readonly debias?: boolean;
   readonly clamp?: { readonly min?: number; readonly max?: number };
+  readonly marginals?: MarginalsReference;
 }
 
 /** MINE's running state, as plain numbers. */
@@ -37,7 +58,8 @@ export function mineInitialState(options: MineReferenceOptions = {}): MineRefere
 
 /**
  * MINE (Belghazi et al. 2018 §3.2) for one step from `state`: the DV value, and the gradient of
- * −(E_d[T] − E_o[e^T] / ma), where ma is the moving average after this batch, held constant:
+ * −(E_d[T] − E_o[e^T] / ma), where ma is the moving average after this batch, held constant
+ * (E_o over the off-diagonal pairs, or with `marginals: 'shifted'` over the n pairs (i, (i+1) mod n)):
  *
  * ```
  * ma_new = E_o[e^S]                                  first batch (no initial value, no debias)
@@ -53,8 +75,9 @@ export function mine(
 ): ReferenceBound & { nextState(S: Matrix): MineReferenceState } {
   const decay = options.decay ?? 0.01;
   const debias = options.debias ?? false;
+  const marginals = options.marginals ?? 'all-pairs';
   const logAverageAfter = (S: Matrix): number => {
-    const logBatch = logPartitionOffDiagonal(S);
+    const logBatch = logPartitionOver(S, marginals);
     const startsHere = state.steps === 0 && options.initial === undefined && !debias;
     if (startsHere) return logBatch;
     return logSumExp([state.logAverage + Math.log(1 - decay), logBatch + Math.log(decay)]);
@@ -68,11 +91,11 @@ export function mine(
     return used;
   };
   return {
-    estimate: (S) => dvValue(S),
-    loss: (S) => -dvValue(S),
+    estimate: (S) => dvValueOver(S, marginals),
+    loss: (S) => -dvValueOver(S, marginals),
     // E_o[e^T] / ma = exp(log E_o[e^T] − log ma), with ma fixed at `at`.
     objective: (T, at = T) =>
-      -(jointMean(T) - Math.exp(logPartitionOffDiagonal(T) - logUsedAverage(at))),
+      -(jointMean(T) - Math.exp(logPartitionOver(T, marginals) - logUsedAverage(at))),
     nextState: (S) => ({ logAverage: logAverageAfter(S), steps: state.steps + 1 }),
   };
 }

@@ -6,8 +6,10 @@
  */
 export { ccmi, ccmiValue } from './ccmi';
 export {
+  type DvReferenceOptions,
   dv,
   dvValue,
+  dvValueOver,
   type MineReferenceOptions,
   type MineReferenceState,
   mine,
@@ -43,8 +45,10 @@ export {
   type JensenShannonReadout,
   type JensenShannonReferenceOptions,
   js,
+  type NwjReferenceOptions,
   nwj,
   nwjValue,
+  nwjValueOver,
   type TubaReferenceOptions,
   tuba,
   tubaValue,
@@ -65,7 +69,11 @@ export {
 export {
   logMeanExp,
   logPartitionOffDiagonal,
+  logPartitionOver,
+  logPartitionShifted,
   logSumExp,
+  type MarginalsReference,
   type Matrix,
+  shiftedPairsOf,
   softplus,
 } from './score-matrix';

@@ -1,6 +1,13 @@
 import { jensenShannonObjective } from './jensen-shannon';
 import { type ReferenceBound, trainedOnItsValue } from './reference-bound';
-import { jointMean, logPartitionOffDiagonal, type Matrix, mapEntries } from './score-matrix';
+import {
+  jointMean,
+  logPartitionOffDiagonal,
+  logPartitionOver,
+  type MarginalsReference,
+  type Matrix,
+  mapEntries,
+} from './score-matrix';
 
 /**
  * I_NWJ = E_d[S] − E_o[e^{S−1}] (Nguyen et al. 2010; MINE-f, Belghazi et al. 2018 §3.1), with the
@@ -10,9 +17,27 @@ export function nwjValue(S: Matrix, clip = Number.POSITIVE_INFINITY): number {
   return jointMean(S) - Math.exp(logPartitionOffDiagonal(S, clip) - 1);
 }
 
+/**
+ * I_NWJ with E_o over the chosen marginal samples: all off-diagonal pairs, or the n shifted pairs,
+ * E_o[e^{S−1}] = 1/n Σ_i e^{S_i,(i+1) mod n − 1} (clipped at ±clip when given).
+ */
+export function nwjValueOver(
+  S: Matrix,
+  marginals: MarginalsReference = 'all-pairs',
+  clip = Number.POSITIVE_INFINITY,
+): number {
+  return jointMean(S) - Math.exp(logPartitionOver(S, marginals, clip) - 1);
+}
+
+/** Options of the {@link nwj} reference. */
+export interface NwjReferenceOptions {
+  readonly clip?: number;
+  readonly marginals?: MarginalsReference;
+}
+
 /** NWJ (alias MINE-f): estimate I_NWJ, loss −I_NWJ with its own gradient. */
-export function nwj(): ReferenceBound {
-  return trainedOnItsValue((S) => nwjValue(S));
+export function nwj(options: NwjReferenceOptions = {}): ReferenceBound {
+  return trainedOnItsValue((S) => nwjValueOver(S, options.marginals, options.clip));
 }
 
 /** Options of the {@link tuba} reference. */

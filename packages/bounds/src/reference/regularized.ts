@@ -1,8 +1,14 @@
-import { dvValue, smileDv } from './dv-family';
+import { dvValueOver, smileDv } from './dv-family';
 import { type InfoNCEReferenceDirection, infoNCE, infoNCELogPartition } from './infonce';
-import { type JensenShannonReadout, js, lessBaseline, nwjValue, tubaValue } from './nwj-family';
+import { type JensenShannonReadout, js, lessBaseline, nwjValueOver, tubaValue } from './nwj-family';
 import { type ReferenceBound, trainedOnItsValue } from './reference-bound';
-import { jointMean, logPartitionOffDiagonal, type Matrix } from './score-matrix';
+import {
+  jointMean,
+  logPartitionOffDiagonal,
+  logPartitionOver,
+  type MarginalsReference,
+  type Matrix,
+} from './score-matrix';
 
 /** The distance d(L, C) of the regulariser (ReMINE 2021, Eq. 6; Choi & Lee 2022, Eqs. 10–15). */
 export type RegularizerReferenceDistance = 'l2' | 'l1' | 'log-euclidean';
@@ -14,6 +20,8 @@ export interface RegularizerReferenceOptions {
   readonly lambda?: number;
   /** C, in the log domain for `l2`/`l1` (default 0), in the linear domain for `log-euclidean` (default 1). */
   readonly target?: number;
+  /** The marginal samples of the partition term and of L (ReMINE, ReMINE-J, ReNWJ only). */
+  readonly marginals?: MarginalsReference;
 }
 
 interface Regularizer {
@@ -76,12 +84,14 @@ const logPartitionOf = (S: Matrix) => logPartitionOffDiagonal(S);
 
 /**
  * ReMINE (ReMINE 2021, Eq. 6): loss −I_DV + λ·d(L, C), L = log E_o[e^S]; estimate I_DV.
- * Default l2, λ = 1, C = 0.
+ * Default l2, λ = 1, C = 0. E_o is the same in the bound and in L: all off-diagonal pairs, or the
+ * n shifted pairs with `marginals: 'shifted'`.
  */
 export function remine(options: RegularizerReferenceOptions = {}): ReferenceBound {
+  const marginals = options.marginals ?? 'all-pairs';
   return withRegularizer(
-    trainedOnItsValue((S) => dvValue(S)),
-    logPartitionOf,
+    trainedOnItsValue((S) => dvValueOver(S, marginals)),
+    (S) => logPartitionOver(S, marginals),
     resolve(options, 'l2'),
   );
 }
@@ -125,13 +135,15 @@ export interface RenwjReferenceOptions extends RegularizerReferenceOptions {
  * ReNWJ (Choi & Lee 2022, Eq. 15, Table 1): the NWJ bound whose partition term is computed on
  * scores clipped to ±10 (so e^{T−1} cannot overflow), plus the log-Euclidean distance of the
  * UNCLIPPED partition term E_o[e^{S−1}] to 1: loss = −I + λ(log E_o[e^{S−1}] − log 1)².
- * The reported estimate is the clipped base value E_d[S] − E_o[e^{clip(S, −10, 10) − 1}].
+ * The reported estimate is the clipped base value E_d[S] − E_o[e^{clip(S, −10, 10) − 1}], E_o
+ * over the off-diagonal pairs or, with `marginals: 'shifted'`, the n shifted pairs (both terms).
  */
 export function renwj(options: RenwjReferenceOptions = {}): ReferenceBound {
   const clip = options.clip ?? 10;
+  const marginals = options.marginals ?? 'all-pairs';
   return withRegularizer(
-    trainedOnItsValue((S) => nwjValue(S, clip)),
-    (S) => logPartitionOffDiagonal(S) - 1,
+    trainedOnItsValue((S) => nwjValueOver(S, marginals, clip)),
+    (S) => logPartitionOver(S, marginals) - 1,
     resolve(options, 'log-euclidean'),
   );
 }

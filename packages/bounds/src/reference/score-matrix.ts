@@ -45,6 +45,19 @@ export function offDiagonalOf(S: Matrix): number[] {
   return S.flatMap((row, i) => row.filter((_, j) => j !== i));
 }
 
+/**
+ * The n entries S_i,(i+1) mod n: each y_{(i+1) mod n} with x_i, one product-of-marginals sample
+ * per row, none on the diagonal (n ≥ 2), in row order.
+ */
+export function shiftedPairsOf(S: Matrix): number[] {
+  const n = sizeOf(S);
+  if (n < 2) throw new RangeError('reference: shifted pairs need n >= 2');
+  return S.map((_, i) => entry(S, i, (i + 1) % n));
+}
+
+/** How the partition term samples the product of marginals (the implementations' `marginals`). */
+export type MarginalsReference = 'all-pairs' | 'shifted';
+
 /** The arithmetic mean (sum in order; float64). */
 export function mean(values: readonly number[]): number {
   if (values.length === 0) throw new RangeError('reference: mean of no values');
@@ -92,4 +105,18 @@ export function jointMean(S: Matrix): number {
  */
 export function logPartitionOffDiagonal(S: Matrix, clip = Number.POSITIVE_INFINITY): number {
   return logMeanExp(offDiagonalOf(S).map((v) => clipSymmetric(v, clip)));
+}
+
+/** log E_o[e^S] = log 1/n Σ_i e^{S_i,(i+1) mod n}, on scores clipped to [−clip, clip] when given. */
+export function logPartitionShifted(S: Matrix, clip = Number.POSITIVE_INFINITY): number {
+  return logMeanExp(shiftedPairsOf(S).map((v) => clipSymmetric(v, clip)));
+}
+
+/** log E_o[e^S] over the marginal samples `marginals` names. */
+export function logPartitionOver(
+  S: Matrix,
+  marginals: MarginalsReference = 'all-pairs',
+  clip = Number.POSITIVE_INFINITY,
+): number {
+  return marginals === 'shifted' ? logPartitionShifted(S, clip) : logPartitionOffDiagonal(S, clip);
 }

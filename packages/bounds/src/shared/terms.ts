@@ -1,5 +1,30 @@
-import { diagonal, logMeanExpOffDiagonal } from '@mi/core';
+import { assertOneOf, diagonal, logMeanExpOffDiagonal } from '@mi/core';
 import * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * Which samples of the product of marginals a bound's marginal (partition) term averages over:
+ * - `all-pairs`: the n(n−1) off-diagonal entries S_ij, i ≠ j;
+ * - `shifted`: the n entries S_i,(i+1) mod n — each y paired with the next row's x, one marginal
+ *   sample per joint sample, as the papers' shuffled marginal batches (ReMINE 2021 §3.1, Alg. 1;
+ *   Choi & Lee 2022 §3). In a batch of i.i.d. pairs (x_{i+1}, y_i) is a draw of P_X ⊗ P_Y; the
+ *   shift is a derangement without randomness, so the bound stays a pure function of S.
+ */
+export type MarginalSampling = 'all-pairs' | 'shifted';
+
+/** The accepted values of a `marginals` option. */
+export const MARGINAL_SAMPLINGS: readonly MarginalSampling[] = ['all-pairs', 'shifted'];
+
+/** Validates a bound's `marginals` option (default `all-pairs`); throws naming `marginals`. */
+export function readMarginals(functionName: string, value: unknown): MarginalSampling {
+  const marginals = value ?? 'all-pairs';
+  assertOneOf(functionName, 'marginals', marginals, MARGINAL_SAMPLINGS);
+  return marginals;
+}
+
+/** The config entry of a `marginals` option: present only when not the default, as before it existed. */
+export function marginalsConfig(marginals: MarginalSampling): { marginals?: 'shifted' } {
+  return marginals === 'all-pairs' ? {} : { marginals };
+}
 
 /** E_P[T]: the mean of the diagonal (joint pairs) of the score matrix. */
 export function jointTerm(scores: tf.Tensor2D): tf.Scalar {
@@ -20,6 +45,46 @@ export function clipScores(scores: tf.Tensor2D, clip?: number): tf.Tensor2D {
 export function logPartitionOffDiagonal(scores: tf.Tensor2D, clip?: number): tf.Scalar {
   // The clip runs inside @mi/core's kernel (one dispatch, and no tape copy of the clip's input).
   return logMeanExpOffDiagonal(scores, clip);
+}
+
+/**
+ * The n scores S_i,(i+1) mod n: the superdiagonal and the corner S_(n−1),0. The columns are rolled
+ * left by one (two slices and a concat, on every backend) and the fused diagonal kernel reads the
+ * result; the gradient is the upstream vector scattered back to those n entries. Requires n ≥ 2
+ * (for n = 1 the "shifted" pair would be the joint pair itself).
+ */
+export function shiftedPairs(scores: tf.Tensor2D): tf.Tensor1D {
+  const n = scores.shape[0];
+  const rolled = tf.concat(
+    [tf.slice(scores, [0, 1], [n, n - 1]), tf.slice(scores, [0, 0], [n, 1])],
+    1,
+  ) as tf.Tensor2D;
+  return diagonal(rolled);
+}
+
+/**
+ * log E_Q[e^T] over the n shifted pairs, log( 1/n Σ_i e^{S_i,(i+1) mod n} ), on scores clipped to
+ * [−clip, clip] when `clip` is finite.
+ */
+export function logPartitionShifted(scores: tf.Tensor2D, clip?: number): tf.Scalar {
+  const n = scores.shape[0];
+  const pairs = shiftedPairs(scores);
+  const clipped =
+    clip === undefined || clip === Number.POSITIVE_INFINITY
+      ? pairs
+      : tf.clipByValue(pairs, -clip, clip);
+  return tf.sub(tf.logSumExp(clipped), Math.log(n)) as tf.Scalar;
+}
+
+/** log E_Q[e^T] with the marginal samples `marginals` names (see {@link MarginalSampling}). */
+export function logPartitionOf(
+  scores: tf.Tensor2D,
+  marginals: MarginalSampling,
+  clip?: number,
+): tf.Scalar {
+  return marginals === 'shifted'
+    ? logPartitionShifted(scores, clip)
+    : logPartitionOffDiagonal(scores, clip);
 }
 
 /** The negated value, as a loss. */

@@ -220,9 +220,27 @@ function explosionClaim(
   );
 }
 
+/**
+ * The bounds the figures train, each with the papers' marginal samples: n per batch (y shuffled
+ * against x), which `marginals=shifted` draws as the pairs (x_{(i+1) mod n}, y_i). With all
+ * n(n − 1) off-diagonal pairs the gradient is far less noisy and the drift and explosion the
+ * figures show do not appear. MINE is `dv`: neither paper's experiments use the moving-average
+ * gradient (Choi & Lee 2022 Table 1: "no gradient moving average"; ReMINE §3.2 names the EMA only
+ * as a remedy).
+ */
+const DV = 'dv:marginals=shifted';
+const NWJ = 'nwj:marginals=shifted';
+const REMINE = 'remine:marginals=shifted';
+const RENWJ = 'renwj:marginals=shifted';
+const remineWith = (lambda: number) => `remine:lambda=${lambda};marginals=shifted`;
+
+/** The protocol line every one-hot target prints. */
+const MARGINALS_NOTE = "marginals: n shifted pairs per batch as the papers' shuffled samples";
+
 /** Fig. 4 of both papers: ReMINE's log-partition term settles at each C. */
 const C_VALUES = [-2, 0, 2, 4];
-const remineAt = (c: number, lambda: number) => `remine:lambda=${lambda};target=${c}`;
+const remineAt = (c: number, lambda: number) =>
+  `remine:lambda=${lambda};marginals=shifted;target=${c}`;
 
 function targetClaims(
   context: ClaimContext,
@@ -275,8 +293,8 @@ const TARGET_SWEEP = {
 
 /** Choi & Lee Figs. 1–2: I_MINE (DV) and I_NWJ at batch 100 for 3000 steps. */
 const DRIFT_SWEEP = {
-  paperParts: [part(PAPER, 3000, ['dv', 'nwj'], [100])],
-  quickParts: [part(QUICK, QUICK.steps, ['dv', 'nwj'], [8])],
+  paperParts: [part(PAPER, 3000, [DV, NWJ], [100])],
+  quickParts: [part(QUICK, QUICK.steps, [DV, NWJ], [8])],
 } as const;
 
 const FIGURES: readonly OnehotFigure[] = [
@@ -287,16 +305,19 @@ const FIGURES: readonly OnehotFigure[] = [
     description:
       'MINE on one-hot U(1, 16), 3000 SGD steps at batch 100 (a, b: the DV terms drift in parallel, outputs split in two clusters) and batch 10 (c, d: the estimate fails, outputs explode).',
     cost: '6 runs of 3000 steps (2 batch sizes × 3 seeds), tiny critic: ≈ 5 min',
-    paperParts: [part(PAPER, 3000, ['mine'], [100, 10])],
-    quickParts: [part(QUICK, QUICK.steps, ['mine'], [8, 4])],
+    notes: [
+      'MINE is the DV bound without the moving-average gradient (`dv`): ReMINE §3.2 mentions the EMA only as a remedy, and Choi & Lee 2022 Table 1 sets I_MINE with no gradient moving average.',
+    ],
+    paperParts: [part(PAPER, 3000, [DV], [100, 10])],
+    quickParts: [part(QUICK, QUICK.steps, [DV], [8, 4])],
     claims(context) {
       const p = context.parts[0] as OnehotPart;
       const [large, small] = p.driftBatchSizes as [number, number];
       return [
-        ...driftClaims(context, p, 'Fig. 1a', 'mine', 'MINE', large, true),
-        separationClaim(context, p, 'Fig. 1b', 'mine', 'MINE', large),
-        failsClaim(context, p, 'Fig. 1c', 'mine', 'MINE', small),
-        explosionClaim(context, p, 'Fig. 1d', 'mine', 'MINE', small, false),
+        ...driftClaims(context, p, 'Fig. 1a', DV, 'MINE', large, true),
+        separationClaim(context, p, 'Fig. 1b', DV, 'MINE', large),
+        failsClaim(context, p, 'Fig. 1c', DV, 'MINE', small),
+        explosionClaim(context, p, 'Fig. 1d', DV, 'MINE', small, false),
       ];
     },
   },
@@ -307,8 +328,9 @@ const FIGURES: readonly OnehotFigure[] = [
     description:
       'MINE at batch sizes 100, 200, 400, 800: (a) histograms of the estimate over the final 1000 batches, narrower as the batch grows; (b) histograms of the outputs at several steps, a joint and a non-joint cluster.',
     cost: '12 runs of 3000 steps (4 batch sizes × 3 seeds); n = 800 scores 640 000 pairs a step: ≈ 2 h',
-    paperParts: [part(PAPER, 3000, ['mine'], [100, 200, 400, 800])],
-    quickParts: [part(QUICK, QUICK.steps, ['mine'], [4, 8])],
+    notes: ['MINE is the DV bound without the moving-average gradient (`dv`), as in 000-fig1.'],
+    paperParts: [part(PAPER, 3000, [DV], [100, 200, 400, 800])],
+    quickParts: [part(QUICK, QUICK.steps, [DV], [4, 8])],
     claims(context) {
       const p = context.parts[0] as OnehotPart;
       const sizes = p.driftBatchSizes;
@@ -322,8 +344,8 @@ const FIGURES: readonly OnehotFigure[] = [
             measure: `log(variance at n=${last} / variance at n=${first}), last half`,
           },
           logRatio(
-            values(context, p, 'drift', 'mine', last, 'varianceEstimate'),
-            values(context, p, 'drift', 'mine', first, 'varianceEstimate'),
+            values(context, p, 'drift', DV, last, 'varianceEstimate'),
+            values(context, p, 'drift', DV, first, 'varianceEstimate'),
           ),
           { below: 0 },
         ),
@@ -334,11 +356,11 @@ const FIGURES: readonly OnehotFigure[] = [
               paper: `MINE, n = ${n}: estimates centred on log N`,
               measure: `mean estimate, last half, n=${n}`,
             },
-            values(context, p, 'drift', 'mine', n, 'meanEstimate'),
+            values(context, p, 'drift', DV, n, 'meanEstimate'),
             logN(p),
           ),
         ),
-        separationClaim(context, p, 'Fig. 2b', 'mine', 'MINE', first),
+        separationClaim(context, p, 'Fig. 2b', DV, 'MINE', first),
       ];
     },
   },
@@ -384,35 +406,30 @@ const FIGURES: readonly OnehotFigure[] = [
       'Small batches: (a) ReMINE with λ = 0.01 drives j → 0 and j̄ → −1/(2λ) = −50; (b) MINE fails; (c) the estimate against the batch size for several λ: regularisation lowers the variance at large batches and fails at the smallest.',
     cost: '6 drift runs of 5000 steps and 84 sweep runs of 3000 steps (4 bounds × 7 batch sizes × 3 seeds): ≈ 1 h',
     notes: [
-      'The paper uses batch size 1 for (a) and (b); here the marginal pairs of a batch are its off-diagonal pairs, so the smallest batch is 2 (two marginal pairs): n = 2 stands in for n = 1, and the paper’s j → 0, j̄ → −50 are its batch-1 analysis.',
+      'The paper uses batch size 1 for (a) and (b); here the marginal pairs of a batch are its n shifted pairs (x_{(i+1) mod n}, y_i), and at n = 1 the only such pair is the joint pair, so the smallest batch is 2 (two marginal pairs): n = 2 stands in for n = 1, and the paper’s j → 0, j̄ → −50 are its batch-1 analysis.',
       'The paper does not list the λs of (c); we use 0.01, 0.1 and 1 beside MINE.',
+      'MINE is the DV bound without the moving-average gradient (`dv`), as in 000-fig1.',
     ],
     paperParts: [
-      part(PAPER, 5000, ['remine:lambda=0.01', 'mine'], [2]),
+      part(PAPER, 5000, [remineWith(0.01), DV], [2]),
       part(
         PAPER,
         3000,
-        ['mine', 'remine:lambda=0.01', 'remine:lambda=0.1', 'remine:lambda=1'],
+        [DV, remineWith(0.01), remineWith(0.1), remineWith(1)],
         [],
         [2, 4, 8, 16, 32, 64, 100],
       ),
     ],
     quickParts: [
-      part(QUICK, QUICK.steps, ['remine:lambda=0.01', 'mine'], [2]),
-      part(
-        QUICK,
-        QUICK.steps,
-        ['mine', 'remine:lambda=0.01', 'remine:lambda=0.1', 'remine:lambda=1'],
-        [],
-        [2, 8],
-      ),
+      part(QUICK, QUICK.steps, [remineWith(0.01), DV], [2]),
+      part(QUICK, QUICK.steps, [DV, remineWith(0.01), remineWith(0.1), remineWith(1)], [], [2, 8]),
     ],
     claims(context) {
       const [drift, sweep] = context.parts as [OnehotPart, OnehotPart];
       const n = drift.driftBatchSizes[0] as number;
       const large = sweep.sweepBatchSizes.at(-1) as number;
       const small = sweep.sweepBatchSizes[0] as number;
-      const lambdas = sweep.bounds.filter((b) => b !== 'mine');
+      const lambdas = sweep.bounds.filter((b) => b !== DV);
       return [
         approximately(
           {
@@ -420,7 +437,7 @@ const FIGURES: readonly OnehotFigure[] = [
             paper: 'ReMINE λ = 0.01, batch 1: joint output j → 0',
             measure: `T(joint) at the end, n=${n}`,
           },
-          values(context, drift, 'drift', 'remine:lambda=0.01', n, 'finalJointOutput'),
+          values(context, drift, 'drift', remineWith(0.01), n, 'finalJointOutput'),
           0,
         ),
         approximately(
@@ -429,10 +446,10 @@ const FIGURES: readonly OnehotFigure[] = [
             paper: 'ReMINE λ = 0.01, batch 1: non-joint output j̄ → −1/(2λ)',
             measure: `T(non-joint) at the end, n=${n}`,
           },
-          values(context, drift, 'drift', 'remine:lambda=0.01', n, 'finalNonJointOutput'),
+          values(context, drift, 'drift', remineWith(0.01), n, 'finalNonJointOutput'),
           -50,
         ),
-        failsClaim(context, drift, 'Fig. 8b', 'mine', 'MINE', n),
+        failsClaim(context, drift, 'Fig. 8b', DV, 'MINE', n),
         ...lambdas.map((bound) =>
           beyond(
             {
@@ -442,20 +459,12 @@ const FIGURES: readonly OnehotFigure[] = [
             },
             logRatio(
               values(context, sweep, 'sweep', bound, large, 'varianceEstimate'),
-              values(context, sweep, 'sweep', 'mine', large, 'varianceEstimate'),
+              values(context, sweep, 'sweep', DV, large, 'varianceEstimate'),
             ),
             { below: 0 },
           ),
         ),
-        failsClaim(
-          context,
-          sweep,
-          'Fig. 8c',
-          'remine:lambda=0.01',
-          'ReMINE λ = 0.01',
-          small,
-          'sweep',
-        ),
+        failsClaim(context, sweep, 'Fig. 8c', remineWith(0.01), 'ReMINE λ = 0.01', small, 'sweep'),
       ];
     },
   },
@@ -473,8 +482,8 @@ const FIGURES: readonly OnehotFigure[] = [
     claims(context) {
       const { p, n } = firstDrift(context);
       return [
-        ...driftClaims(context, p, 'Fig. 1', 'dv', 'MINE', n, true),
-        ...driftClaims(context, p, 'Fig. 1', 'nwj', 'NWJ', n, false),
+        ...driftClaims(context, p, 'Fig. 1', DV, 'MINE', n, true),
+        ...driftClaims(context, p, 'Fig. 1', NWJ, 'NWJ', n, false),
       ];
     },
   },
@@ -489,8 +498,8 @@ const FIGURES: readonly OnehotFigure[] = [
     claims(context) {
       const { p, n } = firstDrift(context);
       return [
-        separationClaim(context, p, 'Fig. 2', 'dv', 'MINE', n),
-        separationClaim(context, p, 'Fig. 2', 'nwj', 'NWJ', n),
+        separationClaim(context, p, 'Fig. 2', DV, 'MINE', n),
+        separationClaim(context, p, 'Fig. 2', NWJ, 'NWJ', n),
       ];
     },
   },
@@ -501,14 +510,17 @@ const FIGURES: readonly OnehotFigure[] = [
     description:
       'I_MINE and I_NWJ at batch 32 for 3000 steps: both estimates diverge and NWJ’s outputs explode.',
     cost: '6 runs of 3000 steps: ≈ 5 min',
-    paperParts: [part(PAPER, 3000, ['dv', 'nwj'], [32])],
-    quickParts: [part(QUICK, QUICK.steps, ['dv', 'nwj'], [4])],
+    notes: [
+      'The paper’s caption says 3000 iterations but also shows an "empty plot after 23k iterations", so its run was longer; we keep 3000 steps.',
+    ],
+    paperParts: [part(PAPER, 3000, [DV, NWJ], [32])],
+    quickParts: [part(QUICK, QUICK.steps, [DV, NWJ], [4])],
     claims(context) {
       const { p, n } = firstDrift(context);
       return [
-        failsClaim(context, p, 'Fig. 3', 'dv', 'MINE', n),
-        failsClaim(context, p, 'Fig. 3', 'nwj', 'NWJ', n),
-        explosionClaim(context, p, 'Fig. 3', 'nwj', 'NWJ', n, false),
+        failsClaim(context, p, 'Fig. 3', DV, 'MINE', n),
+        failsClaim(context, p, 'Fig. 3', NWJ, 'NWJ', n),
+        explosionClaim(context, p, 'Fig. 3', NWJ, 'NWJ', n, false),
       ];
     },
   },
@@ -535,12 +547,12 @@ const FIGURES: readonly OnehotFigure[] = [
       'I_ReMINE and I_ReNWJ (λ = 1) at batch 32 for 3000 steps, Fig. 3’s setting: no drift, no explosion.',
     cost: '6 runs of 3000 steps: ≈ 5 min',
     notes: ['The paper does not state λ for this figure; we use λ = 1, the value of its §5.3.'],
-    paperParts: [part(PAPER, 3000, ['remine', 'renwj'], [32])],
-    quickParts: [part(QUICK, QUICK.steps, ['remine', 'renwj'], [4])],
+    paperParts: [part(PAPER, 3000, [REMINE, RENWJ], [32])],
+    quickParts: [part(QUICK, QUICK.steps, [REMINE, RENWJ], [4])],
     claims(context) {
       const { p, n } = firstDrift(context);
-      return (['remine', 'renwj'] as const).flatMap((bound) => {
-        const name = bound === 'remine' ? 'ReMINE' : 'ReNWJ';
+      return [REMINE, RENWJ].flatMap((bound) => {
+        const name = bound === REMINE ? 'ReMINE' : 'ReNWJ';
         return [
           explosionClaim(context, p, 'Fig. 5', bound, name, n, true),
           beyond(
@@ -568,7 +580,8 @@ function onehotTarget(figure: OnehotFigure): PaperTarget {
     description: figure.description,
     cost: figure.cost,
     protocolNotes: [
-      'One-hot X ~ U(1, N) with Y = X, I = log N (N = 16); the critic concat(onehot x, onehot y) → 256 → 1 without a last bias; SGD, learning rate 0.1 (ReMINE §3.1). Marginal pairs are the off-diagonal pairs of each batch; "joint" outputs are those of pairs of the same class, wherever they sit.',
+      'One-hot X ~ U(1, N) with Y = X, I = log N (N = 16); the critic concat(onehot x, onehot y) → 256 → 1 without a last bias; SGD, learning rate 0.1 (ReMINE §3.1). "Joint" outputs are those of pairs of the same class, wherever they sit.',
+      MARGINALS_NOTE,
       'The papers make these points with figures: each row reads one statement as a number and says which threshold reads it.',
       ...(figure.notes ?? []),
     ],
