@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { fusedBoundKernels } from './bound-kernel-mode';
 import { runOnHostMemory } from './host-memory';
+import { ensureKernelFamily } from './kernel-family';
 import {
   floatScalar,
   floatType,
@@ -249,18 +250,12 @@ function registerGradients(): void {
 
 /** Registers the kernels for the active backend on first use; false where there are none. */
 function ensureDiagonalKernels(): boolean {
-  const backendName = tf.getBackend();
-  if (tf.getKernel(DIAGONAL_PART, backendName) === undefined) {
-    if (backendName === 'cpu' || backendName === 'wasm') {
-      for (const config of makeHostKernels(backendName)) tf.registerKernel(config);
-    } else if (backendName === 'tensorflow' && nativeBackend(tf.backend()) !== undefined) {
-      for (const config of makeNativeKernels()) tf.registerKernel(config);
-    } else {
-      return false;
-    }
-  }
-  registerGradients();
-  return true;
+  return ensureKernelFamily({
+    probe: DIAGONAL_PART,
+    host: makeHostKernels,
+    native: makeNativeKernels,
+    registerGradients,
+  });
 }
 
 /** Whether a square float32 matrix goes through the kernels here (else the caller composes). */

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { assertShape } from '../validate/assert-shape';
 import { hostKernels, runOnHostMemory } from './host-memory';
+import { ensureKernelFamily } from './kernel-family';
 import {
   floatType,
   int32Operand,
@@ -141,19 +142,11 @@ function makeNativeSplitAdd(): tf.KernelConfig {
 
 /** Registers the kernels for the active backend on first use; false where there are none. */
 function ensureFlatPieceKernels(): boolean {
-  const backendName = tf.getBackend();
-  if (tf.getKernel(CONCAT_FLAT_KERNEL, backendName) !== undefined) return true;
-  if (backendName === 'cpu' || backendName === 'wasm') {
-    tf.registerKernel(makeHostConcat(backendName));
-    tf.registerKernel(makeHostSplitAdd(backendName));
-    return true;
-  }
-  if (backendName === 'tensorflow' && nativeBackend(tf.backend()) !== undefined) {
-    tf.registerKernel(makeNativeConcat());
-    tf.registerKernel(makeNativeSplitAdd());
-    return true;
-  }
-  return false;
+  return ensureKernelFamily({
+    probe: CONCAT_FLAT_KERNEL,
+    host: (backendName) => [makeHostConcat(backendName), makeHostSplitAdd(backendName)],
+    native: () => [makeNativeConcat(), makeNativeSplitAdd()],
+  });
 }
 
 // Kernel inputs are read back with Object.values: names that are not array indices keep their order.

@@ -3,6 +3,7 @@ import { diagonal } from '../math/diagonal-mask';
 import { assertScoreMatrix } from '../validate/assert-shape';
 import { fusedBoundKernels } from './bound-kernel-mode';
 import { runOnHostMemory } from './host-memory';
+import { ensureKernelFamily } from './kernel-family';
 import {
   floatScalar,
   floatType,
@@ -352,20 +353,12 @@ function registerGradient(): void {
  * backend; importing `@mi/core` registers nothing). Returns false on backends without them.
  */
 function ensureInfoNCEKernels(): boolean {
-  const backendName = tf.getBackend();
-  if (tf.getKernel(INFONCE_KERNEL, backendName) === undefined) {
-    if (backendName === 'cpu' || backendName === 'wasm') {
-      tf.registerKernel(makeHostKernel(backendName));
-      tf.registerKernel(makeHostGradKernel(backendName));
-    } else if (backendName === 'tensorflow' && nativeBackend(tf.backend()) !== undefined) {
-      tf.registerKernel(makeNativeKernel());
-      tf.registerKernel(makeNativeGradKernel());
-    } else {
-      return false;
-    }
-  }
-  registerGradient();
-  return true;
+  return ensureKernelFamily({
+    probe: INFONCE_KERNEL,
+    host: (backendName) => [makeHostKernel(backendName), makeHostGradKernel(backendName)],
+    native: () => [makeNativeKernel(), makeNativeGradKernel()],
+    registerGradients: registerGradient,
+  });
 }
 
 /** InfoNCE composed of TF.js ops and differentiated by tfjs (`stock`, and other backends). */

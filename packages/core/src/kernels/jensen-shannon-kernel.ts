@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { diagonal, maskDiagonal } from '../math/diagonal-mask';
 import { fusedBoundKernels } from './bound-kernel-mode';
 import { runOnHostMemory } from './host-memory';
+import { ensureKernelFamily } from './kernel-family';
 import {
   floatScalar,
   floatType,
@@ -186,18 +187,12 @@ function registerGradient(): void {
 
 /** Registers the kernels for the active backend on first use; false where there are none. */
 function ensureJensenShannonKernels(): boolean {
-  const backendName = tf.getBackend();
-  if (tf.getKernel(JENSEN_SHANNON_KERNEL, backendName) === undefined) {
-    if (backendName === 'cpu' || backendName === 'wasm') {
-      for (const config of makeHostKernels(backendName)) tf.registerKernel(config);
-    } else if (backendName === 'tensorflow' && nativeBackend(tf.backend()) !== undefined) {
-      for (const config of makeNativeKernels()) tf.registerKernel(config);
-    } else {
-      return false;
-    }
-  }
-  registerGradient();
-  return true;
+  return ensureKernelFamily({
+    probe: JENSEN_SHANNON_KERNEL,
+    host: makeHostKernels,
+    native: makeNativeKernels,
+    registerGradients: registerGradient,
+  });
 }
 
 /** The objective composed of TF.js ops and differentiated by tfjs (`stock`, other backends). */
