@@ -137,6 +137,25 @@ describe('the one-hot figures follow the papers’ protocol', () => {
     expect((fig3.settings('paper').parts[0]?.options as { steps: number }).steps).toBe(3000);
     expect((fig3.protocolNotes ?? []).join('\n')).toContain('empty plot after 23k iterations');
   });
+
+  it('build S&E Table 2’s joint critic with the three hidden layers of the authors’ code', () => {
+    const hiddenOf = (id: string, preset: 'paper' | 'quick') =>
+      getPaperTarget(id)
+        .settings(preset)
+        .parts.map((part) => (part.options as { hiddenUnits: readonly number[] }).hiddenUnits);
+    expect(hiddenOf('003-table2', 'paper')).toEqual([
+      [256, 256, 256],
+      [256, 256, 256],
+    ]);
+    // The quick preset keeps its tiny critic; the separable counterpart and the other tables
+    // that share the staircase protocol keep two layers.
+    expect(hiddenOf('003-table2', 'quick')).toEqual([[8], [8]]);
+    expect(hiddenOf('003-table2-separable', 'paper')[0]).toEqual([256, 256]);
+    expect(hiddenOf('004-fig7', 'paper')[0]).toEqual([256, 256]);
+    expect((getPaperTarget('003-table2').protocolNotes ?? []).join('\n')).toContain(
+      'concat(x, y) → 256 → 256 → 256 → 1',
+    );
+  });
 });
 
 /** What each quick report must print of the paper (published numbers, its statements). */
