@@ -1,6 +1,6 @@
 import { infoNCE } from '@mi/bounds';
 import { setBoundKernels } from '@mi/core';
-import { expectNoTensorLeakSync } from '@mi/test-utils';
+import { expectNoTensorLeakSync, seededScores } from '@mi/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -21,26 +21,17 @@ afterEach(() => {
   setBoundKernels('fused');
 });
 
-/** A seeded n × n float32 matrix: uniform in [low, high), plus `lift` on the diagonal. */
-function seeded(n: number, seed: number, low: number, high: number, lift = 0): Matrix {
-  return tf
-    .tidy(() =>
-      tf.add(tf.randomUniform([n, n], low, high, 'float32', seed), tf.mul(tf.eye(n), lift)),
-    )
-    .arraySync() as number[][];
-}
-
 const matrices: Record<string, Matrix> = {
   // Scores of a few nats, the diagonal a little higher.
-  'moderate, n = 12': seeded(12, 3, -2, 2, 1),
+  'moderate, n = 12': seededScores(12, 3, -2, 2, 1),
   // Scores up to ±30.
-  'wide ±30, n = 16': seeded(16, 5, -30, 30),
+  'wide ±30, n = 16': seededScores(16, 5, -30, 30),
   // The diagonal 20 nats above the rest: a confident critic, softmax ≈ I.
-  'separated by 20 nats, n = 20': seeded(20, 7, -0.5, 0.5, 20),
+  'separated by 20 nats, n = 20': seededScores(20, 7, -0.5, 0.5, 20),
 };
 
 // The benchmark's batch size (float64 finite differences of all 4096 entries would be slow).
-const benchmarkSize = seeded(64, 11, -2, 2, 1);
+const benchmarkSize = seededScores(64, 11, -2, 2, 1);
 
 const jointOf = (S: Matrix): number =>
   S.reduce((sum, row, i) => sum + (row[i] as number), 0) / S.length;

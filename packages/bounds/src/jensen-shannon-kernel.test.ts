@@ -1,7 +1,7 @@
 import { jensenShannon, smile, smileDv } from '@mi/bounds';
 import { setBoundKernels } from '@mi/core';
 import type { Bound } from '@mi/spec';
-import { expectNoTensorLeakSync } from '@mi/test-utils';
+import { expectNoTensorLeakSync, seededScores } from '@mi/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -27,20 +27,11 @@ afterEach(() => {
   setBoundKernels('fused');
 });
 
-/** A seeded n × n float32 matrix: uniform in [low, high), plus `lift` on the diagonal. */
-function seeded(n: number, seed: number, low: number, high: number, lift = 0): Matrix {
-  return tf
-    .tidy(() =>
-      tf.add(tf.randomUniform([n, n], low, high, 'float32', seed), tf.mul(tf.eye(n), lift)),
-    )
-    .arraySync() as number[][];
-}
-
 const matrices: Record<string, Matrix> = {
-  'moderate, n = 12': seeded(12, 3, -2, 2, 1),
-  'wide ±30, n = 16': seeded(16, 5, -30, 30),
-  'wide ±80, n = 8': seeded(8, 9, -80, 80),
-  'separated by 20 nats, n = 10': seeded(10, 7, -0.5, 0.5, 20),
+  'moderate, n = 12': seededScores(12, 3, -2, 2, 1),
+  'wide ±30, n = 16': seededScores(16, 5, -30, 30),
+  'wide ±80, n = 8': seededScores(8, 9, -80, 80),
+  'separated by 20 nats, n = 10': seededScores(10, 7, -0.5, 0.5, 20),
   'n = 2': [
     [1.5, -0.25],
     [6, -7],
@@ -152,7 +143,7 @@ describe('smile and js (fused Jensen–Shannon and clipped partition kernels) ag
 });
 
 describe('smile and js: the fused kernels against the compositions they replaced', () => {
-  const benchmarkSize = seeded(64, 11, -2, 2, 1);
+  const benchmarkSize = seededScores(64, 11, -2, 2, 1);
   it.each(Object.keys(cases))('%s: the same outputs and gradient to float32 round-off', (name) => {
     const { create } = cases[name] as Case;
     for (const S of [...Object.values(matrices), benchmarkSize]) {

@@ -8,4 +8,5 @@ export {
   expectGradientMatchesFiniteDifferences,
   type GradientCheckOptions,
 } from './gradient-check';
+export { seededScores } from './seeded-scores';
 export { expectNoTensorLeak, expectNoTensorLeakOf, expectNoTensorLeakSync } from './tensor-leaks';

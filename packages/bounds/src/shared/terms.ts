@@ -32,7 +32,7 @@ export function jointTerm(scores: tf.Tensor2D): tf.Scalar {
 }
 
 /** The scores clipped to [−clip, clip]; unchanged when `clip` is undefined or infinite. */
-export function clipScores(scores: tf.Tensor2D, clip?: number): tf.Tensor2D {
+export function clipScores<T extends tf.Tensor>(scores: T, clip?: number): T {
   return clip === undefined || clip === Number.POSITIVE_INFINITY
     ? scores
     : tf.clipByValue(scores, -clip, clip);
@@ -68,12 +68,7 @@ export function shiftedPairs(scores: tf.Tensor2D): tf.Tensor1D {
  */
 export function logPartitionShifted(scores: tf.Tensor2D, clip?: number): tf.Scalar {
   const n = scores.shape[0];
-  const pairs = shiftedPairs(scores);
-  const clipped =
-    clip === undefined || clip === Number.POSITIVE_INFINITY
-      ? pairs
-      : tf.clipByValue(pairs, -clip, clip);
-  return tf.sub(tf.logSumExp(clipped), Math.log(n)) as tf.Scalar;
+  return tf.sub(tf.logSumExp(clipScores(shiftedPairs(scores), clip)), Math.log(n)) as tf.Scalar;
 }
 
 /** log E_Q[e^T] with the marginal samples `marginals` names (see {@link MarginalSampling}). */
