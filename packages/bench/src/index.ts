@@ -111,6 +111,7 @@ export {
   runPaperTarget,
 } from './paper/run-paper-target';
 export {
+  approximateRule,
   checkClaim,
   compareWithPublished,
   describeRule,

@@ -1,6 +1,12 @@
 import { formatNumber, markdownTable } from '../report/markdown';
 import { countVerdict, type VerdictCounts } from './records';
-import { checkClaim, compareWithPublished, formatVerdict, type Verdict } from './verdict';
+import {
+  approximateRule,
+  checkClaim,
+  compareWithPublished,
+  formatVerdict,
+  type Verdict,
+} from './verdict';
 
 /**
  * One statement a paper makes with a figure rather than a number ("both DV terms drift while the
@@ -24,7 +30,7 @@ export interface ClaimRow {
 
 /** The claim rules in words, for the report. */
 export const CLAIM_RULES = [
-  'a value the paper states ("≈ v") is reproduced when |mean of our seeds − v| ≤ max(0.25 nats, 10% of |v|, 1.96·√(s²/k + s²)), s the standard deviation over our k seeds',
+  'a value the paper states ("≈ v") is reproduced when |mean of our seeds − v| ≤ max(0.25 nats, 10% of |v|, 1.96·√(s²/k + s²)), s the standard deviation over our k seeds; when only that spread term excuses a difference larger than max(1 nat, 2.5 × the floor), our seeds spread too widely to tell, and there is no verdict',
   'a bound the paper implies ("> t", "< t", with t our reading of a qualitative statement) is reproduced when the mean of our seeds lies beyond t by more than the 95% t-interval half-width of that mean',
 ] as const;
 
@@ -34,10 +40,11 @@ export function approximately(
   values: readonly (number | null)[],
   value: number,
 ): ClaimRow {
-  const verdict = compareWithPublished(values, value, {
-    scale: 'linear',
-    floor: Math.max(0.25, 0.1 * Math.abs(value)),
-  });
+  const verdict = compareWithPublished(
+    values,
+    value,
+    approximateRule(Math.max(0.25, 0.1 * Math.abs(value))),
+  );
   return {
     ...base,
     expected: base.expected ?? `≈ ${formatNumber(value)}`,

@@ -1,4 +1,5 @@
 import {
+  approximateRule,
   checkClaim,
   compareWithPublished,
   describeRule,
@@ -18,11 +19,44 @@ describe('the verdict rule', () => {
   });
 
   it('widens the tolerance with the spread of the seeds', () => {
-    // s = 1 over 3 seeds: 1.96·√(1/3 + 1) = 2.263, + 0.005 rounding.
-    const verdict = compareWithPublished([-1, 0, 1], 2, VERDICT_RULES.nats);
-    expect(verdict.tolerance).toBeCloseTo(1.96 * Math.sqrt(1 / 3 + 1) + 0.005, 10);
+    // s = 0.3 over 3 seeds: 1.96·√(0.09/3 + 0.09) = 0.679, + 0.005 rounding.
+    const verdict = compareWithPublished([-0.3, 0, 0.3], 0.6, VERDICT_RULES.nats);
+    expect(verdict.tolerance).toBeCloseTo(1.96 * Math.sqrt(0.09 / 3 + 0.09) + 0.005, 10);
     expect(verdict.kind).toBe('reproduced');
+    expect(compareWithPublished([-0.3, 0, 0.3], 0.7, VERDICT_RULES.nats).kind).toBe('differs');
+  });
+
+  it('gives no verdict when only a spread wider than the cap excuses the difference', () => {
+    // s = 1: tolerance 2.268 nats, past the 1-nat cap. 2 nats off: within the tolerance, beyond the
+    // cap → no verdict; 0.9 off: within the cap → reproduced; 2.3 off: beyond both → differs.
+    const wide = compareWithPublished([-1, 0, 1], 2, VERDICT_RULES.nats);
+    expect(wide).toMatchObject({ kind: 'no verdict', ours: 0, difference: 2 });
+    expect(wide.tolerance).toBeCloseTo(1.96 * Math.sqrt(1 / 3 + 1) + 0.005, 10);
+    expect(wide.note).toBe('our seeds spread too widely to tell: s = 1, ± 2.3 against a cap of 1');
+    expect(compareWithPublished([-1, 0, 1], 0.9, VERDICT_RULES.nats).kind).toBe('reproduced');
     expect(compareWithPublished([-1, 0, 1], 2.3, VERDICT_RULES.nats).kind).toBe('differs');
+    // A rule without a cap keeps the spread's verdict.
+    const { cap: _cap, ...uncapped } = VERDICT_RULES.nats;
+    expect(compareWithPublished([-1, 0, 1], 2, uncapped).kind).toBe('reproduced');
+  });
+
+  it('caps a "≈ v" claim at max(1 nat, 2.5 × its floor)', () => {
+    expect(approximateRule(0.25).cap).toBe(1);
+    expect(approximateRule(5).cap).toBe(12.5);
+    // ReMINE's j → 0 over seeds at 98, 0 and 90 (s ≈ 54): no verdict, not "reproduced".
+    const j = compareWithPublished([98, 0, 90], 0, approximateRule(0.25));
+    expect(j.kind).toBe('no verdict');
+    expect(j.note).toContain('spread too widely');
+    // j̄ → −50 at −45, −52, −49: within the floor of 5 nats.
+    expect(compareWithPublished([-45, -52, -49], -50, approximateRule(5)).kind).toBe('reproduced');
+  });
+
+  it('caps factors on the log scale', () => {
+    // Variances spread over two orders of magnitude around a published 1: a factor 10 off is
+    // within 1.96·√(4/3·s²) but beyond the factor-4 cap.
+    const verdict = compareWithPublished([1, 10, 100], 1, VERDICT_RULES.spread);
+    expect(verdict.kind).toBe('no verdict');
+    expect(verdict.note).toContain('in log');
   });
 
   it("takes the paper's per-step variance as the smallest spread of its one run", () => {
@@ -108,5 +142,7 @@ describe('the verdict rule', () => {
   it('states the rule in words', () => {
     expect(describeRule(VERDICT_RULES.nats)).toContain('max(0.05 nats, 1.96·√(s²/k + s_p²))');
     expect(describeRule(VERDICT_RULES.spread)).toContain('a factor 1.5');
+    expect(describeRule(VERDICT_RULES.nats)).toContain('a difference beyond 1 nat that');
+    expect(describeRule(VERDICT_RULES.steps)).toContain('a factor 8');
   });
 });

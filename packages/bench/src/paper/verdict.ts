@@ -32,6 +32,13 @@ export interface VerdictRule {
    * far one run of the paper's lies from another (our seeds may agree more closely by chance).
    */
   readonly publishedVariance?: { readonly variance: number; readonly steps: number } | undefined;
+  /**
+   * The widest tolerance that still tells a reproduction from a miss, on the rule's scale. The
+   * spread term grows with our own seeds' disagreement, so wildly spread seeds would "reproduce"
+   * almost any value; a difference beyond the cap that only the spread excuses gets no verdict
+   * (our seeds spread too widely to tell), never "reproduced". Absent: no cap.
+   */
+  readonly cap?: number;
 }
 
 /** The outcome of one comparison. */
@@ -48,13 +55,21 @@ export interface Verdict {
 
 /** Default rules; every report prints the rule it used. */
 export const VERDICT_RULES = {
-  /** Bias and mean estimates, in nats: within 0.05 nats at least. */
-  nats: { scale: 'linear', floor: 0.05, rounding: 0.005 },
-  /** Variances and MSEs: within a factor 1.5 at least. */
-  spread: { scale: 'log', floor: Math.log(1.5), rounding: 0.005 },
-  /** Step counts read off a figure ("close to 2·10⁴"): within a factor 2 at least. */
-  steps: { scale: 'log', floor: Math.log(2) },
+  /** Bias and mean estimates, in nats: within 0.05 nats at least, 1 nat at most. */
+  nats: { scale: 'linear', floor: 0.05, rounding: 0.005, cap: 1 },
+  /** Variances and MSEs: within a factor 1.5 at least, a factor 4 at most. */
+  spread: { scale: 'log', floor: Math.log(1.5), rounding: 0.005, cap: Math.log(4) },
+  /** Step counts read off a figure ("close to 2·10⁴"): within a factor 2 at least, 8 at most. */
+  steps: { scale: 'log', floor: Math.log(2), cap: Math.log(8) },
 } as const satisfies Record<string, VerdictRule>;
+
+/**
+ * A linear rule for "≈ v" with the given floor, capped at max(1 nat, 2.5 × floor): wider than
+ * that, a tolerance no longer separates "about v" from "something else".
+ */
+export function approximateRule(floor: number): VerdictRule {
+  return { scale: 'linear', floor, cap: Math.max(1, 2.5 * floor) };
+}
 
 /** The z of the tolerance: the two-sided 95% normal quantile. */
 const Z = 1.96;
@@ -69,11 +84,15 @@ const Z = 1.96;
  */
 export function describeRule(rule: VerdictRule): string {
   const value = rule.scale === 'log' ? 'log ours − log published' : 'ours − published';
-  const floor =
+  const amount = (x: number) =>
     rule.scale === 'log'
-      ? `log ${formatFactor(Math.exp(rule.floor))} (a factor ${formatFactor(Math.exp(rule.floor))})`
-      : `${rule.floor} nats`;
-  return `reproduced when |${value}| ≤ max(${floor}, 1.96·√(s²/k + s_p²))${rule.rounding ? ` + ${rule.rounding} (rounding of the printed value)` : ''}, where k is our number of seeds, s the standard deviation of our per-seed values (on the same scale), and s_p² the variance of the paper's single run, taken as the larger of s² and the paper's per-step variance over the steps its mean was taken over; a cell the paper gives only as a bound (omitted as > 100) is reproduced when our mean lies beyond it; one seed gives no spread and no verdict`;
+      ? `log ${formatFactor(Math.exp(x))} (a factor ${formatFactor(Math.exp(x))})`
+      : `${Number(x.toFixed(3))} nat${x === 1 ? '' : 's'}`;
+  const cap =
+    rule.cap === undefined
+      ? ''
+      : `; a difference beyond ${amount(Math.max(rule.cap, rule.floor))} that only our seeds' spread excuses gets no verdict (the seeds spread too widely to tell)`;
+  return `reproduced when |${value}| ≤ max(${amount(rule.floor)}, 1.96·√(s²/k + s_p²))${rule.rounding ? ` + ${rule.rounding} (rounding of the printed value)` : ''}, where k is our number of seeds, s the standard deviation of our per-seed values (on the same scale), and s_p² the variance of the paper's single run, taken as the larger of s² and the paper's per-step variance over the steps its mean was taken over${cap}; a cell the paper gives only as a bound (omitted as > 100) is reproduced when our mean lies beyond it; one seed gives no spread and no verdict`;
 }
 
 function formatFactor(value: number): string {
@@ -88,7 +107,8 @@ function formatFactor(value: number): string {
  * The tolerance is max(floor, 1.96·√(s²/k + s_p²)) (+ rounding): our mean of k seeds has
  * variance s²/k; the paper's number is one run, whose distance from another run of the same
  * protocol is at least our seed spread s, and at least the standard error its own per-step
- * variance gives its mean.
+ * variance gives its mean. Past the rule's `cap` that tolerance says nothing: a difference
+ * beyond the cap but within the tolerance is "no verdict", with the spread in the note.
  */
 export function compareWithPublished(
   ours: readonly (number | null)[],
@@ -134,15 +154,35 @@ export function compareWithPublished(
     Math.max(rule.floor, Z * Math.sqrt(s2 / k + Math.max(s2, publishedSe2))) +
     (rule.scale === 'linear' ? rounding : 0);
   const difference = Math.abs(center - scale(published));
+  const cap =
+    rule.cap === undefined
+      ? Number.POSITIVE_INFINITY
+      : Math.max(rule.cap, rule.floor) + (rule.scale === 'linear' ? rounding : 0);
+  const diverged =
+    finite.length < ours.length
+      ? `${ours.length - finite.length} of ${ours.length} seeds diverged`
+      : undefined;
+  if (difference <= tolerance && difference > cap) {
+    const spread = `our seeds spread too widely to tell: s = ${formatSpread(Math.sqrt(s2))}${rule.scale === 'log' ? ' in log' : ''}, ± ${formatSpread(tolerance)} against a cap of ${formatSpread(cap)}`;
+    return {
+      kind: 'no verdict',
+      ...base,
+      difference,
+      tolerance,
+      note: diverged === undefined ? spread : `${spread}; ${diverged}`,
+    };
+  }
   return {
     kind: difference <= tolerance ? 'reproduced' : 'differs',
     ...base,
     difference,
     tolerance,
-    ...(finite.length < ours.length
-      ? { note: `${ours.length - finite.length} of ${ours.length} seeds diverged` }
-      : {}),
+    ...(diverged === undefined ? {} : { note: diverged }),
   };
+}
+
+function formatSpread(value: number): string {
+  return Number(value.toPrecision(2)).toString();
 }
 
 /**

@@ -11,6 +11,7 @@ import { CLAIM_RULES } from '../claims';
 import type { PaperPreset, PaperSettings, PaperTarget } from '../paper-target';
 import { countVerdict, type VerdictCounts } from '../records';
 import {
+  approximateRule,
   checkClaim,
   compareWithPublished,
   formatVerdict,
@@ -29,10 +30,7 @@ const NEURAL_NOTE =
 
 /** "≈ the truth": within 0.1 nats or 10% of it, or the seeds' spread. */
 function nearTruth(values: readonly (number | null)[], truth: number): Verdict {
-  return compareWithPublished(values, truth, {
-    scale: 'linear',
-    floor: Math.max(0.1, 0.1 * Math.abs(truth)),
-  });
+  return compareWithPublished(values, truth, approximateRule(Math.max(0.1, 0.1 * Math.abs(truth))));
 }
 
 /** The records of one task of the settings (the first mine-estimates part's protocol). */
@@ -141,7 +139,7 @@ export const belghaziFig1: PaperTarget = {
         },
       ],
       rules: [
-        '"≈ truth": |mean of our seeds − true MI| ≤ max(0.1 nats, 10% of the truth, 1.96·√(s²/k + s²))',
+        '"≈ truth": |mean of our seeds − true MI| ≤ max(0.1 nats, 10% of the truth, 1.96·√(s²/k + s²)); when only that spread term excuses a difference larger than max(1 nat, 2.5 × the floor), our seeds spread too widely to tell, and there is no verdict',
         ...CLAIM_RULES.slice(1),
       ],
       verdicts: counts,
@@ -200,7 +198,7 @@ export const belghaziFig2: PaperTarget = {
         },
       ],
       rules: [
-        '"≈ truth": |mean of our seeds − true MI| ≤ max(0.1 nats, 10% of the truth, 1.96·√(s²/k + s²))',
+        '"≈ truth": |mean of our seeds − true MI| ≤ max(0.1 nats, 10% of the truth, 1.96·√(s²/k + s²)); when only that spread term excuses a difference larger than max(1 nat, 2.5 × the floor), our seeds spread too widely to tell, and there is no verdict',
       ],
       verdicts: counts,
     };
