@@ -198,8 +198,12 @@ describe('one-hot and MI-NEE benchmarks (tiny)', () => {
       { folder },
     );
     expect(records.map((r) => r.params['method'])).toEqual(['minee', 'mine']);
-    // The paper's methods keep the parameters (and so the run ids) they had before specs.
-    expect(records[1]?.params['bound']).toBeUndefined();
+    // Every run names its specs, so MINE over n shifted pairs (the paper's resampled marginals)
+    // is not taken for a finished run of the all-pairs MINE of earlier folders.
+    expect(records.map((r) => [r.params['bound'], r.params['critic']])).toEqual([
+      ['minee', 'minee'],
+      ['mine:decay=0.01;marginals=shifted', 'joint'],
+    ]);
     expect(records[0]?.metrics['trueMI']).toBeCloseTo(0.408443, 5);
   });
 

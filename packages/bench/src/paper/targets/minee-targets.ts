@@ -1,5 +1,6 @@
-import { type MineeTask, mineeTasks } from '../../minee/minee-benchmark';
+import { type MineeTask, mineeMethods, mineeTasks } from '../../minee/minee-benchmark';
 import { formatNumber } from '../../report/markdown';
+import { toPluginSpec } from '../../specs';
 import { claimsTable } from '../claims';
 import type { PaperPreset, PaperTarget } from '../paper-target';
 import { perSeed, selectRecords } from '../records';
@@ -62,6 +63,7 @@ function mineeTarget(options: {
         const selected = selectRecords(records, 'minee', {
           task: taskName,
           method,
+          bound: toPluginSpec(mineeMethods[method].bound, 'bound').label,
           steps: protocol.steps,
           sampleSize: protocol.sampleSize,
           batchSize: protocol.batchSize,
