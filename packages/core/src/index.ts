@@ -15,6 +15,11 @@ export {
 } from './backend/backend-catalogue';
 export { type InitBackendOptions, initBackend, trainingKernelsFor } from './backend/init-backend';
 export { registerGradients } from './backend/register-gradients';
+export {
+  type AdamStepParameters,
+  type AdamUpdate,
+  fusedAdamUpdate,
+} from './kernels/adam-kernel';
 export { batchNormTraining } from './kernels/batch-norm-training';
 export { type BoundKernelMode, setBoundKernels } from './kernels/bound-kernel-mode';
 export { conv2DBackpropInputPolyphase } from './kernels/conv2d-backprop-input-polyphase';

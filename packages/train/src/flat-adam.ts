@@ -1,4 +1,4 @@
-import { concatFlat, splitAdd } from '@mi/core';
+import { type AdamUpdate, concatFlat, fusedAdamUpdate, splitAdd } from '@mi/core';
 import { InvalidArgumentError } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -34,12 +34,15 @@ export interface FlatAdamOptions {
 
 /**
  * Adam (Kingma & Ba 2015) with the moments of the small variables in one flat buffer, so that
- * their update costs a fixed number of kernels (15 on cpu, wasm and tensorflow, whatever the
- * number of variables), instead of about seventeen per variable as TF.js's `tf.train.adam` does.
- * The gradients go into the buffer and the update out of it through `@mi/core`'s `concatFlat` and
- * `splitAdd`, one kernel each, without a `Reshape` per variable, and the bias corrections
- * 1 − βᵗ are float32 numbers computed in JavaScript. On small critics (the separable one has 12
- * variables) the optimiser's kernel dispatches, not its arithmetic, dominate a step.
+ * their update costs a fixed number of kernels whatever the number of variables, instead of about
+ * seventeen per variable as TF.js's `tf.train.adam` does. On cpu it is one kernel, `@mi/core`'s
+ * `fusedAdamUpdate`: one JavaScript loop that reads each gradient and variable where it lies and
+ * writes the new moments and values (assigned without a kernel). Elsewhere it is 15: the gradients
+ * go into the buffer and the update out of it through `@mi/core`'s `concatFlat` and `splitAdd`,
+ * one kernel each, around Adam's 13 element-wise kernels (on wasm these SIMD kernels beat the
+ * JavaScript loop). The bias corrections 1 − βᵗ are float32 numbers computed in JavaScript. On
+ * small critics (the separable one has 12 variables) the optimiser's kernel dispatches, not its
+ * arithmetic, dominate a step.
  *
  * ```
  * g = concat(flatten(∇θ₁), …, flatten(∇θ_k))
@@ -48,8 +51,9 @@ export interface FlatAdamOptions {
  * ```
  *
  * Variables of at least `largeVariableSize` entries (the 6272 × 1024 dense layer of the image
- * critics) keep moments of their own and take the same operations by themselves, 14 kernels each:
- * there the two copies through the flat buffer cost more than the dispatches they save.
+ * critics) keep moments of their own and take the same operations by themselves (one kernel each
+ * on cpu, 14 elsewhere): on wasm and tensorflow the two copies through the flat buffer cost more
+ * than the dispatches they save.
  *
  * Element by element these are the operations `tf.train.adam` performs, in the same order, so the
  * two give the same weights bit for bit. A missing gradient: a large variable is left alone (its
@@ -79,7 +83,8 @@ export class FlatAdamOptimizer extends tf.Optimizer {
    * The default `largeVariableSize`, 2¹⁹ entries: where a variable updated by itself (14 more
    * kernel dispatches) starts to be as fast as through the flat buffer (the copies it saves) on
    * tfjs-node; beyond it 5–15 % faster (a 6.4 M-entry layer: ~3–8 ms of ~45–55 ms). On wasm the
-   * crossover is at ~2¹⁷ and on cpu lower still, so 2¹⁹ gives up little there. The dense critics'
+   * crossover is at ~2¹⁷, so 2¹⁹ gives up little there; on cpu, where one kernel reads every
+   * variable in place, it only sets the number of kernel calls. The dense critics'
    * layers (256 × 256 and below) and the image critics' second convolution (204 800) stay in the
    * flat buffer; their 6272 × 1024 dense layer does not.
    */
@@ -153,13 +158,21 @@ export class FlatAdamOptimizer extends tf.Optimizer {
     this.incrementIterations();
   }
 
-  /** The small variables through the flat buffer: 15 kernels, whatever their number. */
+  /**
+   * The small variables through the flat buffer, whatever their number: one kernel on cpu, 15
+   * elsewhere.
+   */
   private updateFlat(
     moments: Moments,
     variables: readonly tf.Variable[],
     gradients: readonly (tf.Tensor | null | undefined)[],
     corrections: Corrections,
   ): void {
+    const fused = this.fused(moments, gradients, variables, corrections);
+    if (fused !== undefined) {
+      assignUpdate(moments, variables, fused);
+      return;
+    }
     tf.tidy(() => {
       const flat = concatFlat(variables.map((w, k) => gradients[k] ?? tf.zerosLike(w)));
       const step = this.adamStep(moments, flat, corrections);
@@ -172,19 +185,54 @@ export class FlatAdamOptimizer extends tf.Optimizer {
     });
   }
 
-  /** A large variable by itself, with the same operations as the flat buffer: 14 kernels. */
+  /**
+   * A large variable by itself, with the same operations as the flat buffer: one kernel on cpu,
+   * 14 elsewhere.
+   */
   private updateOwn(
     moments: Moments,
     variable: tf.Variable,
     gradient: tf.Tensor,
     corrections: Corrections,
   ): void {
+    const fused = this.fused(moments, [gradient], [variable], corrections);
+    if (fused !== undefined) {
+      assignUpdate(moments, [variable], fused);
+      return;
+    }
     tf.tidy(() => {
       const step = this.adamStep(moments, gradient, corrections);
       // θ + step, as splitAdd and tf.train.adam add them.
       const updated = tf.add(step, variable);
       step.dispose();
       variable.assign(updated);
+    });
+  }
+
+  /**
+   * `@mi/core`'s one-pass Adam kernel, on cpu only; undefined elsewhere. It runs on wasm too, but
+   * there its JavaScript loop (float64 scalar division and square root, rounded to float32) takes
+   * two to three times as long as the backend's 13 SIMD kernels and two copies: 159 K parameters
+   * 0.8–1.2 → 2.2 ms, a 6.4 M-entry variable 42 → 86 ms, a separable-critic step 5.7–6.0 →
+   * 6.9–7.5 ms. On cpu, whose own kernels are JavaScript loops too, it is 12–15× faster (37–41 →
+   * 2.9–3.1 ms; 2.0 s → 0.13 s), a separable-critic step 142 → 103 ms. (Medians of interleaved
+   * runs on 2 cores shared with another job.)
+   */
+  private fused(
+    { m, v }: Moments,
+    gradients: readonly (tf.Tensor | null | undefined)[],
+    variables: readonly tf.Variable[],
+    [correction1, correction2]: Corrections,
+  ): AdamUpdate | undefined {
+    if (tf.getBackend() !== 'cpu') return undefined;
+    const { learningRate, beta1, beta2, epsilon } = this;
+    return fusedAdamUpdate(m, v, gradients, variables, {
+      learningRate,
+      beta1,
+      beta2,
+      epsilon,
+      correction1,
+      correction2,
     });
   }
 
@@ -381,6 +429,20 @@ export class FlatAdamOptimizer extends tf.Optimizer {
 
 /** 1 − β₁ᵗ and 1 − β₂ᵗ as float32 numbers. */
 type Corrections = readonly [number, number];
+
+/** Assigns (swaps the data, no kernel) the fused update's outputs, then frees their handles. */
+function assignUpdate(
+  { m, v }: Moments,
+  variables: readonly tf.Variable[],
+  update: AdamUpdate,
+): void {
+  m.assign(update.m);
+  v.assign(update.v);
+  variables.forEach((w, k) => {
+    w.assign(update.values[k] as tf.Tensor);
+  });
+  tf.dispose([update.m, update.v, ...update.values]);
+}
 
 function momentTensors(
   flat: Moments | undefined,

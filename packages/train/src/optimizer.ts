@@ -12,8 +12,9 @@ export function resolveOptimizer(
 
 /**
  * Builds the optimiser: Adam as {@link FlatAdamOptimizer} (the same arithmetic as
- * `tf.train.adam`, bit for bit, in 15 kernels for all the variables below 2¹⁹ entries together
- * and 14 for each larger one), SGD and momentum from TF.js.
+ * `tf.train.adam`, bit for bit, in one kernel on cpu and 15 elsewhere for all the variables below
+ * 2¹⁹ entries together, and one on cpu and 14 elsewhere for each larger one), SGD and momentum
+ * from TF.js.
  */
 export function createOptimizer(options: OptimizerOptions): tf.Optimizer {
   if (options.kind === 'sgd') {
