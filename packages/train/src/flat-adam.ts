@@ -35,12 +35,12 @@ export interface FlatAdamOptions {
 /**
  * Adam (Kingma & Ba 2015) with the moments of the small variables in one flat buffer, so that
  * their update costs a fixed number of kernels whatever the number of variables, instead of about
- * seventeen per variable as TF.js's `tf.train.adam` does. On cpu it is one kernel, `@mi/core`'s
- * `fusedAdamUpdate`: one JavaScript loop that reads each gradient and variable where it lies and
- * writes the new moments and values (assigned without a kernel). Elsewhere it is 15: the gradients
- * go into the buffer and the update out of it through `@mi/core`'s `concatFlat` and `splitAdd`,
- * one kernel each, around Adam's 13 element-wise kernels (on wasm these SIMD kernels beat the
- * JavaScript loop). The bias corrections 1 − βᵗ are float32 numbers computed in JavaScript. On
+ * seventeen per variable as TF.js's `tf.train.adam` does. On cpu and wasm it is one kernel,
+ * `@mi/core`'s `fusedAdamUpdate`: one loop (JavaScript on cpu, WebAssembly SIMD on wasm) that
+ * reads each gradient and variable where it lies and writes the new moments and values (assigned
+ * without a kernel). Elsewhere it is 15: the gradients go into the buffer and the update out of
+ * it through `@mi/core`'s `concatFlat` and `splitAdd`, one kernel each, around Adam's 13
+ * element-wise kernels. The bias corrections 1 − βᵗ are float32 numbers computed in JavaScript. On
  * small critics (the separable one has 12 variables) the optimiser's kernel dispatches, not its
  * arithmetic, dominate a step.
  *
@@ -52,8 +52,8 @@ export interface FlatAdamOptions {
  *
  * Variables of at least `largeVariableSize` entries (the 6272 × 1024 dense layer of the image
  * critics) keep moments of their own and take the same operations by themselves (one kernel each
- * on cpu, 14 elsewhere): on wasm and tensorflow the two copies through the flat buffer cost more
- * than the dispatches they save.
+ * on cpu and wasm, 14 elsewhere): where the composed kernels run, the two copies through the
+ * flat buffer cost more than the dispatches they save.
  *
  * Element by element these are the operations `tf.train.adam` performs, in the same order, so the
  * two give the same weights bit for bit. A missing gradient: a large variable is left alone (its
@@ -82,11 +82,10 @@ export class FlatAdamOptimizer extends tf.Optimizer {
   /**
    * The default `largeVariableSize`, 2¹⁹ entries: where a variable updated by itself (14 more
    * kernel dispatches) starts to be as fast as through the flat buffer (the copies it saves) on
-   * tfjs-node; beyond it 5–15 % faster (a 6.4 M-entry layer: ~3–8 ms of ~45–55 ms). On wasm the
-   * crossover is at ~2¹⁷, so 2¹⁹ gives up little there; on cpu, where one kernel reads every
-   * variable in place, it only sets the number of kernel calls. The dense critics'
-   * layers (256 × 256 and below) and the image critics' second convolution (204 800) stay in the
-   * flat buffer; their 6272 × 1024 dense layer does not.
+   * tfjs-node; beyond it 5–15 % faster (a 6.4 M-entry layer: ~3–8 ms of ~45–55 ms). On cpu and
+   * wasm, where one kernel reads every variable in place, it only sets the number of kernel
+   * calls. The dense critics' layers (256 × 256 and below) and the image critics' second
+   * convolution (204 800) stay in the flat buffer; their 6272 × 1024 dense layer does not.
    */
   static readonly defaultLargeVariableSize = 2 ** 19;
 
@@ -159,8 +158,8 @@ export class FlatAdamOptimizer extends tf.Optimizer {
   }
 
   /**
-   * The small variables through the flat buffer, whatever their number: one kernel on cpu, 15
-   * elsewhere.
+   * The small variables through the flat buffer, whatever their number: one kernel on cpu and
+   * wasm, 15 elsewhere.
    */
   private updateFlat(
     moments: Moments,
@@ -186,8 +185,8 @@ export class FlatAdamOptimizer extends tf.Optimizer {
   }
 
   /**
-   * A large variable by itself, with the same operations as the flat buffer: one kernel on cpu,
-   * 14 elsewhere.
+   * A large variable by itself, with the same operations as the flat buffer: one kernel on cpu
+   * and wasm, 14 elsewhere.
    */
   private updateOwn(
     moments: Moments,
@@ -210,13 +209,15 @@ export class FlatAdamOptimizer extends tf.Optimizer {
   }
 
   /**
-   * `@mi/core`'s one-pass Adam kernel, on cpu only; undefined elsewhere. It runs on wasm too, but
-   * there its JavaScript loop (float64 scalar division and square root, rounded to float32) takes
-   * two to three times as long as the backend's 13 SIMD kernels and two copies: 159 K parameters
-   * 0.8–1.2 → 2.2 ms, a 6.4 M-entry variable 42 → 86 ms, a separable-critic step 5.7–6.0 →
-   * 6.9–7.5 ms. On cpu, whose own kernels are JavaScript loops too, it is 12–15× faster (37–41 →
-   * 2.9–3.1 ms; 2.0 s → 0.13 s), a separable-critic step 142 → 103 ms. (Medians of interleaved
-   * runs on 2 cores shared with another job.)
+   * `@mi/core`'s one-pass Adam kernel, on cpu and wasm; undefined elsewhere (and on wasm where its
+   * SIMD module cannot run: the threaded build's shared memory, an engine without WebAssembly
+   * SIMD), where the composed kernels take over. On wasm its SIMD loop is 2.7–4.8× faster than
+   * the backend's 13 SIMD kernels (and the flat buffer's two copies): 159 K parameters in 12
+   * variables 0.95–1.17 → 0.22–0.25 ms, a 6.4 M-entry variable 68–99 → 26–27 ms, a
+   * separable-critic step 6.3–6.8 → 5.2–5.9 ms. On cpu, whose own kernels are JavaScript loops
+   * too, its JavaScript loop is 12–15× faster (37–41 → 2.9–3.1 ms; 2.0 s → 0.13 s), a
+   * separable-critic step 142 → 103 ms. (Medians of interleaved runs on 2 cores shared with
+   * another job.)
    */
   private fused(
     { m, v }: Moments,
@@ -224,7 +225,6 @@ export class FlatAdamOptimizer extends tf.Optimizer {
     variables: readonly tf.Variable[],
     [correction1, correction2]: Corrections,
   ): AdamUpdate | undefined {
-    if (tf.getBackend() !== 'cpu') return undefined;
     const { learningRate, beta1, beta2, epsilon } = this;
     return fusedAdamUpdate(m, v, gradients, variables, {
       learningRate,

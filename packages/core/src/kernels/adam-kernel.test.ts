@@ -3,6 +3,7 @@ import { InvalidArgumentError, ShapeMismatchError } from '@mi/spec';
 import { expectNoTensorLeak } from '@mi/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import { wasmAdamUpdate } from './adam-update-wasm';
 import { ensureKernelFamily } from './kernel-family';
 
 // fusedAdamUpdate (one kernel on cpu and wasm) against a float32 reference written from Adam's
@@ -322,5 +323,130 @@ describe('fusedAdamUpdate', () => {
       await tf.setBackend(active);
       tf.removeBackend(other);
     }
+  });
+});
+
+// On wasm these run adam-update.wat's SIMD loop (four lanes, then a scalar tail), on cpu the
+// JavaScript loop: the same float32 reference either way.
+describe('fusedAdamUpdate, lane by lane', () => {
+  // Sizes around multiples of 4 (all but two pieces end in a scalar tail), single entries, an
+  // empty piece, and moments offsets that are not multiples of 4 entries (16 bytes).
+  const pieceSizes = [1, 3, 5, 7, 1, 2, 13, 4, 9, 0, 1, 6, 33, 1, 8, 17, 2, 11];
+  const pieceTotal = pieceSizes.reduce((a, b) => a + b, 0);
+  const pieceOffsets = pieceSizes.map((_, k) => pieceSizes.slice(0, k).reduce((a, b) => a + b, 0));
+  // Special values every third entry (so in every lane position): ±0, subnormals, ±∞, NaN, the
+  // largest float32 (its square overflows), 1e19 (its square nearly does).
+  const specials = [0, -0, 1e-45, -1e-45, 1.1e-38, 3.4028234e38, -3.4028234e38, 1e19, NaN];
+  const special = (size: number, shift: number, extra: readonly number[] = []) => {
+    const values = stressValues(size, shift);
+    const pool = [...specials, ...extra];
+    for (let i = shift % 3; i < size; i += 3) values[i] = pool[(i + shift) % pool.length]!;
+    return values;
+  };
+
+  /** Moments of any sign, with specials: v < 0 makes √v̂ NaN, ∞ and NaN propagate. */
+  const start = (seed: number, size = pieceTotal) => ({
+    m: special(size, seed, [Infinity, -Infinity]),
+    v: special(size, seed + 1, [Infinity]),
+    theta: special(size, seed + 2, [-Infinity]),
+  });
+
+  it.each(
+    settings.map((h, k) => [k, h] as const),
+  )('equals the float32 formula bit for bit on 18 pieces of odd sizes, special values and missing gradients (setting %d)', async (_, h) => {
+    const state = start(3);
+    // Copies: the cpu backend would keep the reference's arrays as the tensors' data.
+    let m = tf.tensor(state.m.slice(), [pieceTotal]);
+    let v = tf.tensor(state.v.slice(), [pieceTotal]);
+    let values = pieceSizes.map((size, k) =>
+      tf.tensor(state.theta.slice(pieceOffsets[k], pieceOffsets[k]! + size), [size]),
+    );
+    const bias = corrections(h);
+    await expectNoTensorLeak(() => {
+      for (let step = 0; step < 4; step++) {
+        const [correction1, correction2] = bias.next().value as readonly [number, number];
+        const flat = special(pieceTotal, 10 + step, [Infinity, -Infinity]);
+        // Pieces 2, 9 and 13 (and on odd steps piece 0) have no gradient: zero, as on cpu.
+        const missing = (k: number) =>
+          k === 2 || k === 9 || k === 13 || (k === 0 && step % 2 === 1);
+        pieceSizes.forEach((size, k) => {
+          if (missing(k)) flat.fill(0, pieceOffsets[k], pieceOffsets[k]! + size);
+        });
+        referenceStep(state, flat, h, correction1, correction2);
+        const gradients = pieceSizes.map((size, k) =>
+          missing(k)
+            ? null
+            : tf.tensor(flat.slice(pieceOffsets[k], pieceOffsets[k]! + size), [size]),
+        );
+        const update = fusedAdamUpdate(m, v, gradients, values, {
+          ...h,
+          correction1,
+          correction2,
+        });
+        tf.dispose(gradients.filter((g) => g !== null));
+        if (update === undefined) {
+          expect(fusedBackend()).toBe(false);
+          break;
+        }
+        tf.dispose([m, v, ...values]);
+        ({ m, v, values } = update);
+        expect(entries(m.dataSync())).toEqual(entries(state.m));
+        expect(entries(v.dataSync())).toEqual(entries(state.v));
+        expect(values.flatMap((value) => entries(value.dataSync()))).toEqual(entries(state.theta));
+      }
+    });
+    // The stress values reached every kind of result.
+    const all = [...state.m, ...state.v, ...state.theta];
+    expect(all.some(Number.isNaN) && all.includes(Infinity) && all.includes(-Infinity)).toBe(true);
+    expect(all.some((x) => x !== 0 && Math.abs(x) < 1.1754944e-38)).toBe(true);
+    expect(all.some((x) => Object.is(x, -0))).toBe(true);
+    tf.dispose([m, v, ...values]);
+  });
+
+  it('keeps working when the heap grows between updates, with no tensor left behind', async () => {
+    const h = settings[0]!;
+    const size = 1001;
+    const reference = start(40, size);
+    const [m, v, theta] = [reference.m, reference.v, reference.theta].map((x) =>
+      tf.variable(tf.tensor(x.slice()), false),
+    ) as [tf.Variable, tf.Variable, tf.Variable];
+    // The wasm backend's heap (the same buffer as its Emscripten module's HEAPU8).
+    const heap = () =>
+      (tf.backend() as { wasm?: { HEAPU8: Uint8Array } }).wasm?.HEAPU8.buffer.byteLength ?? 0;
+    const bias = corrections(h);
+    await expectNoTensorLeak(() => {
+      for (let step = 0; step < 3; step++) {
+        if (step === 2 && tf.getBackend() === 'wasm') {
+          // As large as the whole heap: it cannot fit without growing it.
+          const before = heap();
+          tf.dispose(tf.fill([before / 4], 1));
+          expect(heap()).toBeGreaterThan(before);
+        }
+        const [correction1, correction2] = bias.next().value as readonly [number, number];
+        const g = stressValues(size, 50 + step);
+        referenceStep(reference, g, h, correction1, correction2);
+        const gradient = tf.tensor(g);
+        const update = fusedAdamUpdate(m, v, [gradient], [theta], {
+          ...h,
+          correction1,
+          correction2,
+        });
+        gradient.dispose();
+        if (update === undefined) {
+          expect(fusedBackend()).toBe(false);
+          return;
+        }
+        m.assign(update.m);
+        v.assign(update.v);
+        theta.assign(update.values[0]!);
+        tf.dispose([update.m, update.v, ...update.values]);
+        expect(entries(m.dataSync())).toEqual(entries(reference.m));
+        expect(entries(v.dataSync())).toEqual(entries(reference.v));
+        expect(entries(theta.dataSync())).toEqual(entries(reference.theta));
+      }
+    });
+    // The instance kept for the heap's memory is the one in use after it grew.
+    if (tf.getBackend() === 'wasm') expect(wasmAdamUpdate(tf.backend())).toBeDefined();
+    tf.dispose([m, v, theta]);
   });
 });

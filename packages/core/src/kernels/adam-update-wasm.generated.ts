@@ -1,0 +1,6 @@
+// Generated from adam-update.wat by packages/core/scripts/compile-adam-update.mjs (wabt 1.0.39).
+// Do not edit: edit the .wat and rerun the script (adam-update-wasm.test.ts checks the two agree).
+
+/** The WebAssembly module of `adam-update.wat`, 469 bytes, in base64. */
+export const adamUpdateWasmBase64 =
+  'AGFzbQEAAAABFQFgEX9/f39/f39/f319fX19fX19AAIPAQNlbnYGbWVtb3J5AgAAAwIBAAcKAQZ1cGRhdGUAAAqSAwGPAwMDfwt7A30gCf0TIRQgCv0TIRUgC/0TIRYgDP0TIRcgDf0TIRggDv0TIRkgD/0TIRogEP0TIRsgB0F8cUECdCESIAdBAnQhEwJAA0AgESASTw0BIAgEeyACIBFq/QACAAX9DAAAAAAAAAAAAAAAAAAAAAALIRwgACARav0AAgAgFP3mASAcIBX95gH95AEhHSABIBFq/QACACAW/eYBIBwgHP3mASAX/eYB/eQBIR4gBCARaiAd/QsCACAFIBFqIB79CwIAIAYgEWogHSAY/ecBIB4gGf3nAf3jASAa/eQB/ecBIBv95gEgAyARav0AAgD95AH9CwIAIBFBEGohEQwACwsCQANAIBEgE08NASAIBH0gAiARaioCAAVDAAAAAAshHyAAIBFqKgIAIAmUIB8gCpSSISAgASARaioCACALlCAfIB+UIAyUkiEhIAQgEWogIDgCACAFIBFqICE4AgAgBiARaiAgIA2VICEgDpWRIA+SlSAQlCADIBFqKgIAkjgCACARQQRqIREMAAsLCw==';
