@@ -31,6 +31,7 @@ export {
   infoNCEParts,
 } from './kernels/infonce-kernel';
 export { jensenShannonObjective } from './kernels/jensen-shannon-kernel';
+export { NativeAdamMoments } from './kernels/native-adam';
 export { registerTensorflowTrainingKernels } from './kernels/register-tensorflow-training-kernels';
 export { replaceKernel, restoreStockKernels } from './kernels/replace-kernel';
 export { sliceFromHeap, splitVFromHeap } from './kernels/slice-from-heap';

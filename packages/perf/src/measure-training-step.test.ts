@@ -31,12 +31,14 @@ describe('measureTrainingStep', () => {
     expect(result.details?.['parameters']).toBe(
       2 * (20 * 256 + 256 + 256 * 256 + 256 + 256 * 32 + 32),
     );
-    // The variables, Adam's two flat moment buffers and its two β powers.
-    expect(result.tensorsAfter! - before).toBe(variables + 4);
+    // The variables, Adam's two β powers and its state: two flat moment buffers, or on
+    // tfjs-node the handles of TensorFlow's three resource variables (values, m, v).
+    const optimizerState = tf.getBackend() === 'tensorflow' ? 3 : 2;
+    expect(result.tensorsAfter! - before).toBe(variables + 2 + optimizerState);
     expect(result.profile!.kernels).toBeGreaterThan(50);
     expect(result.profile!.peakTensors).toBeGreaterThan(result.tensorsAfter!);
     expect(Number.isFinite(result.details?.['lastLoss'] as number)).toBe(true);
-    // The flat Adam: one fused kernel on cpu, whatever the number of variables.
+    // The flat Adam: one kernel whatever the number of variables.
     const phases = result.phases!;
     expect(phases.repetitions).toBe(1); // one repetition per phase on cpu
     expect(phases.optimizer.kernels).toBe(1);

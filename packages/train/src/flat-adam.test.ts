@@ -65,6 +65,27 @@ function run(
 
 const values = (p: Problem) => p.variables.map((v) => Array.from(v.dataSync()));
 
+/**
+ * On cpu and wasm the optimiser runs tf.train.adam's float32 operations in its order: the same
+ * weights bit for bit. On tensorflow TensorFlow's ResourceApplyAdam runs the same update in
+ * another order of roundings (bias corrections folded into the step size): equal to float32
+ * rounding, accumulated over the steps (~1e-6 here).
+ */
+const bitForBit = tf.getBackend() !== 'tensorflow';
+
+function expectSameWeights(actual: number[][], expected: number[][]): void {
+  if (bitForBit) {
+    expect(actual).toEqual(expected);
+    return;
+  }
+  expect(actual.map((row) => row.length)).toEqual(expected.map((row) => row.length));
+  actual.forEach((row, k) => {
+    row.forEach((x, i) => {
+      expect(Math.abs(x - (expected[k]?.[i] as number))).toBeLessThan(1e-5);
+    });
+  });
+}
+
 /** A copy of the optimiser's weights (getWeights's own `iter` scalar freed). */
 async function snapshot(optimizer: tf.Optimizer) {
   const weights = await optimizer.getWeights();
@@ -95,7 +116,7 @@ async function throughCheckpoint(optimizer: tf.Optimizer) {
 }
 
 describe('FlatAdamOptimizer', () => {
-  it('moves every weight exactly as tf.train.adam does, bit for bit, over 20 steps', async () => {
+  it('moves every weight as tf.train.adam does over 20 steps (bit for bit on cpu and wasm)', async () => {
     const flat = problem(1);
     const stock = problem(1);
     await expectNoTensorLeak(async () => {
@@ -109,9 +130,10 @@ describe('FlatAdamOptimizer', () => {
         theirs.applyGradients(Object.entries(g2.grads).map(([name, tensor]) => ({ name, tensor })));
         tf.dispose([g2.value, ...Object.values(g2.grads)]);
       }
-      flat.variables.forEach((v, k) => {
-        expect(Array.from(v.dataSync())).toEqual(Array.from(stock.variables[k]!.dataSync()));
-      });
+      expectSameWeights(
+        flat.variables.map((v) => Array.from(v.dataSync())),
+        stock.variables.map((v) => Array.from(v.dataSync())),
+      );
       ours.dispose();
       theirs.dispose();
     });
@@ -165,7 +187,7 @@ describe('FlatAdamOptimizer', () => {
     tf.dispose([...straight.variables, ...resumed.variables]);
   });
 
-  it('updates in the same kernels whatever the number of variables: 1 on cpu and wasm, 15 on tensorflow (no Reshape per variable)', async () => {
+  it('updates in one kernel whatever the number of variables (no Reshape per variable)', async () => {
     const counts: number[] = [];
     for (const copies of [1, 4]) {
       const variables = Array.from({ length: copies }, (_, k) => problem(10 + k).variables).flat();
@@ -185,11 +207,10 @@ describe('FlatAdamOptimizer', () => {
       optimizer.dispose();
       tf.dispose(variables);
     }
-    if (['cpu', 'wasm'].includes(tf.getBackend())) expect(counts).toEqual([1, 1]);
-    if (tf.getBackend() === 'tensorflow') expect(counts).toEqual([15, 15]);
+    if (['cpu', 'wasm', 'tensorflow'].includes(tf.getBackend())) expect(counts).toEqual([1, 1]);
   });
 
-  it('keeps large variables apart (own moments) and small ones flat: still tf.train.adam bit for bit, no tensor kept per step', async () => {
+  it('keeps large variables apart (own moments) and small ones flat: still tf.train.adam, no tensor kept per step', async () => {
     const ours = mixed(20);
     const stock = mixed(20);
     await expectNoTensorLeak(async () => {
@@ -202,7 +223,7 @@ describe('FlatAdamOptimizer', () => {
         expect(tf.memory().numTensors).toBe(held);
       }
       run(stock, reference, 12);
-      expect(values(ours)).toEqual(values(stock));
+      expectSameWeights(values(ours), values(stock));
       const weights = await optimizer.getWeights();
       expect(weights.map((w) => [w.name, w.tensor.shape])).toEqual([
         ['iter', []],
@@ -215,7 +236,7 @@ describe('FlatAdamOptimizer', () => {
         ['own/2/m', [30]],
         ['own/2/v', [30]],
       ]);
-      tf.dispose(weights[0]?.tensor);
+      tf.dispose(weights.map((w) => w.tensor).filter((t) => !(t instanceof tf.Variable)));
       optimizer.dispose();
       reference.dispose();
     });
@@ -237,14 +258,14 @@ describe('FlatAdamOptimizer', () => {
       expect(Array.from(ours.variables[2]!.dataSync())).toEqual(before);
       run(ours, optimizer, 3, (step) => large(ours)(step + 5));
       run(stock, reference, 8, large(stock));
-      expect(values(ours)).toEqual(values(stock));
+      expectSameWeights(values(ours), values(stock));
       optimizer.dispose();
       reference.dispose();
     });
     tf.dispose([...ours.variables, ...stock.variables]);
   });
 
-  it('updates each large variable in kernels of its own (1 on cpu and wasm, 14 on tensorflow), beside those of the flat buffer', async () => {
+  it('updates each large variable in a kernel of its own, beside that of the flat buffer', async () => {
     const counts: number[] = [];
     for (const largeVariableSize of [Number.POSITIVE_INFINITY, 24, 1]) {
       const p = mixed(40);
@@ -259,15 +280,19 @@ describe('FlatAdamOptimizer', () => {
       if (['cpu', 'wasm'].includes(tf.getBackend())) {
         expect(new Set(names)).toEqual(new Set(['MiAdamUpdate']));
       }
+      if (tf.getBackend() === 'tensorflow') {
+        expect(new Set(names)).toEqual(new Set(['MiResourceAdamUpdate']));
+      }
       counts.push(profile.kernels.length);
       optimizer.dispose();
       tf.dispose(p.variables);
     }
-    if (['cpu', 'wasm'].includes(tf.getBackend())) expect(counts).toEqual([1, 1 + 2, 5]);
-    if (tf.getBackend() === 'tensorflow') expect(counts).toEqual([15, 15 + 2 * 14, 5 * 14]);
+    if (['cpu', 'wasm', 'tensorflow'].includes(tf.getBackend())) {
+      expect(counts).toEqual([1, 1 + 2, 5]);
+    }
   });
 
-  it('resumes bit for bit through a checkpoint file, from its own layout, another threshold or the all-flat layout', async () => {
+  it('resumes through a checkpoint file, from its own layout, another threshold or the all-flat layout', async () => {
     const straight = mixed(50);
     run(straight, tf.train.adam(0.05, 0.9, 0.999, 1e-8), 10);
     // `Infinity` writes what the all-flat optimiser wrote: only flat/m and flat/v, all variables.
@@ -290,7 +315,7 @@ describe('FlatAdamOptimizer', () => {
         run(resumed, second, 6);
         second.dispose();
       });
-      expect(values(resumed)).toEqual(values(straight));
+      expectSameWeights(values(resumed), values(straight));
       tf.dispose(resumed.variables);
     }
     tf.dispose(straight.variables);

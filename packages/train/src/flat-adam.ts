@@ -1,14 +1,15 @@
-import { type AdamUpdate, concatFlat, fusedAdamUpdate, splitAdd } from '@mi/core';
+import type { AdamStepParameters } from '@mi/core';
 import { InvalidArgumentError } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
+import { type AdamMoments, adamMoments } from './adam-moments';
 
 /** A tensor with the name of the variable or slot it belongs to (as `tf.Optimizer` uses them). */
 type NamedTensor = Awaited<ReturnType<tf.Optimizer['getWeights']>>[number];
 
 /** The first and second moments of some parameters. */
 interface Moments {
-  readonly m: tf.Variable;
-  readonly v: tf.Variable;
+  readonly m: tf.Tensor;
+  readonly v: tf.Tensor;
 }
 
 /**
@@ -34,15 +35,18 @@ export interface FlatAdamOptions {
 
 /**
  * Adam (Kingma & Ba 2015) with the moments of the small variables in one flat buffer, so that
- * their update costs a fixed number of kernels whatever the number of variables, instead of about
- * seventeen per variable as TF.js's `tf.train.adam` does. On cpu and wasm it is one kernel,
- * `@mi/core`'s `fusedAdamUpdate`: one loop (JavaScript on cpu, WebAssembly SIMD on wasm) that
- * reads each gradient and variable where it lies and writes the new moments and values (assigned
- * without a kernel). Elsewhere it is 15: the gradients go into the buffer and the update out of
- * it through `@mi/core`'s `concatFlat` and `splitAdd`, one kernel each, around Adam's 13
- * element-wise kernels. The bias corrections 1 − βᵗ are float32 numbers computed in JavaScript. On
- * small critics (the separable one has 12 variables) the optimiser's kernel dispatches, not its
- * arithmetic, dominate a step.
+ * their update costs one kernel whatever the number of variables, instead of about seventeen per
+ * variable as TF.js's `tf.train.adam` runs. On cpu and wasm that kernel is `@mi/core`'s
+ * `fusedAdamUpdate`: one loop (JavaScript on cpu, WebAssembly SIMD on wasm) that reads each
+ * gradient and variable where it lies and writes the new moments and values (assigned without a
+ * kernel). On tfjs-node the moments and a copy of the values are TensorFlow's own resource
+ * variables (`@mi/core`'s `NativeAdamMoments`): the gradients concatenated, one
+ * `ResourceApplyAdam` in place, the values read and split back. Elsewhere (webgl) it is 15
+ * kernels: `@mi/core`'s `concatFlat` and `splitAdd` around Adam's 13 element-wise kernels. The
+ * bias corrections 1 − βᵗ are float32 numbers computed in JavaScript. On small critics (the
+ * separable one has 12 variables) the optimiser's kernel dispatches, not its arithmetic,
+ * dominate a step; on the image critics the passes over memory do (TensorFlow's one pass against
+ * thirteen: 38 → 10 ms a step on the stacked CNN critic).
  *
  * ```
  * g = concat(flatten(∇θ₁), …, flatten(∇θ_k))
@@ -51,14 +55,17 @@ export interface FlatAdamOptions {
  * ```
  *
  * Variables of at least `largeVariableSize` entries (the 6272 × 1024 dense layer of the image
- * critics) keep moments of their own and take the same operations by themselves (one kernel each
- * on cpu and wasm, 14 elsewhere): where the composed kernels run, the two copies through the
- * flat buffer cost more than the dispatches they save.
+ * critics) keep moments of their own and take the same update by themselves (one kernel each):
+ * the two copies through the flat buffer would cost more than the dispatch they save.
  *
- * Element by element these are the operations `tf.train.adam` performs, in the same order, so the
- * two give the same weights bit for bit. A missing gradient: a large variable is left alone (its
- * weights and moments), as `tf.train.adam` does; a small one gets a zero gradient (its moments
- * decay and its weights move by what they still hold).
+ * On cpu, wasm and webgl these are, element by element, the operations `tf.train.adam` performs,
+ * in the same order, so the two give the same weights bit for bit. On tfjs-node TensorFlow
+ * performs the same update with its own order of roundings (the bias corrections folded into
+ * the step size, as in Kingma & Ba's Sect. 2, with ε scaled to keep Algorithm 1's update): the
+ * weights agree to float32 rounding, not bit for bit. A missing gradient: a large variable is
+ * left alone (its weights and moments), as `tf.train.adam` does; a small one gets a zero
+ * gradient (its moments decay and its weights move by what they still hold). Values assigned to
+ * the variables between steps (a restored checkpoint) are taken up at the next step.
  *
  * `getWeights` names the flat moments `flat/m`, `flat/v` and a large variable's `own/<k>/m`,
  * `own/<k>/v`, k its position in the order of the first gradients. `setWeights` takes any split
@@ -80,20 +87,23 @@ export class FlatAdamOptimizer extends tf.Optimizer {
   }
 
   /**
-   * The default `largeVariableSize`, 2¹⁹ entries: where a variable updated by itself (14 more
-   * kernel dispatches) starts to be as fast as through the flat buffer (the copies it saves) on
-   * tfjs-node; beyond it 5–15 % faster (a 6.4 M-entry layer: ~3–8 ms of ~45–55 ms). On cpu and
-   * wasm, where one kernel reads every variable in place, it only sets the number of kernel
-   * calls. The dense critics' layers (256 × 256 and below) and the image critics' second
-   * convolution (204 800) stay in the flat buffer; their 6272 × 1024 dense layer does not.
+   * The default `largeVariableSize`, 2¹⁹ entries: where updating a variable by itself (one more
+   * kernel dispatch) starts to pay for the copies into and out of the flat buffer that it saves
+   * (measured with the composed kernels on tfjs-node: beyond it 5–15 % faster, a 6.4 M-entry
+   * layer ~3–8 ms of ~45–55 ms). On cpu and wasm, where one kernel reads every variable in
+   * place, it only sets the number of kernel calls. The dense critics' layers (256 × 256 and
+   * below) and the image critics' second convolution (204 800) stay in the flat buffer; their
+   * 6272 × 1024 dense layer does not.
    */
   static readonly defaultLargeVariableSize = 2 ** 19;
 
   readonly largeVariableSize: number;
   /** Small variables' moments, one after another in the order of `flatIndices`. */
-  private flatMoments: Moments | undefined;
+  private flatMoments: AdamMoments | undefined;
   /** Large variables' moments, by position in `names`. */
-  private ownMoments: ReadonlyMap<number, Moments> = new Map();
+  private ownMoments: ReadonlyMap<number, AdamMoments> = new Map();
+  /** Moments `getWeights` read into new tensors (tfjs-node), freed at its next call. */
+  private exported: tf.Tensor[] = [];
   /** Moments from `setWeights` not yet laid out (the gradients' order is not known yet). */
   private restored: RestoredMoments | undefined;
   private names: readonly string[] = [];
@@ -138,131 +148,28 @@ export class FlatAdamOptimizer extends tf.Optimizer {
     );
     // 1 − βᵗ in float32, as tf.sub(1, accBeta) computes it, uploaded instead of a kernel each.
     const [power1, power2] = this.betaPowers();
-    const corrections: Corrections = [Math.fround(1 - power1), Math.fround(1 - power2)];
+    const parameters: AdamStepParameters = {
+      learningRate: this.learningRate,
+      beta1: this.beta1,
+      beta2: this.beta2,
+      epsilon: this.epsilon,
+      correction1: Math.fround(1 - power1),
+      correction2: Math.fround(1 - power2),
+    };
     if (this.flatMoments !== undefined) {
       const small = this.flatIndices.map((k) => variables[k] as tf.Variable);
       const smallGradients = this.flatIndices.map((k) => named[this.names[k] as string]);
-      this.updateFlat(this.flatMoments, small, smallGradients, corrections);
+      this.flatMoments.update(small, smallGradients, parameters);
     }
     for (const [k, moments] of this.ownMoments) {
       const gradient = named[this.names[k] as string];
-      if (gradient != null) {
-        this.updateOwn(moments, variables[k] as tf.Variable, gradient, corrections);
-      }
+      if (gradient != null) moments.update([variables[k] as tf.Variable], [gradient], parameters);
     }
     this.setBetaPowers(
       Math.fround(power1 * Math.fround(this.beta1)),
       Math.fround(power2 * Math.fround(this.beta2)),
     );
     this.incrementIterations();
-  }
-
-  /**
-   * The small variables through the flat buffer, whatever their number: one kernel on cpu and
-   * wasm, 15 elsewhere.
-   */
-  private updateFlat(
-    moments: Moments,
-    variables: readonly tf.Variable[],
-    gradients: readonly (tf.Tensor | null | undefined)[],
-    corrections: Corrections,
-  ): void {
-    const fused = this.fused(moments, gradients, variables, corrections);
-    if (fused !== undefined) {
-      assignUpdate(moments, variables, fused);
-      return;
-    }
-    tf.tidy(() => {
-      const flat = concatFlat(variables.map((w, k) => gradients[k] ?? tf.zerosLike(w)));
-      const step = this.adamStep(moments, flat, corrections);
-      flat.dispose();
-      const updated = splitAdd(step as tf.Tensor1D, variables);
-      step.dispose();
-      variables.forEach((w, k) => {
-        w.assign(updated[k] as tf.Tensor);
-      });
-    });
-  }
-
-  /**
-   * A large variable by itself, with the same operations as the flat buffer: one kernel on cpu
-   * and wasm, 14 elsewhere.
-   */
-  private updateOwn(
-    moments: Moments,
-    variable: tf.Variable,
-    gradient: tf.Tensor,
-    corrections: Corrections,
-  ): void {
-    const fused = this.fused(moments, [gradient], [variable], corrections);
-    if (fused !== undefined) {
-      assignUpdate(moments, [variable], fused);
-      return;
-    }
-    tf.tidy(() => {
-      const step = this.adamStep(moments, gradient, corrections);
-      // θ + step, as splitAdd and tf.train.adam add them.
-      const updated = tf.add(step, variable);
-      step.dispose();
-      variable.assign(updated);
-    });
-  }
-
-  /**
-   * `@mi/core`'s one-pass Adam kernel, on cpu and wasm; undefined elsewhere (and on wasm where its
-   * SIMD module cannot run: the threaded build's shared memory, an engine without WebAssembly
-   * SIMD), where the composed kernels take over. On wasm its SIMD loop is 2.7–4.8× faster than
-   * the backend's 13 SIMD kernels (and the flat buffer's two copies): 159 K parameters in 12
-   * variables 0.95–1.17 → 0.22–0.25 ms, a 6.4 M-entry variable 68–99 → 26–27 ms, a
-   * separable-critic step 6.3–6.8 → 5.2–5.9 ms. On cpu, whose own kernels are JavaScript loops
-   * too, its JavaScript loop is 12–15× faster (37–41 → 2.9–3.1 ms; 2.0 s → 0.13 s), a
-   * separable-critic step 142 → 103 ms. (Medians of interleaved runs on 2 cores shared with
-   * another job.)
-   */
-  private fused(
-    { m, v }: Moments,
-    gradients: readonly (tf.Tensor | null | undefined)[],
-    variables: readonly tf.Variable[],
-    [correction1, correction2]: Corrections,
-  ): AdamUpdate | undefined {
-    const { learningRate, beta1, beta2, epsilon } = this;
-    return fusedAdamUpdate(m, v, gradients, variables, {
-      learningRate,
-      beta1,
-      beta2,
-      epsilon,
-      correction1,
-      correction2,
-    });
-  }
-
-  /**
-   * Updates the moments with gradient `g` and returns the step −lr · m̂ / (√v̂ + ε), in
-   * `tf.train.adam`'s order of operations. Does not dispose `g`. Each intermediate is freed as
-   * soon as the next op has read it: the allocator then hands the next op a buffer still in cache.
-   * On the separable critic (159 K parameters, ~15 live buffers of 636 KB otherwise) this halves
-   * the update on tfjs-node (~2.1 → ~1.0 ms).
-   */
-  private adamStep({ m, v }: Moments, g: tf.Tensor, [correction1, correction2]: Corrections) {
-    const consume = <T extends tf.Tensor>(result: T, ...inputs: tf.Tensor[]): T => {
-      tf.dispose(inputs);
-      return result;
-    };
-    const scaled = tf.mul(g, 1 - this.beta1);
-    const squared = tf.square(g);
-    const decayedM = tf.mul(m, this.beta1);
-    const newM = consume(tf.add(decayedM, scaled), decayedM, scaled);
-    const scaledSquare = consume(tf.mul(squared, 1 - this.beta2), squared);
-    const decayedV = tf.mul(v, this.beta2);
-    const newV = consume(tf.add(decayedV, scaledSquare), decayedV, scaledSquare);
-    m.assign(newM);
-    v.assign(newV);
-    const mHat = consume(tf.div(newM, correction1), newM);
-    const vHat = consume(tf.div(newV, correction2), newV);
-    const root = consume(tf.sqrt(vHat), vHat);
-    const denominator = consume(tf.add(root, this.epsilon), root);
-    const ratio = consume(tf.div(mHat, denominator), mHat, denominator);
-    return consume(tf.mul(ratio, -this.learningRate), ratio);
   }
 
   /**
@@ -311,28 +218,29 @@ export class FlatAdamOptimizer extends tf.Optimizer {
     const flatIndices = names.flatMap((_, k) => (large[k] ? [] : [k]));
     const pieces =
       this.restored === undefined ? undefined : restoredPieces(this.restored, variables);
-    const moments = (indices: readonly number[]): Moments =>
-      tf.tidy(() => {
-        const total = indices.reduce((sum, k) => sum + (variables[k] as tf.Variable).size, 0);
-        const [m, v] = (['m', 'v'] as const).map((which) =>
-          pieces === undefined
-            ? tf.zeros([total])
-            : tf.concat(indices.map((k) => tf.reshape(pieces[k]?.[which] as tf.Tensor, [-1]))),
-        );
-        return { m: (m as tf.Tensor).variable(false), v: (v as tf.Tensor).variable(false) };
+    // Zeros, or the restored pieces: 1-D over `indices`, or shaped as the one large variable.
+    const moments = (indices: readonly number[], shape?: readonly number[]): AdamMoments => {
+      const { m, v } = tf.tidy(() => {
+        const [m, v] = (['m', 'v'] as const).map((which) => {
+          const total = indices.reduce((sum, k) => sum + (variables[k] as tf.Variable).size, 0);
+          const flat =
+            pieces === undefined
+              ? tf.zeros([total])
+              : tf.concat(indices.map((k) => tf.reshape(pieces[k]?.[which] as tf.Tensor, [-1])));
+          return shape === undefined ? flat : tf.reshape(flat, [...shape]);
+        });
+        return { m: m as tf.Tensor, v: v as tf.Tensor };
       });
+      return adamMoments(
+        m,
+        v,
+        indices.map((k) => variables[k] as tf.Variable),
+      );
+    };
     const own = new Map(
-      names.flatMap((_, k) => {
-        if (!large[k]) return [];
-        const variable = variables[k] as tf.Variable;
-        const piece = pieces?.[k];
-        const shaped = (t: tf.Tensor | undefined) =>
-          (t === undefined ? tf.zerosLike(variable) : tf.reshape(t, variable.shape)).variable(
-            false,
-          );
-        const pair = tf.tidy(() => ({ m: shaped(piece?.m), v: shaped(piece?.v) }));
-        return [[k, pair] as const];
-      }),
+      names.flatMap((_, k) =>
+        large[k] ? [[k, moments([k], (variables[k] as tf.Variable).shape)] as const] : [],
+      ),
     );
     const flat = flatIndices.length > 0 ? moments(flatIndices) : undefined;
     if (pieces !== undefined) tf.dispose(pieces.flatMap((piece) => [piece.m, piece.v]));
@@ -349,19 +257,45 @@ export class FlatAdamOptimizer extends tf.Optimizer {
     this.restored = undefined;
   }
 
+  private disposeMoments(): void {
+    this.flatMoments?.dispose();
+    for (const moments of this.ownMoments.values()) moments.dispose();
+    this.flatMoments = undefined;
+    this.ownMoments = new Map();
+  }
+
   override dispose(): void {
-    tf.dispose([this.accBeta1, this.accBeta2]);
-    tf.dispose(momentTensors(this.flatMoments, this.ownMoments));
+    tf.dispose([this.accBeta1, this.accBeta2, ...this.exported]);
+    this.exported = [];
+    this.disposeMoments();
     this.disposeRestored();
   }
 
   /**
    * The iteration count, the β powers and the moments (`flat/m`, `flat/v`, `own/<k>/m`,
-   * `own/<k>/v`): enough to resume bit for bit. The tensors are the optimiser's, but the count.
+   * `own/<k>/v`): enough to resume bit for bit. The tensors are the optimiser's, but the count;
+   * on tfjs-node, where TensorFlow holds the moments, they are read into new tensors that the
+   * optimiser frees at the next `getWeights` or `dispose`.
    */
   override async getWeights(): Promise<NamedTensor[]> {
-    const { flat, own } =
-      this.restored ?? ({ flat: this.flatMoments, own: this.ownMoments } as RestoredMoments);
+    tf.dispose(this.exported);
+    this.exported = [];
+    const read = (moments: AdamMoments) => {
+      const pair = moments.read();
+      if (moments.readCopies) this.exported.push(pair.m, pair.v);
+      return pair;
+    };
+    const restored = this.restored;
+    const flat =
+      restored !== undefined
+        ? restored.flat
+        : this.flatMoments === undefined
+          ? undefined
+          : read(this.flatMoments);
+    const own: [number, Moments][] =
+      restored !== undefined
+        ? [...restored.own]
+        : [...this.ownMoments].map(([k, moments]) => [k, read(moments)]);
     const moments: NamedTensor[] = [
       ...(flat === undefined
         ? []
@@ -369,7 +303,7 @@ export class FlatAdamOptimizer extends tf.Optimizer {
             { name: 'flat/m', tensor: flat.m },
             { name: 'flat/v', tensor: flat.v },
           ]),
-      ...[...own].flatMap(([k, { m, v }]) => [
+      ...own.flatMap(([k, { m, v }]) => [
         { name: `own/${k}/m`, tensor: m },
         { name: `own/${k}/v`, tensor: v },
       ]),
@@ -394,7 +328,7 @@ export class FlatAdamOptimizer extends tf.Optimizer {
       this.accBeta2.assign(byName.get('accBeta2') as tf.Scalar);
     });
     const copy = (m: tf.Tensor, v: tf.Tensor): Moments =>
-      tf.tidy(() => ({ m: m.clone().variable(false), v: v.clone().variable(false) }));
+      tf.tidy(() => ({ m: m.clone(), v: v.clone() }));
     const flatM = byName.get('flat/m');
     const flatV = byName.get('flat/v');
     const own = new Map<number, Moments>();
@@ -409,9 +343,7 @@ export class FlatAdamOptimizer extends tf.Optimizer {
     this.restored = { flat, own };
     if (this.names.length > 0) {
       // Already running: lay the restored moments out now, in place of the current ones.
-      tf.dispose(momentTensors(this.flatMoments, this.ownMoments));
-      this.flatMoments = undefined;
-      this.ownMoments = new Map();
+      this.disposeMoments();
       this.allocate(this.names);
     }
   }
@@ -427,27 +359,7 @@ export class FlatAdamOptimizer extends tf.Optimizer {
   }
 }
 
-/** 1 − β₁ᵗ and 1 − β₂ᵗ as float32 numbers. */
-type Corrections = readonly [number, number];
-
-/** Assigns (swaps the data, no kernel) the fused update's outputs, then frees their handles. */
-function assignUpdate(
-  { m, v }: Moments,
-  variables: readonly tf.Variable[],
-  update: AdamUpdate,
-): void {
-  m.assign(update.m);
-  v.assign(update.v);
-  variables.forEach((w, k) => {
-    w.assign(update.values[k] as tf.Tensor);
-  });
-  tf.dispose([update.m, update.v, ...update.values]);
-}
-
-function momentTensors(
-  flat: Moments | undefined,
-  own: ReadonlyMap<number, Moments>,
-): tf.Variable[] {
+function momentTensors(flat: Moments | undefined, own: ReadonlyMap<number, Moments>): tf.Tensor[] {
   return [...(flat === undefined ? [] : [flat]), ...own.values()].flatMap(({ m, v }) => [m, v]);
 }
 

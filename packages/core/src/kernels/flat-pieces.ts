@@ -72,36 +72,78 @@ function makeHostSplitAdd(backendName: string): tf.KernelConfig {
   };
 }
 
-/** tensorflow: `Reshape`s to 1-D where needed, then one `ConcatV2`; no TF.js dispatch between. */
+/**
+ * tensorflow: the pieces flattened (a `Reshape` where one is not 1-D) and joined by one
+ * `ConcatV2`, through the binding; a single piece is only reshaped (a new handle on its data).
+ */
+export function nativeConcatFlat(
+  native: NativeBackend,
+  pieces: readonly tf.TensorInfo[],
+): tf.Tensor {
+  return tf.tidy(() => {
+    const flatShape = int32Operand([-1]);
+    if (pieces.length === 1) return nativeReshape(native, pieces[0] as tf.TensorInfo, flatShape);
+    const flat = pieces.map((piece) =>
+      piece.shape.length === 1 ? piece : nativeReshape(native, piece, flatShape),
+    );
+    return native.executeSingleOutput(
+      'ConcatV2',
+      [
+        { name: 'N', type: native.binding.TF_ATTR_INT, value: pieces.length },
+        floatType(native),
+        int32Type(native, 'Tidx'),
+      ],
+      [...flat, int32Operand(0)],
+    );
+  });
+}
+
+/**
+ * tensorflow: the consecutive blocks of the 1-D `flat`, shaped as `shapes` (one `SplitV`, then a
+ * `Reshape` where a shape is not 1-D), through the binding. New tensors, owned by the caller.
+ */
+export function nativeSplitShaped(
+  native: NativeBackend,
+  flat: tf.TensorInfo,
+  shapes: readonly (readonly number[])[],
+): tf.Tensor[] {
+  return tf.tidy(() => {
+    const pieces: readonly tf.TensorInfo[] =
+      shapes.length === 1
+        ? [flat]
+        : native.executeMultipleOutputs(
+            'SplitV',
+            [
+              { name: 'num_split', type: native.binding.TF_ATTR_INT, value: shapes.length },
+              floatType(native),
+              int32Type(native, 'Tlen'),
+            ],
+            [flat, int32Operand(shapes.map(size)), int32Operand(0)],
+            shapes.length,
+          );
+    return shapes.map((shape, k) => {
+      const piece = pieces[k] as tf.TensorInfo;
+      return shape.length === 1 && shapes.length > 1
+        ? (piece as tf.Tensor)
+        : nativeReshape(native, piece, int32Operand([...shape]));
+    });
+  });
+}
+
+/** tensorflow: {@link nativeConcatFlat} as one TF.js kernel. */
 function makeNativeConcat(): tf.KernelConfig {
   return {
     kernelName: CONCAT_FLAT_KERNEL,
     backendName: 'tensorflow',
-    kernelFunc: ({ inputs, backend }) => {
-      const native = nativeBackend(backend) as NativeBackend;
-      const pieces = Object.values(inputs) as tf.TensorInfo[];
-      return tf.tidy(() => {
-        const flatShape = int32Operand([-1]);
-        return native.executeSingleOutput(
-          'ConcatV2',
-          [
-            { name: 'N', type: native.binding.TF_ATTR_INT, value: pieces.length },
-            floatType(native),
-            int32Type(native, 'Tidx'),
-          ],
-          [
-            ...pieces.map((piece) =>
-              piece.shape.length === 1 ? piece : nativeReshape(native, piece, flatShape),
-            ),
-            int32Operand(0),
-          ],
-        );
-      }) as unknown as tf.TensorInfo;
-    },
+    kernelFunc: ({ inputs, backend }) =>
+      nativeConcatFlat(
+        nativeBackend(backend) as NativeBackend,
+        Object.values(inputs) as tf.TensorInfo[],
+      ) as unknown as tf.TensorInfo,
   };
 }
 
-/** tensorflow: one `SplitV`, `Reshape`s where the addend is not 1-D, and one `AddV2` per piece. */
+/** tensorflow: {@link nativeSplitShaped}, then one `AddV2` per piece. */
 function makeNativeSplitAdd(): tf.KernelConfig {
   return {
     kernelName: SPLIT_ADD_KERNEL,
@@ -109,32 +151,19 @@ function makeNativeSplitAdd(): tf.KernelConfig {
     kernelFunc: ({ inputs, backend }) => {
       const native = nativeBackend(backend) as NativeBackend;
       const [flat, ...addends] = Object.values(inputs) as tf.TensorInfo[];
-      return tf.tidy(() => {
-        const pieces = native.executeMultipleOutputs(
-          'SplitV',
-          [
-            { name: 'num_split', type: native.binding.TF_ATTR_INT, value: addends.length },
-            floatType(native),
-            int32Type(native, 'Tlen'),
-          ],
-          [
-            flat as tf.TensorInfo,
-            int32Operand(addends.map((addend) => size(addend.shape))),
-            int32Operand(0),
-          ],
-          addends.length,
+      const pieces = nativeSplitShaped(
+        native,
+        flat as tf.TensorInfo,
+        addends.map((addend) => addend.shape),
+      );
+      return addends.map((addend, k) => {
+        const sum = native.executeSingleOutput(
+          'AddV2',
+          [floatType(native)],
+          [pieces[k] as tf.Tensor, addend],
         );
-        // Each piece is freed once added, so the next sum can reuse its (cached) buffer.
-        return addends.map((addend, k) => {
-          const piece = pieces[k] as tf.Tensor;
-          const shaped =
-            addend.shape.length === 1
-              ? piece
-              : nativeReshape(native, piece, int32Operand([...addend.shape]));
-          const sum = native.executeSingleOutput('AddV2', [floatType(native)], [shaped, addend]);
-          tf.dispose([piece, shaped]);
-          return sum;
-        });
+        (pieces[k] as tf.Tensor).dispose();
+        return sum;
       }) as unknown as tf.TensorInfo[];
     },
   };

@@ -12,6 +12,7 @@ export interface NativeBackend {
     readonly TF_ATTR_FLOAT: number;
     readonly TF_ATTR_INT: number;
     readonly TF_ATTR_STRING: number;
+    readonly TF_ATTR_SHAPE: number;
     readonly TF_FLOAT: number;
     readonly TF_BOOL: number;
     readonly TF_INT32: number;
