@@ -196,8 +196,8 @@ function makeHostKernel(backendName: string): tf.KernelConfig {
 
 /**
  * Registers the kernel for the active backend on first use; false where there is none. No native
- * side: TensorFlow's `ApplyAdam` needs reference or resource variables that tfjs-node does not
- * expose, and a composition of TensorFlow ops would be the stock path again.
+ * side: TensorFlow's `ResourceApplyAdam` updates resource variables in place, so on tfjs-node
+ * the moments live in TensorFlow (`NativeAdamMoments`), not in tensors passed to a kernel.
  */
 function ensureAdamKernel(): boolean {
   return ensureKernelFamily({ probe: ADAM_UPDATE_KERNEL, host: (name) => [makeHostKernel(name)] });
@@ -235,6 +235,30 @@ function validate(
     });
   }
   assertShape(functionName, 'v', v, m.shape, 'the shape of m');
+}
+
+/**
+ * The inputs of the Adam kernels: `base` (the moments or their handles), then `value<k>` and
+ * `gradient<k>` for each variable (no `gradient<k>` where it is missing).
+ */
+export function adamKernelInputs(
+  base: tf.NamedTensorMap,
+  values: readonly tf.Tensor[],
+  gradients: readonly (tf.Tensor | null | undefined)[],
+): tf.NamedTensorMap {
+  const inputs: tf.NamedTensorMap = { ...base };
+  values.forEach((value, k) => {
+    inputs[`value${k}`] = value;
+    const gradient = gradients[k];
+    if (gradient != null) inputs[`gradient${k}`] = gradient;
+  });
+  return inputs;
+}
+
+/** Adam's parameters as kernel attributes (a plain object of numbers). */
+export function adamAttributes(parameters: AdamStepParameters): tf.NamedAttrMap {
+  const { learningRate, beta1, beta2, epsilon, correction1, correction2 } = parameters;
+  return { learningRate, beta1, beta2, epsilon, correction1, correction2 };
 }
 
 /**
@@ -293,20 +317,12 @@ export function fusedAdamUpdate(
   if (!float32) return undefined;
   if (tf.getBackend() === 'wasm' && wasmAdamUpdate(tf.backend()) === undefined) return undefined;
   if (!ensureAdamKernel()) return undefined;
-  const inputs: tf.NamedTensorMap = { m, v };
-  values.forEach((value, k) => {
-    inputs[`value${k}`] = value;
-    const gradient = gradients[k];
-    if (gradient != null) inputs[`gradient${k}`] = gradient;
-  });
-  const { learningRate, beta1, beta2, epsilon, correction1, correction2 } = parameters;
-  const [newM, newV, ...newValues] = tf.engine().runKernel(ADAM_UPDATE_KERNEL, inputs, {
-    learningRate,
-    beta1,
-    beta2,
-    epsilon,
-    correction1,
-    correction2,
-  }) as tf.Tensor[];
+  const [newM, newV, ...newValues] = tf
+    .engine()
+    .runKernel(
+      ADAM_UPDATE_KERNEL,
+      adamKernelInputs({ m, v }, values, gradients),
+      adamAttributes(parameters),
+    ) as tf.Tensor[];
   return { m: newM as tf.Tensor, v: newV as tf.Tensor, values: newValues };
 }

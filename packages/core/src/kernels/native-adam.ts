@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
-import type { AdamStepParameters } from './adam-kernel';
+import { type AdamStepParameters, adamAttributes, adamKernelInputs } from './adam-kernel';
 import { nativeConcatFlat, nativeSplitShaped } from './flat-pieces';
 import {
   boolAttr,
@@ -228,23 +228,13 @@ export class NativeAdamMoments {
     const reload =
       variables.length !== this.written.length ||
       variables.some((w, k) => w.dataId !== this.written[k]);
-    const inputs: tf.NamedTensorMap = { ...this.handles };
-    variables.forEach((w, k) => {
-      inputs[`value${k}`] = w;
-      const gradient = gradients[k];
-      if (gradient != null) inputs[`gradient${k}`] = gradient;
-    });
-    const { learningRate, beta1, beta2, epsilon, correction1, correction2 } = parameters;
-    const values = tf.engine().runKernel(RESOURCE_ADAM_KERNEL, inputs, {
-      learningRate,
-      beta1,
-      beta2,
-      epsilon,
-      correction1,
-      correction2,
-      reload,
-      whole: this.whole,
-    }) as tf.Tensor[];
+    const values = tf
+      .engine()
+      .runKernel(RESOURCE_ADAM_KERNEL, adamKernelInputs(this.handles, variables, gradients), {
+        ...adamAttributes(parameters),
+        reload,
+        whole: this.whole,
+      }) as tf.Tensor[];
     variables.forEach((w, k) => {
       w.assign(values[k] as tf.Tensor);
     });
