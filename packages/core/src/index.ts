@@ -60,6 +60,7 @@ export {
   type DenseActivation,
   type DenseKernelMode,
   type ExplicitTransposeMode,
+  fastActivation,
   fastDense,
   fastMatMul,
   setDenseKernels,

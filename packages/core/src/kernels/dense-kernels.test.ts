@@ -1,4 +1,10 @@
-import { fastDense, fastMatMul, setDenseKernels, setExplicitTransposes } from '@mi/core';
+import {
+  fastActivation,
+  fastDense,
+  fastMatMul,
+  setDenseKernels,
+  setExplicitTransposes,
+} from '@mi/core';
 import { expectAllClose, expectNoTensorLeak } from '@mi/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -61,6 +67,37 @@ describe('dense kernels (fused) against the stock path', () => {
       }
     });
     tf.dispose([x, w, b]);
+  });
+
+  it.each([
+    'relu',
+    'elu',
+  ] as const)('fastActivation %s: tf.relu / tf.elu exactly, zeros and negatives included, and one gradient kernel', async (activation) => {
+    // Exact zeros and a 2-D shape as the joint critic's broadcast sum gives it.
+    const x = tf.tensor2d([-2, -0.5, 0, 0, 0.25, 3, -1e-6, 1e-6, 7, -7, 0.5, -0.25], [3, 4]);
+    await expectNoTensorLeak(() => {
+      const reference = valueAndGrads(
+        (x) => (activation === 'relu' ? tf.relu(x!) : tf.elu(x!)),
+        [x],
+      );
+      for (const mode of ['stock', 'fused'] as const) {
+        setDenseKernels(mode);
+        const ours = valueAndGrads((x) => fastActivation(x!, activation), [x]);
+        expectAllClose(ours[0]!, reference[0]!, { atol: 1e-6, rtol: 1e-6 });
+        expect(ours[1]).toEqual(reference[1]);
+      }
+    });
+    setDenseKernels('fused');
+    const profile = await tf.profile(() =>
+      tf.tidy(() => tf.grad((x) => tf.sum(fastActivation(x, activation)))(x)),
+    );
+    const names = profile.kernels.map((k) => k.name);
+    if (['cpu', 'wasm', 'tensorflow'].includes(tf.getBackend())) {
+      expect(names).toContain('MiActivation');
+      expect(names).toContain('MiActivationGrad');
+      expect(names).not.toContain('Step');
+    }
+    x.dispose();
   });
 
   // With explicit transposes (wasm's way), products whose output is a vector keep the kernel's own

@@ -10,6 +10,7 @@ const DENSE_KERNEL = 'MiDense';
 const MATMUL_2D_KERNEL = 'MiMatMul2D';
 const ACTIVATION_GRAD_KERNEL = 'MiActivationGrad';
 const BIAS_GRAD_KERNEL = 'MiBiasGrad';
+const ACTIVATION_KERNEL = 'MiActivation';
 
 /** Attributes of {@link DENSE_KERNEL}. */
 interface DenseAttrs {
@@ -200,6 +201,25 @@ function makeDenseKernel(backendName: string): tf.KernelConfig {
   };
 }
 
+/**
+ * ReLU or ELU on its own (after a sum that is not a dense layer's): the backend's `Relu`/`Elu`
+ * called directly, or TensorFlow's op; its gradient is {@link ACTIVATION_GRAD_KERNEL}, one
+ * `ReluGrad` on tensorflow where `tf.relu`'s is a comparison, a cast and a product.
+ */
+function makeActivationKernel(backendName: string): tf.KernelConfig {
+  return {
+    kernelName: ACTIVATION_KERNEL,
+    backendName,
+    kernelFunc: ({ inputs, attrs, backend }) => {
+      const { x } = inputs as { x: tf.TensorInfo };
+      const op = (attrs as unknown as DenseAttrs).activation === 'elu' ? 'Elu' : 'Relu';
+      if (onHost(backendName)) return hostKernels(backendName, backend).call(op, { x });
+      const native = nativeBackend(backend) as NativeBackend;
+      return native.executeSingleOutput(op, [floatType(native)], [x]) as unknown as tf.TensorInfo;
+    },
+  };
+}
+
 function makeActivationGradKernel(backendName: string): tf.KernelConfig {
   return {
     kernelName: ACTIVATION_GRAD_KERNEL,
@@ -323,6 +343,17 @@ function registerDenseGradients(): void {
       },
     });
   }
+  if (tf.getGradient(ACTIVATION_KERNEL) === undefined) {
+    tf.registerGradient({
+      kernelName: ACTIVATION_KERNEL,
+      outputsToSave: [true],
+      gradFunc: (dy, saved, attrs) => {
+        const [y] = saved as [tf.Tensor];
+        const { activation } = attrs as unknown as DenseAttrs;
+        return { x: () => activationGradient(activation, dy as tf.Tensor, y, true) };
+      },
+    });
+  }
   if (tf.getGradient(DENSE_KERNEL) === undefined) {
     tf.registerGradient({
       kernelName: DENSE_KERNEL,
@@ -363,6 +394,7 @@ export function ensureDenseKernels(options: DenseKernelOptions): void {
     tf.registerKernel(makeMatMulKernel(backendName, options));
     const native = backendName === 'tensorflow' && nativeBackend(tf.backend()) !== undefined;
     if (native || onHost(backendName)) {
+      tf.registerKernel(makeActivationKernel(backendName));
       tf.registerKernel(makeActivationGradKernel(backendName));
       tf.registerKernel(makeBiasGradKernel(backendName));
     }
@@ -382,6 +414,19 @@ export function denseKernel(
     .runKernel(DENSE_KERNEL, bias === undefined ? { x, kernel } : { x, kernel, bias }, {
       activation,
     } as unknown as tf.NamedAttrMap) as tf.Tensor2D;
+}
+
+/**
+ * `relu(x)` or `elu(x)` through the activation kernel, whose gradient is one kernel; `tf.relu` or
+ * `tf.elu` where the backend has none (see {@link ensureDenseKernels}).
+ */
+export function activationKernel(x: tf.Tensor, activation: 'relu' | 'elu'): tf.Tensor {
+  if (tf.getKernel(ACTIVATION_KERNEL, tf.getBackend()) === undefined) {
+    return activation === 'relu' ? tf.relu(x) : tf.elu(x);
+  }
+  return tf.engine().runKernel(ACTIVATION_KERNEL, { x }, {
+    activation,
+  } as unknown as tf.NamedAttrMap) as tf.Tensor;
 }
 
 /** `op(a)·op(b)` on 2-D tensors through the 2-D product kernel. */

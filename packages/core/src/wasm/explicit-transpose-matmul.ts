@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  activationKernel,
   type DenseActivation,
   denseKernel,
   ensureDenseKernels,
@@ -202,4 +203,19 @@ export function fastDense(
       activation,
     }) as tf.Tensor2D;
   });
+}
+
+/**
+ * `relu(x)` or `elu(x)` for an activation that follows something other than a dense layer (the
+ * joint critic's broadcast sum of its split first layer). In the dense-kernel mode its gradient
+ * is one kernel that reads the output (TensorFlow's `ReluGrad`/`EluGrad` on tfjs-node, where
+ * `tf.relu`'s gradient is a comparison, a cast and a product over the whole tensor); the values
+ * and gradients are `tf.relu`'s and `tf.elu`'s.
+ */
+export function fastActivation<T extends tf.Tensor>(x: T, activation: 'relu' | 'elu'): T {
+  if (denseMode === 'fused') {
+    ensureDenseKernels(kernelOptions);
+    return activationKernel(x, activation) as T;
+  }
+  return (activation === 'relu' ? tf.relu(x) : tf.elu(x)) as T;
 }

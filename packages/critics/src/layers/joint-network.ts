@@ -1,4 +1,4 @@
-import { type DenseActivation, fastDense } from '@mi/core';
+import { type DenseActivation, fastActivation, fastDense } from '@mi/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { applyDense, createDense, type DenseWeights } from './dense';
 import type { WeightStore } from './weight-store';
@@ -68,8 +68,9 @@ export function firstLayerHalves(
 
 /** The network after the first pre-activation: m × h → length m. */
 export function jointHead(net: JointNetwork, preActivation: tf.Tensor2D): tf.Tensor1D {
+  // The first layer's sum is no dense layer's: its activation by itself, the gradient one kernel.
   let h =
-    net.activation === 'relu' ? tf.relu(preActivation) : (tf.elu(preActivation) as tf.Tensor2D);
+    net.activation === 'linear' ? preActivation : fastActivation(preActivation, net.activation);
   net.rest.forEach((layer, k) => {
     h = applyDense(layer, h, k + 1 === net.rest.length ? 'linear' : net.activation);
   });
