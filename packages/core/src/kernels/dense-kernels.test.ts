@@ -112,6 +112,9 @@ describe('dense kernels (fused) against the stock path', () => {
     [[9, 1], [9, 4], true, false],
     [[4, 9], [1, 9], false, true],
     [[6, 1], [1, 6], false, false],
+    // Few rows against a wide right operand: computed as (B·Aᵀ)ᵀ, which packs the smaller side.
+    [[2, 6], [8, 6], false, true],
+    [[6, 2], [8, 6], true, true],
   ] as const)('fastMatMul %j · %j (transposeA %s, transposeB %s) with explicit transposes', async (aShape, bShape, ta, tb) => {
     const a = tf.randomNormal([...aShape], 0, 1, 'float32', 21);
     const b = tf.randomNormal([...bShape], 0, 1, 'float32', 22);
