@@ -18,15 +18,13 @@ export interface AdamMoments {
     gradients: readonly (tf.Tensor | null | undefined)[],
     parameters: AdamStepParameters,
   ): void;
-  /** The moments: the store's own tensors, or new ones for the caller (see `readCopies`). */
+  /**
+   * The moments: the store's own variables (`tf.Variable`), or new tensors the caller frees (the
+   * convention of `getWeights`: what is not a variable is the caller's).
+   */
   read(): { readonly m: tf.Tensor; readonly v: tf.Tensor };
-  /** Whether `read` returns new tensors for the caller to free. */
-  readonly readCopies: boolean;
   dispose(): void;
 }
-
-const sameShape = (a: readonly number[], b: readonly number[]) =>
-  a.length === b.length && a.every((d, k) => d === b[k]);
 
 /**
  * Moments as TF.js variables. On cpu and wasm one `fusedAdamUpdate` kernel; elsewhere Adam's 13
@@ -34,8 +32,6 @@ const sameShape = (a: readonly number[], b: readonly number[]) =>
  * (`concatFlat`, `splitAdd`, one kernel each).
  */
 export class TensorAdamMoments implements AdamMoments {
-  readonly readCopies = false;
-
   constructor(
     private readonly m: tf.Variable,
     private readonly v: tf.Variable,
@@ -57,7 +53,8 @@ export class TensorAdamMoments implements AdamMoments {
       return;
     }
     const whole =
-      variables.length === 1 && sameShape((variables[0] as tf.Variable).shape, this.m.shape);
+      variables.length === 1 &&
+      tf.util.arraysEqual((variables[0] as tf.Variable).shape, this.m.shape);
     tf.tidy(() => {
       if (whole) {
         const w = variables[0] as tf.Variable;
@@ -117,25 +114,6 @@ export class TensorAdamMoments implements AdamMoments {
   }
 }
 
-/** {@link NativeAdamMoments} as {@link AdamMoments}; its `read` makes new tensors. */
-class NativeMoments implements AdamMoments {
-  readonly readCopies = true;
-  constructor(private readonly native: NativeAdamMoments) {}
-  update(
-    variables: readonly tf.Variable[],
-    gradients: readonly (tf.Tensor | null | undefined)[],
-    parameters: AdamStepParameters,
-  ): void {
-    this.native.update(variables, gradients, parameters);
-  }
-  read() {
-    return this.native.read();
-  }
-  dispose(): void {
-    this.native.dispose();
-  }
-}
-
 /**
  * The moments `m`, `v` (taken: freed or kept) of `variables` where they update fastest:
  * TensorFlow's own resource variables on tfjs-node (one `ResourceApplyAdam`), TF.js variables
@@ -146,12 +124,13 @@ export function adamMoments(
   v: tf.Tensor,
   variables: readonly tf.Tensor[],
 ): AdamMoments {
-  const native = NativeAdamMoments.create(m, v, variables);
-  if (native !== undefined) {
+  try {
+    return (
+      NativeAdamMoments.create(m, v, variables) ??
+      new TensorAdamMoments(m.variable(false), v.variable(false))
+    );
+  } finally {
+    // Both stores hold copies (resource variables) or new handles (variables) of the data.
     tf.dispose([m, v]);
-    return new NativeMoments(native);
   }
-  const moments = new TensorAdamMoments(m.variable(false), v.variable(false));
-  tf.dispose([m, v]);
-  return moments;
 }

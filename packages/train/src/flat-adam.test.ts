@@ -345,6 +345,34 @@ describe('FlatAdamOptimizer', () => {
     tf.dispose([...straight.variables, ...resumed.variables]);
   });
 
+  it('hands out restored moments as its own until the first step, and copies the caller frees after it', async () => {
+    const p = mixed(80);
+    await expectNoTensorLeak(async () => {
+      const a = new FlatAdamOptimizer(0.05, 0.9, 0.999, 1e-8, LARGE);
+      run(p, a, 2);
+      const saved = await snapshot(a);
+      a.dispose();
+      const b = new FlatAdamOptimizer(0.05, 0.9, 0.999, 1e-8, LARGE);
+      await b.setWeights(saved);
+      tf.dispose(saved.map((w) => w.tensor));
+      // A checkpoint before the first step: what is not a variable is the caller's to free.
+      for (let k = 0; k < 2; k++) {
+        const weights = await b.getWeights();
+        tf.dispose(weights.map((w) => w.tensor).filter((t) => !(t instanceof tf.Variable)));
+      }
+      run(p, b, 1);
+      for (let k = 0; k < 2; k++) {
+        const weights = await b.getWeights();
+        expect(weights.map((w) => w.name)).toContain('own/0/m');
+        tf.dispose(weights.map((w) => w.tensor).filter((t) => !(t instanceof tf.Variable)));
+      }
+      run(p, b, 1);
+      b.dispose();
+    });
+    for (const v of p.variables) expect(Array.from(v.dataSync()).every(Number.isFinite)).toBe(true);
+    tf.dispose(p.variables);
+  });
+
   it('refuses restored moments that do not fit the variables, and frees restored moments never used', async () => {
     const p = mixed(70);
     const other = problem(70);
@@ -384,7 +412,8 @@ describe('FlatAdamOptimizer', () => {
         ['own/1/m', 2 ** 19],
         ['own/1/v', 2 ** 19],
       ]);
-      tf.dispose([weights[0]!.tensor, ...grads.map((g) => g.tensor)]);
+      tf.dispose(weights.map((w) => w.tensor).filter((t) => !(t instanceof tf.Variable)));
+      tf.dispose(grads.map((g) => g.tensor));
       optimizer.dispose();
     });
     tf.dispose(variables);

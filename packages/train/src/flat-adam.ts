@@ -102,8 +102,6 @@ export class FlatAdamOptimizer extends tf.Optimizer {
   private flatMoments: AdamMoments | undefined;
   /** Large variables' moments, by position in `names`. */
   private ownMoments: ReadonlyMap<number, AdamMoments> = new Map();
-  /** Moments `getWeights` read into new tensors (tfjs-node), freed at its next call. */
-  private exported: tf.Tensor[] = [];
   /** Moments from `setWeights` not yet laid out (the gradients' order is not known yet). */
   private restored: RestoredMoments | undefined;
   private names: readonly string[] = [];
@@ -265,37 +263,25 @@ export class FlatAdamOptimizer extends tf.Optimizer {
   }
 
   override dispose(): void {
-    tf.dispose([this.accBeta1, this.accBeta2, ...this.exported]);
-    this.exported = [];
+    tf.dispose([this.accBeta1, this.accBeta2]);
     this.disposeMoments();
     this.disposeRestored();
   }
 
   /**
    * The iteration count, the β powers and the moments (`flat/m`, `flat/v`, `own/<k>/m`,
-   * `own/<k>/v`): enough to resume bit for bit. The tensors are the optimiser's, but the count;
-   * on tfjs-node, where TensorFlow holds the moments, they are read into new tensors that the
-   * optimiser frees at the next `getWeights` or `dispose`.
+   * `own/<k>/v`): enough to resume bit for bit. The variables among them (β powers, moments held
+   * as TF.js variables) are the optimiser's own; the other tensors are new and the caller's to
+   * free: the count, and on tfjs-node, where TensorFlow holds the moments, their values read
+   * into new tensors.
    */
   override async getWeights(): Promise<NamedTensor[]> {
-    tf.dispose(this.exported);
-    this.exported = [];
-    const read = (moments: AdamMoments) => {
-      const pair = moments.read();
-      if (moments.readCopies) this.exported.push(pair.m, pair.v);
-      return pair;
-    };
     const restored = this.restored;
-    const flat =
-      restored !== undefined
-        ? restored.flat
-        : this.flatMoments === undefined
-          ? undefined
-          : read(this.flatMoments);
+    const flat = restored !== undefined ? restored.flat : this.flatMoments?.read();
     const own: [number, Moments][] =
       restored !== undefined
         ? [...restored.own]
-        : [...this.ownMoments].map(([k, moments]) => [k, read(moments)]);
+        : [...this.ownMoments].map(([k, moments]) => [k, moments.read()]);
     const moments: NamedTensor[] = [
       ...(flat === undefined
         ? []
@@ -327,8 +313,9 @@ export class FlatAdamOptimizer extends tf.Optimizer {
       this.accBeta1.assign(byName.get('accBeta1') as tf.Scalar);
       this.accBeta2.assign(byName.get('accBeta2') as tf.Scalar);
     });
+    // Variables: getWeights hands them out as the optimiser's own until the layout is fixed.
     const copy = (m: tf.Tensor, v: tf.Tensor): Moments =>
-      tf.tidy(() => ({ m: m.clone(), v: v.clone() }));
+      tf.tidy(() => ({ m: m.clone().variable(false), v: v.clone().variable(false) }));
     const flatM = byName.get('flat/m');
     const flatV = byName.get('flat/v');
     const own = new Map<number, Moments>();

@@ -11,10 +11,10 @@ export function resolveOptimizer(
 }
 
 /**
- * Builds the optimiser: Adam as {@link FlatAdamOptimizer} (the same arithmetic as
- * `tf.train.adam`, bit for bit, in one kernel on cpu and 15 elsewhere for all the variables below
- * 2¹⁹ entries together, and one on cpu and 14 elsewhere for each larger one), SGD and momentum
- * from TF.js.
+ * Builds the optimiser: Adam as {@link FlatAdamOptimizer} (one kernel for all the variables below
+ * 2¹⁹ entries together and one for each larger one on cpu, wasm and tfjs-node, 15 and 14 on
+ * webgl; `tf.train.adam`'s arithmetic bit for bit, except on tfjs-node, where TensorFlow's
+ * `ResourceApplyAdam` agrees with it to float32 rounding), SGD and momentum from TF.js.
  */
 export function createOptimizer(options: OptimizerOptions): tf.Optimizer {
   if (options.kind === 'sgd') {

@@ -203,13 +203,16 @@ function ensureAdamKernel(): boolean {
   return ensureKernelFamily({ probe: ADAM_UPDATE_KERNEL, host: (name) => [makeHostKernel(name)] });
 }
 
-function validate(
-  m: tf.Tensor,
-  v: tf.Tensor,
+/**
+ * Checks one Adam step's operands: a gradient (or null) per value, each shaped as its value, and
+ * `m` and `v` as many entries as the values together (`m`, `v` skipped where absent).
+ */
+export function validateAdamOperands(
+  functionName: string,
+  moments: { readonly m: tf.Tensor; readonly v: tf.Tensor } | undefined,
   gradients: readonly (tf.Tensor | null | undefined)[],
   values: readonly tf.Tensor[],
 ): void {
-  const functionName = 'fusedAdamUpdate';
   if (gradients.length !== values.length) {
     throw new InvalidArgumentError({
       functionName,
@@ -224,6 +227,8 @@ function validate(
       assertShape(functionName, `gradients[${k}]`, gradient, value.shape, 'the shape of its value');
     }
   });
+  if (moments === undefined) return;
+  const { m, v } = moments;
   const total = values.reduce((sum, value) => sum + value.size, 0);
   if (m.size !== total) {
     throw new ShapeMismatchError({
@@ -312,7 +317,7 @@ export function fusedAdamUpdate(
   values: readonly tf.Tensor[],
   parameters: AdamStepParameters,
 ): AdamUpdate | undefined {
-  validate(m, v, gradients, values);
+  validateAdamOperands('fusedAdamUpdate', { m, v }, gradients, values);
   const float32 = [m, v, ...values, ...gradients].every((t) => t == null || t.dtype === 'float32');
   if (!float32) return undefined;
   if (tf.getBackend() === 'wasm' && wasmAdamUpdate(tf.backend()) === undefined) return undefined;

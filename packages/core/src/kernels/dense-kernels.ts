@@ -82,7 +82,6 @@ function plainProduct(
   );
 }
 
-/** {@link plainProduct} (or the plain kernel) with the backend's kernels called directly. */
 /**
  * Whether C = op(A)·Bᵀ (C of m × n, inner size k) costs fewer copies computed as (B·op(A)ᵀ)ᵀ.
  * wasm's product packs its right operand (XNNPACK's fully-connected weights) anew for every new
@@ -96,6 +95,7 @@ function swapsOperands(transposeA: boolean, m: number, n: number, k: number): bo
   return transposeA ? m * n < 2 * n * k : 2 * m * k + m * n < 2 * n * k;
 }
 
+/** {@link plainProduct} (or the plain kernel) with the backend's kernels called directly. */
 function hostProduct(
   kernels: ReturnType<typeof hostKernels>,
   a: tf.TensorInfo,

@@ -1,5 +1,5 @@
 import { type AdamStepParameters, NativeAdamMoments } from '@mi/core';
-import { InvalidArgumentError } from '@mi/spec';
+import { InvalidArgumentError, InvalidStateError } from '@mi/spec';
 import { expectNoTensorLeak } from '@mi/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
@@ -146,6 +146,28 @@ describe('NativeAdamMoments', () => {
     moments.dispose();
     tf.dispose([w, m, v, g]);
   });
+
+  it.runIf(onTensorflow)(
+    'refuses variables or gradients unlike those it was made for, and use after dispose',
+    () => {
+      const w = tf.variable(tf.zeros([2, 3]));
+      const other = tf.variable(tf.zeros([3, 2]));
+      const m = tf.zeros([6]);
+      const moments = NativeAdamMoments.create(m, m, [w]) as NativeAdamMoments;
+      expect(moments.entries).toBe(6);
+      const g = tf.ones([6]);
+      expect(() => moments.update([other], [null], parameters(1))).toThrow(/variables shaped as/);
+      expect(() => moments.update([w, w], [null, null], parameters(1))).toThrow(
+        InvalidArgumentError,
+      );
+      expect(() => moments.update([w], [g], parameters(1))).toThrow(/gradients\[0\]/);
+      expect(() => moments.update([w], [], parameters(1))).toThrow(/one entry per value/);
+      moments.dispose();
+      expect(() => moments.update([w], [null], parameters(1))).toThrow(InvalidStateError);
+      expect(() => moments.read()).toThrow(/disposed/);
+      tf.dispose([w, other, m, g]);
+    },
+  );
 
   it.runIf(onTensorflow)('refuses moments of another size, naming them', () => {
     const w = tf.variable(tf.zeros([4]));

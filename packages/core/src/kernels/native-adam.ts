@@ -1,6 +1,11 @@
-import { InvalidArgumentError } from '@mi/spec';
+import { InvalidArgumentError, InvalidStateError } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
-import { type AdamStepParameters, adamAttributes, adamKernelInputs } from './adam-kernel';
+import {
+  type AdamStepParameters,
+  adamAttributes,
+  adamKernelInputs,
+  validateAdamOperands,
+} from './adam-kernel';
 import { nativeConcatFlat, nativeSplitShaped } from './flat-pieces';
 import {
   boolAttr,
@@ -48,9 +53,6 @@ function writeResource(native: NativeBackend, handle: tf.TensorInfo, value: tf.T
 function readResource(native: NativeBackend, handle: tf.TensorInfo): tf.Tensor {
   return native.executeSingleOutput('ReadVariableOp', [floatDtype(native)], [handle]);
 }
-
-const sameShape = (a: readonly number[], b: readonly number[]) =>
-  a.length === b.length && a.every((d, k) => d === b[k]);
 
 /** Attributes of the kernel besides Adam's parameters. */
 interface ResourceAdamAttributes {
@@ -168,6 +170,7 @@ function ensureResourceAdamKernel(): void {
 export class NativeAdamMoments {
   /** The data each variable held after the last update (a different one: reload θ). */
   private written: readonly tf.DataId[] = [];
+  private disposed = false;
 
   private constructor(
     private readonly handles: {
@@ -175,15 +178,17 @@ export class NativeAdamMoments {
       readonly m: tf.Tensor;
       readonly v: tf.Tensor;
     },
-    private readonly size: number,
+    /** The shapes of the variables of `create`, in order. */
+    private readonly shapes: readonly (readonly number[])[],
     /** θ, m and v are shaped as the only variable (no concatenation or split). */
     private readonly whole: boolean,
   ) {}
 
   /**
    * Moments `m`, `v` (any shape, as many entries as the variables together; copied, not kept)
-   * for `variables` on tfjs-node; undefined on any other backend, or where `tfjs-node`'s
-   * binding lacks what this needs, or the tensors are not float32.
+   * for `variables` on tfjs-node; undefined on any other backend, where `tfjs-node`'s binding
+   * lacks what this needs or its TensorFlow does not give each anonymous resource variable its
+   * own storage (checked once), or where the tensors are not float32.
    */
   static create(
     m: tf.Tensor,
@@ -192,9 +197,7 @@ export class NativeAdamMoments {
   ): NativeAdamMoments | undefined {
     const native = tf.getBackend() === 'tensorflow' ? nativeBackend(tf.backend()) : undefined;
     const float32 = [m, v, ...variables].every((t) => t.dtype === 'float32');
-    if (native === undefined || native.binding.TF_ATTR_SHAPE === undefined || !float32) {
-      return undefined;
-    }
+    if (native === undefined || !float32 || !anonymousResourcesWork(native)) return undefined;
     const size = variables.reduce((sum, w) => sum + w.size, 0);
     if (m.size !== size || v.size !== size) {
       throw new InvalidArgumentError({
@@ -205,7 +208,8 @@ export class NativeAdamMoments {
       });
     }
     ensureResourceAdamKernel();
-    const whole = variables.length === 1 && sameShape((variables[0] as tf.Tensor).shape, m.shape);
+    const whole =
+      variables.length === 1 && tf.util.arraysEqual((variables[0] as tf.Tensor).shape, m.shape);
     const shape = whole ? m.shape : [size];
     const handles = tf.tidy(() => ({
       // θ is loaded from the variables at the first update.
@@ -213,18 +217,38 @@ export class NativeAdamMoments {
       m: resourceVariable(native, shape, tf.reshape(m, shape)),
       v: resourceVariable(native, shape, tf.reshape(v, shape)),
     }));
-    return new NativeAdamMoments(handles, size, whole);
+    return new NativeAdamMoments(
+      handles,
+      variables.map((w) => w.shape),
+      whole,
+    );
   }
 
   /**
    * One Adam step: updates the moments in place and assigns each variable its new value (a
-   * missing gradient counts as zero). `variables` must be those of `create`, in its order.
+   * missing gradient counts as zero). `variables` must be shaped as those of `create`, in its
+   * order.
    */
   update(
     variables: readonly tf.Variable[],
     gradients: readonly (tf.Tensor | null | undefined)[],
     parameters: AdamStepParameters,
   ): void {
+    const functionName = 'NativeAdamMoments.update';
+    this.assertUsable(functionName);
+    const shapes = variables.map((w) => w.shape);
+    if (
+      shapes.length !== this.shapes.length ||
+      shapes.some((shape, k) => !tf.util.arraysEqual(shape, this.shapes[k] as number[]))
+    ) {
+      throw new InvalidArgumentError({
+        functionName,
+        parameter: 'variables',
+        value: JSON.stringify(shapes),
+        expected: `variables shaped as those the moments were made for: ${JSON.stringify(this.shapes)}`,
+      });
+    }
+    validateAdamOperands(functionName, undefined, gradients, variables);
     const reload =
       variables.length !== this.written.length ||
       variables.some((w, k) => w.dataId !== this.written[k]);
@@ -244,17 +268,57 @@ export class NativeAdamMoments {
 
   /** The moments now, as new 1-D tensors (or shaped as the only variable) owned by the caller. */
   read(): { m: tf.Tensor; v: tf.Tensor } {
+    this.assertUsable('NativeAdamMoments.read');
     const native = nativeBackend(tf.backend()) as NativeBackend;
     return { m: readResource(native, this.handles.m), v: readResource(native, this.handles.v) };
   }
 
   /** The number of entries (of θ, m and v each). */
   get entries(): number {
-    return this.size;
+    return this.shapes.reduce((sum, shape) => sum + tf.util.sizeFromShape([...shape]), 0);
   }
 
   /** Frees the three resource variables (they belong to their handles). */
   dispose(): void {
+    this.disposed = true;
     tf.dispose([this.handles.theta, this.handles.m, this.handles.v]);
   }
+
+  /** The resource variables live on tfjs-node: another backend, or after `dispose`, cannot reach them. */
+  private assertUsable(functionName: string): void {
+    if (this.disposed) throw new InvalidStateError({ functionName, state: 'disposed' });
+    if (tf.getBackend() !== 'tensorflow') {
+      throw new InvalidStateError({
+        functionName,
+        state: `'${tf.getBackend()}'-backend`,
+        message: `${functionName}: the moments live in TensorFlow (tfjs-node); the active backend is '${tf.getBackend()}'`,
+      });
+    }
+  }
+}
+
+/** Whether anonymous resource variables are distinct here: checked once per binding. */
+const anonymousChecks = new WeakMap<object, boolean>();
+
+/**
+ * Two anonymous resource variables written with different values must read back their own:
+ * TensorFlow versions that predate anonymous resources would share one variable by its name.
+ */
+function anonymousResourcesWork(native: NativeBackend): boolean {
+  const binding = native.binding as object;
+  let works = anonymousChecks.get(binding);
+  if (works === undefined) {
+    try {
+      works = tf.tidy(() => {
+        const first = resourceVariable(native, [1], tf.tensor1d([1]));
+        const second = resourceVariable(native, [1], tf.tensor1d([2]));
+        const values = [readResource(native, first), readResource(native, second)];
+        return values.map((t) => t.dataSync()[0]).join() === '1,2';
+      });
+    } catch {
+      works = false;
+    }
+    anonymousChecks.set(binding, works);
+  }
+  return works;
 }
