@@ -1,0 +1,440 @@
+// Captures the TensorFlow ops that one eager training step executes on tfjs-node (every op goes
+// through the binding's executeOp; JavaScript values through createTensor) and replays them as
+// one graph: the step's forward and backward as traced, the variables as resource variables of
+// the session, Adam appended as ResourceApplyAdam per variable. Written as a SavedModel with
+// tfjs-node's protobuf classes and run through its SavedModel binding beside the eager step from
+// the same weights and batches: the losses must agree, then both are timed. A measurement of
+// what capturing training steps as graphs would give, for any critic; not a library code path.
+// Not part of the package.
+//   TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 \
+//     node packages/perf/scripts/run-ts.mjs packages/perf/scripts/perf-graph-trace.ts joint
+// (any `bench:perf` case that trains with createTrainStep: joint, separable, cnn, cnn-n64, resnet18).
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createBoundRegistry } from '@mi/bounds';
+import { createRandom, initBackend } from '@mi/core';
+import { createCriticRegistry } from '@mi/critics';
+import type { BoundInputContext } from '@mi/spec';
+import { createTrainStep } from '@mi/train';
+import * as tf from '@tensorflow/tfjs-core';
+import { type PerfCriticId, perfCase } from '../src/perf-cases';
+
+const criticId = process.argv[3] ?? 'separable';
+const steps = Number(process.env['STEPS'] ?? 100);
+const adam = { learningRate: 5e-4, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 };
+
+await initBackend('tensorflow', { log: false });
+const require = createRequire(import.meta.url);
+const pb = require('@tensorflow/tfjs-node/dist/proto/api_pb.js');
+interface TensorMeta {
+  readonly id: number;
+  readonly shape: number[];
+  readonly dtype: number;
+}
+interface NativeAttr {
+  readonly name: string;
+  readonly type: number;
+  readonly value: unknown;
+}
+interface Binding {
+  executeOp(name: string, attrs: NativeAttr[], inputs: number[], outputs: number): TensorMeta[];
+  createTensor(shape: number[], dtype: number, values: ArrayLike<number>): number;
+  tensorDataSync(id: number): ArrayLike<number>;
+  readonly [key: string]: unknown;
+}
+const backend = tf.backend() as unknown as {
+  binding: Binding;
+  tensorMap: { get(dataId: object): { id: number; dtype: number; shape: number[] } };
+  loadSavedModelMetaGraph(path: string, tags: string): number;
+  runSavedModel(
+    id: number,
+    inputs: tf.Tensor[],
+    infos: { name: string; tfDtype: string }[],
+    outputs: string[],
+  ): tf.Tensor[];
+};
+const realBinding = backend.binding;
+const A = {
+  STRING: realBinding['TF_ATTR_STRING'] as number,
+  INT: realBinding['TF_ATTR_INT'] as number,
+  FLOAT: realBinding['TF_ATTR_FLOAT'] as number,
+  BOOL: realBinding['TF_ATTR_BOOL'] as number,
+  TYPE: realBinding['TF_ATTR_TYPE'] as number,
+  SHAPE: realBinding['TF_ATTR_SHAPE'] as number,
+};
+
+// --- the step ----------------------------------------------------------------------------------
+// The benchmark's case: its critic (seeded weights) and its batches.
+const setup = perfCase(criticId as PerfCriticId);
+if (setup.step !== 'train-step') throw new Error(`${criticId}: not a createTrainStep case`);
+const n = setup.n;
+const critic = setup.createCritic(1, createCriticRegistry());
+const bound = createBoundRegistry().resolve('infonce');
+const eager = createTrainStep({ critic, bound, optimizer: { kind: 'adam', ...adam } });
+const context = {
+  requires: bound.requires,
+  random: createRandom(0),
+} as unknown as BoundInputContext;
+let state = bound.initialState();
+const batch = (step: number) => setup.sample(1000, step);
+const variables = critic.trainableVariables as tf.Variable[];
+const idOf = (t: tf.Tensor) => {
+  // Uploads a value still held in JavaScript, so that it has a TensorFlow handle.
+  (backend as unknown as { getInputTensorIds(ts: tf.Tensor[]): number[] }).getInputTensorIds([t]);
+  return backend.tensorMap.get(t.dataId).id;
+};
+
+// --- trace one evaluation (forward, bound, backward) -----------------------------------------
+interface OpRecord {
+  readonly op: string;
+  readonly attrs: NativeAttr[];
+  readonly inputs: number[];
+  readonly outputs: TensorMeta[];
+}
+const ops: OpRecord[] = [];
+const uploads = new Map<number, { shape: number[]; dtype: number; values: ArrayLike<number> }>();
+const traced = batch(0);
+const before = eager.run(state, traced, context); // one eager step first: every lazy constant exists
+tf.dispose([before.loss, before.estimate, before.joint, before.logPartition]);
+state = before.state;
+// The binding is a frozen native object: a proxy over an empty target forwards to it.
+const target = realBinding;
+backend.binding = new Proxy({} as Binding, {
+  get(_, property) {
+    const value = Reflect.get(target, property);
+    if (property === 'executeOp') {
+      return (op: string, attrs: NativeAttr[], inputs: number[], count: number) => {
+        const outputs = target.executeOp(op, attrs, inputs, count);
+        ops.push({ op, attrs, inputs: [...inputs], outputs });
+        return outputs;
+      };
+    }
+    if (property === 'createTensor') {
+      return (shape: number[], dtype: number, values: ArrayLike<number>) => {
+        const id = target.createTensor(shape, dtype, values);
+        uploads.set(id, { shape: [...shape], dtype, values: Array.from(values) });
+        return id;
+      };
+    }
+    return typeof value === 'function' ? value.bind(target) : value;
+  },
+}) as Binding;
+const xId = idOf(traced.x);
+const yId = idOf(traced.y);
+const variableIds = new Map(variables.map((v, k) => [idOf(v), k]));
+const evaluation = eager.evaluate(state, traced, context);
+backend.binding = realBinding;
+const lossId = idOf(evaluation.loss);
+const gradientIds = variables.map((v) => idOf(evaluation.gradients[v.name] as tf.Tensor));
+eager.discard(evaluation);
+
+// --- graph -------------------------------------------------------------------------------------
+const nodes: unknown[] = [];
+function shapeProto(shape: readonly number[]) {
+  const s = new pb.TensorShape();
+  for (const size of shape) {
+    const dim = new pb.TensorShape.Dim();
+    dim.setSize(size);
+    s.addDim(dim);
+  }
+  return s;
+}
+function attrProto(a: NativeAttr) {
+  const v = new pb.AttrValue();
+  const list = Array.isArray(a.value);
+  if (a.type === A.SHAPE) v.setShape(shapeProto(a.value as number[]));
+  else if (a.type === A.TYPE) v.setType(a.value as number);
+  else if (a.type === A.BOOL) v.setB(a.value as boolean);
+  else if (a.type === A.STRING) v.setS(new TextEncoder().encode(a.value as string));
+  else if (list) {
+    const l = new pb.AttrValue.ListValue();
+    if (a.type === A.INT) l.setIList(a.value as number[]);
+    else l.setFList(a.value as number[]);
+    v.setList(l);
+  } else if (a.type === A.INT) v.setI(a.value as number);
+  else v.setF(a.value as number);
+  return v;
+}
+function addNode(
+  name: string,
+  op: string,
+  inputs: readonly string[],
+  attrs: Record<string, ReturnType<typeof attrProto>> = {},
+) {
+  const def = new pb.NodeDef();
+  def.setName(name);
+  def.setOp(op);
+  for (const input of inputs) def.addInput(input);
+  for (const [key, value] of Object.entries(attrs)) def.getAttrMap().set(key, value);
+  nodes.push(def);
+  return name;
+}
+const typeAttr = (dtype: number) => attrProto({ name: '', type: A.TYPE, value: dtype });
+function constNode(name: string, dtype: number, shape: number[], values: ArrayLike<number>) {
+  const t = new pb.Tensor();
+  t.setDtype(dtype);
+  t.setTensorShape(shapeProto(shape));
+  const typed =
+    dtype === pb.DataType.DT_INT32 ? Int32Array.from(values) : Float32Array.from(values);
+  t.setTensorContent(new Uint8Array(typed.buffer));
+  const value = new pb.AttrValue();
+  value.setTensor(t);
+  return addNode(name, 'Const', [], { dtype: typeAttr(dtype), value });
+}
+const DT_FLOAT = pb.DataType.DT_FLOAT;
+addNode('x', 'Placeholder', [], {
+  dtype: typeAttr(DT_FLOAT),
+  shape: attrProto({ name: '', type: A.SHAPE, value: traced.x.shape }),
+});
+addNode('y', 'Placeholder', [], {
+  dtype: typeAttr(DT_FLOAT),
+  shape: attrProto({ name: '', type: A.SHAPE, value: traced.y.shape }),
+});
+const resourceNode = (name: string, shape: readonly number[]) =>
+  addNode(name, 'VarHandleOp', [], {
+    dtype: typeAttr(DT_FLOAT),
+    shape: attrProto({ name: '', type: A.SHAPE, value: [...shape] }),
+    shared_name: attrProto({ name: '', type: A.STRING, value: name }),
+    container: attrProto({ name: '', type: A.STRING, value: '' }),
+  });
+variables.forEach((v, k) => {
+  resourceNode(`w${k}`, v.shape);
+  resourceNode(`w${k}_m`, v.shape);
+  resourceNode(`w${k}_v`, v.shape);
+  addNode(`w${k}_read`, 'ReadVariableOp', [`w${k}`], { dtype: typeAttr(DT_FLOAT) });
+});
+const produced = new Map<number, string>();
+produced.set(xId, 'x');
+produced.set(yId, 'y');
+for (const [id, k] of variableIds) produced.set(id, `w${k}_read`);
+let constants = 0;
+const source = (id: number): string => {
+  const known = produced.get(id);
+  if (known !== undefined) return known;
+  // A tensor made before the trace or uploaded during it: its value now, as a constant.
+  const upload = uploads.get(id);
+  const meta =
+    upload ??
+    (() => {
+      const info = [
+        ...(
+          backend.tensorMap as unknown as Map<
+            object,
+            { id: number; dtype: number; shape: number[] }
+          >
+        ).values(),
+      ].find((i) => i.id === id);
+      if (info === undefined) throw new Error(`tensor ${id} has no known origin`);
+      return { shape: info.shape, dtype: info.dtype, values: realBinding.tensorDataSync(id) };
+    })();
+  const name = constNode(`const${constants++}`, meta.dtype, meta.shape, meta.values);
+  produced.set(id, name);
+  return name;
+};
+if (process.env['DUMP']) {
+  for (const [k, r] of ops.entries()) {
+    console.log(k, r.op, r.attrs.map((a) => a.name).join(','), r.inputs.join(','));
+  }
+}
+// Eager ops infer their type attributes from the inputs; a GraphDef must state them. Which input
+// each type attribute follows, for the ops whose kernels leave them out (T: the first input).
+const typeSources: Record<string, Record<string, number | 'last'>> = {
+  ExpandDims: { T: 0, Tdim: 1 },
+  Reshape: { T: 0, Tshape: 1 },
+  Transpose: { T: 0, Tperm: 1 },
+  Tile: { T: 0, Tmultiples: 1 },
+  Pad: { T: 0, Tpaddings: 1 },
+  Slice: { T: 0, Index: 1 },
+  StridedSlice: { T: 0, Index: 1 },
+  ConcatV2: { T: 0, Tidx: 'last' },
+  Fill: { T: 1, index_type: 0 },
+  Select: { T: 1 },
+  SelectV2: { T: 1 },
+  GatherV2: { Tparams: 0, Tindices: 1, Taxis: 2 },
+  Cast: { SrcT: 0 },
+  ...Object.fromEntries(
+    ['Sum', 'Mean', 'Max', 'Min', 'Prod', 'Any', 'All', 'ArgMax', 'ArgMin'].map((op) => [
+      op,
+      { T: 0, Tidx: 1 },
+    ]),
+  ),
+};
+const dtypes = new Map<number, number>([
+  [xId, DT_FLOAT],
+  [yId, DT_FLOAT],
+]);
+const dtypeOf = (id: number) =>
+  dtypes.get(id) ??
+  uploads.get(id)?.dtype ??
+  [...(backend.tensorMap as unknown as Map<object, { id: number; dtype: number }>).values()].find(
+    (i) => i.id === id,
+  )?.dtype ??
+  DT_FLOAT;
+ops.forEach((record, k) => {
+  const attrs = Object.fromEntries(record.attrs.map((a) => [a.name, attrProto(a)]));
+  for (const [name, from] of Object.entries(typeSources[record.op] ?? { T: 0 })) {
+    const input = from === 'last' ? record.inputs.length - 1 : from;
+    if (attrs[name] === undefined && record.inputs[input] !== undefined) {
+      attrs[name] = typeAttr(dtypeOf(record.inputs[input] as number));
+    }
+  }
+  if (record.op === 'ConcatV2' && attrs['N'] === undefined) {
+    attrs['N'] = attrProto({ name: 'N', type: A.INT, value: record.inputs.length - 1 });
+  }
+  for (const out of record.outputs) dtypes.set(out.id, out.dtype);
+  addNode(`op${k}`, record.op, record.inputs.map(source), attrs);
+  for (const [j, out] of record.outputs.entries()) {
+    produced.set(out.id, j === 0 ? `op${k}` : `op${k}:${j}`);
+  }
+});
+const scalar = (name: string, value: number) => constNode(name, DT_FLOAT, [], [value]);
+const hyper = [
+  scalar('lr', adam.learningRate),
+  scalar('beta1', adam.beta1),
+  scalar('beta2', adam.beta2),
+];
+for (const name of ['beta1_power', 'beta2_power', 'epsilon_hat']) {
+  addNode(name, 'Placeholder', [], {
+    dtype: typeAttr(DT_FLOAT),
+    shape: attrProto({ name: '', type: A.SHAPE, value: [] }),
+  });
+}
+const applies = variables.map((_, k) =>
+  addNode(
+    `w${k}_apply`,
+    'ResourceApplyAdam',
+    [
+      `w${k}`,
+      `w${k}_m`,
+      `w${k}_v`,
+      'beta1_power',
+      'beta2_power',
+      ...hyper,
+      'epsilon_hat',
+      source(gradientIds[k] as number),
+    ],
+    {
+      T: typeAttr(DT_FLOAT),
+      use_locking: attrProto({ name: '', type: A.BOOL, value: false }),
+      use_nesterov: attrProto({ name: '', type: A.BOOL, value: false }),
+    },
+  ),
+);
+addNode('loss', 'Identity', [source(lossId), ...applies.map((a) => `^${a}`)], {
+  T: typeAttr(DT_FLOAT),
+});
+const assigns = variables.flatMap((v, k) => {
+  addNode(`w${k}_init`, 'Placeholder', [], {
+    dtype: typeAttr(DT_FLOAT),
+    shape: attrProto({ name: '', type: A.SHAPE, value: v.shape }),
+  });
+  const zeros = constNode(`w${k}_zeros`, DT_FLOAT, v.shape, new Float32Array(v.size));
+  return [
+    addNode(`w${k}_assign`, 'AssignVariableOp', [`w${k}`, `w${k}_init`], {
+      dtype: typeAttr(DT_FLOAT),
+    }),
+    addNode(`w${k}_m_assign`, 'AssignVariableOp', [`w${k}_m`, zeros], {
+      dtype: typeAttr(DT_FLOAT),
+    }),
+    addNode(`w${k}_v_assign`, 'AssignVariableOp', [`w${k}_v`, zeros], {
+      dtype: typeAttr(DT_FLOAT),
+    }),
+  ];
+});
+addNode('init_done', 'Identity', [scalar('zero', 0), ...assigns.map((a) => `^${a}`)], {
+  T: typeAttr(DT_FLOAT),
+});
+
+const graph = new pb.GraphDef();
+graph.setNodeList(nodes);
+const versions = new pb.VersionDef();
+versions.setProducer(1645);
+graph.setVersions(versions);
+const metaGraph = new pb.MetaGraphDef();
+const info = new pb.MetaGraphDef.MetaInfoDef();
+info.addTags('serve');
+metaGraph.setMetaInfoDef(info);
+metaGraph.setGraphDef(graph);
+const savedModel = new pb.SavedModel();
+savedModel.setSavedModelSchemaVersion(1);
+savedModel.addMetaGraphs(metaGraph);
+const directory = mkdtempSync(join(tmpdir(), 'mi-graph-trace-'));
+writeFileSync(join(directory, 'saved_model.pb'), savedModel.serializeBinary());
+const session = backend.loadSavedModelMetaGraph(directory, 'serve');
+const run = (inputs: [string, tf.Tensor][], output: string) =>
+  backend.runSavedModel(
+    session,
+    inputs.map(([, t]) => t),
+    inputs.map(([name]) => ({ name: `${name}:0`, tfDtype: 'DT_FLOAT' })),
+    [`${output}:0`],
+  )[0] as tf.Tensor;
+console.log(
+  `${criticId}, n = ${n}: traced ${ops.length} TensorFlow ops (${uploads.size} uploads, ${constants} constants); graph of ${nodes.length} nodes`,
+);
+
+// --- compare and time --------------------------------------------------------------------------
+run(
+  variables.map((v, k) => [`w${k}_init`, v]),
+  'init_done',
+).dispose();
+// The eager optimiser starts over too: a fresh step from the same weights.
+const fresh = createTrainStep({ critic, bound, optimizer: { kind: 'adam', ...adam } });
+let p1 = 1;
+let p2 = 1;
+function graphStep(b: { x: tf.Tensor; y: tf.Tensor }): number {
+  p1 = Math.fround(p1 * Math.fround(adam.beta1));
+  p2 = Math.fround(p2 * Math.fround(adam.beta2));
+  const scalars = [p1, p2, adam.epsilon * Math.sqrt(1 - p2)].map((s) => tf.scalar(s));
+  const loss = run(
+    [
+      ['x', b.x],
+      ['y', b.y],
+      ['beta1_power', scalars[0] as tf.Tensor],
+      ['beta2_power', scalars[1] as tf.Tensor],
+      ['epsilon_hat', scalars[2] as tf.Tensor],
+    ],
+    'loss',
+  );
+  const value = loss.dataSync()[0] as number;
+  tf.dispose([loss, ...scalars]);
+  return value;
+}
+function eagerStep(b: { x: tf.Tensor; y: tf.Tensor }): number {
+  const out = fresh.run(state, b, context);
+  const loss = out.loss.dataSync()[0] as number;
+  tf.dispose([out.loss, out.estimate, out.joint, out.logPartition, ...Object.values(state)]);
+  state = out.state;
+  return loss;
+}
+let worst = 0;
+const lines: string[] = [];
+for (let step = 1; step <= 10; step++) {
+  const b = batch(step);
+  const g = graphStep(b);
+  const e = eagerStep(b);
+  worst = Math.max(worst, Math.abs(g - e));
+  if (step === 1 || step === 10)
+    lines.push(`step ${step}: graph ${g.toFixed(6)} eager ${e.toFixed(6)}`);
+  tf.dispose([b.x, b.y]);
+}
+console.log(`  ${lines.join('; ')}; largest difference over 10 steps ${worst.toExponential(2)}`);
+const batches = Array.from({ length: 8 }, (_, k) => batch(200 + k));
+const time = (f: (b: { x: tf.Tensor; y: tf.Tensor }) => void) => {
+  for (let i = 0; i < Math.min(20, steps); i++) f(batches[i % 8] as { x: tf.Tensor; y: tf.Tensor });
+  const rounds: number[] = [];
+  for (let r = 0; r < 5; r++) {
+    const start = performance.now();
+    for (let i = 0; i < steps / 5; i++) f(batches[i % 8] as { x: tf.Tensor; y: tf.Tensor });
+    rounds.push((performance.now() - start) / (steps / 5));
+  }
+  return [...rounds].sort((a, b) => a - b)[2] as number;
+};
+const graphMs = time(graphStep);
+const eagerMs = time(eagerStep);
+console.log(
+  `  ms/step (median of 5 rounds, ${steps} steps): graph ${graphMs.toFixed(3)}, eager ${eagerMs.toFixed(3)} (${(eagerMs / graphMs).toFixed(2)}x); TF_NUM_INTRAOP_THREADS=${process.env['TF_NUM_INTRAOP_THREADS'] ?? '(default)'}`,
+);
+tf.dispose(batches.flatMap((b) => [b.x, b.y]));
+rmSync(directory, { recursive: true, force: true });
