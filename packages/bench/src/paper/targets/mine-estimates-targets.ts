@@ -153,7 +153,7 @@ export const belghaziFig2: PaperTarget = {
   artefact: 'Fig. 2',
   description:
     'Equitability: MINE on X ~ U(−1, 1)², Y = f(X) + σε for f ∈ {x, x³, sin x} and several σ, against the true MI (numerical integration) and R².',
-  cost: '45 runs of 4000 steps (3 f × 5 σ × 3 seeds), joint critic on d = 2: ≈ 2.5 h',
+  cost: '45 runs of 4000 steps (3 f × 5 σ × 3 seeds), joint critic on d = 2: ≈ 1–1.5 h (61 min of training measured, sharing the machine)',
   protocolNotes: [
     NEURAL_NOTE,
     'The paper shows a heatmap without its σs; we use σ = 0.05, 0.1, 0.2, 0.5, 1. The true MI comes from numerical integration (`equitabilityMI` of @mi/datasets); R² = Var f(X)/(Var f(X) + σ²) per coordinate, the quantity an R²-equitable statistic tracks (Kinney & Atwal 2014). At equal σ the truth differs between the maps, so equitability asks the estimate to follow the truth, whatever f.',

@@ -327,7 +327,7 @@ const FIGURES: readonly OnehotFigure[] = [
     artefact: 'Fig. 2',
     description:
       'MINE at batch sizes 100, 200, 400, 800: (a) histograms of the estimate over the final 1000 batches, narrower as the batch grows; (b) histograms of the outputs at several steps, a joint and a non-joint cluster.',
-    cost: '12 runs of 3000 steps (4 batch sizes × 3 seeds); n = 800 scores 640 000 pairs a step: ≈ 2 h',
+    cost: '12 runs of 3000 steps (4 batch sizes × 3 seeds); n = 800 scores 640 000 pairs a step: ≈ 1.5 h (94 min measured)',
     notes: ['MINE is the DV bound without the moving-average gradient (`dv`), as in 000-fig1.'],
     paperParts: [part(PAPER, 3000, [DV], [100, 200, 400, 800])],
     quickParts: [part(QUICK, QUICK.steps, [DV], [4, 8])],
