@@ -9,10 +9,6 @@
 //   TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 \
 //     node packages/perf/scripts/run-ts.mjs packages/perf/scripts/perf-graph-trace.ts joint
 // (any `bench:perf` case that trains with createTrainStep: joint, separable, cnn, cnn-n64, resnet18).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { createBoundRegistry } from '@mi/bounds';
 import { createRandom, initBackend } from '@mi/core';
 import { createCriticRegistry } from '@mi/critics';
@@ -20,14 +16,21 @@ import type { BoundInputContext } from '@mi/spec';
 import { createTrainStep } from '@mi/train';
 import * as tf from '@tensorflow/tfjs-core';
 import { type PerfCriticId, perfCase } from '../src/perf-cases';
+import {
+  type Attr,
+  adamFeeds,
+  DT_FLOAT,
+  GraphBuilder,
+  type GraphVariable,
+  openSession,
+  timeRounds,
+} from './graph-session';
 
 const criticId = process.argv[3] ?? 'separable';
 const steps = Number(process.env['STEPS'] ?? 100);
 const adam = { learningRate: 5e-4, beta1: 0.9, beta2: 0.999, epsilon: 1e-8 };
 
 await initBackend('tensorflow', { log: false });
-const require = createRequire(import.meta.url);
-const pb = require('@tensorflow/tfjs-node/dist/proto/api_pb.js');
 interface TensorMeta {
   readonly id: number;
   readonly shape: number[];
@@ -47,13 +50,6 @@ interface Binding {
 const backend = tf.backend() as unknown as {
   binding: Binding;
   tensorMap: { get(dataId: object): { id: number; dtype: number; shape: number[] } };
-  loadSavedModelMetaGraph(path: string, tags: string): number;
-  runSavedModel(
-    id: number,
-    inputs: tf.Tensor[],
-    infos: { name: string; tfDtype: string }[],
-    outputs: string[],
-  ): tf.Tensor[];
 };
 const realBinding = backend.binding;
 const A = {
@@ -131,84 +127,29 @@ const gradientIds = variables.map((v) => idOf(evaluation.gradients[v.name] as tf
 eager.discard(evaluation);
 
 // --- graph -------------------------------------------------------------------------------------
-const nodes: unknown[] = [];
-function shapeProto(shape: readonly number[]) {
-  const s = new pb.TensorShape();
-  for (const size of shape) {
-    const dim = new pb.TensorShape.Dim();
-    dim.setSize(size);
-    s.addDim(dim);
-  }
-  return s;
+const graph = new GraphBuilder();
+/** A binding attribute as a GraphDef one. */
+function attrOf(a: NativeAttr): Attr {
+  if (a.type === A.SHAPE) return { shape: a.value as number[] };
+  if (a.type === A.TYPE) return { type: a.value as number };
+  if (a.type === A.BOOL) return { b: a.value as boolean };
+  if (a.type === A.STRING) return { s: a.value as string };
+  if (a.type === A.INT) return { i: a.value as number | number[] };
+  return { f: a.value as number | number[] };
 }
-function attrProto(a: NativeAttr) {
-  const v = new pb.AttrValue();
-  const list = Array.isArray(a.value);
-  if (a.type === A.SHAPE) v.setShape(shapeProto(a.value as number[]));
-  else if (a.type === A.TYPE) v.setType(a.value as number);
-  else if (a.type === A.BOOL) v.setB(a.value as boolean);
-  else if (a.type === A.STRING) v.setS(new TextEncoder().encode(a.value as string));
-  else if (list) {
-    const l = new pb.AttrValue.ListValue();
-    if (a.type === A.INT) l.setIList(a.value as number[]);
-    else l.setFList(a.value as number[]);
-    v.setList(l);
-  } else if (a.type === A.INT) v.setI(a.value as number);
-  else v.setF(a.value as number);
-  return v;
-}
-function addNode(
-  name: string,
-  op: string,
-  inputs: readonly string[],
-  attrs: Record<string, ReturnType<typeof attrProto>> = {},
-) {
-  const def = new pb.NodeDef();
-  def.setName(name);
-  def.setOp(op);
-  for (const input of inputs) def.addInput(input);
-  for (const [key, value] of Object.entries(attrs)) def.getAttrMap().set(key, value);
-  nodes.push(def);
-  return name;
-}
-const typeAttr = (dtype: number) => attrProto({ name: '', type: A.TYPE, value: dtype });
-function constNode(name: string, dtype: number, shape: number[], values: ArrayLike<number>) {
-  const t = new pb.Tensor();
-  t.setDtype(dtype);
-  t.setTensorShape(shapeProto(shape));
-  const typed =
-    dtype === pb.DataType.DT_INT32 ? Int32Array.from(values) : Float32Array.from(values);
-  t.setTensorContent(new Uint8Array(typed.buffer));
-  const value = new pb.AttrValue();
-  value.setTensor(t);
-  return addNode(name, 'Const', [], { dtype: typeAttr(dtype), value });
-}
-const DT_FLOAT = pb.DataType.DT_FLOAT;
-addNode('x', 'Placeholder', [], {
-  dtype: typeAttr(DT_FLOAT),
-  shape: attrProto({ name: '', type: A.SHAPE, value: traced.x.shape }),
-});
-addNode('y', 'Placeholder', [], {
-  dtype: typeAttr(DT_FLOAT),
-  shape: attrProto({ name: '', type: A.SHAPE, value: traced.y.shape }),
-});
-const resourceNode = (name: string, shape: readonly number[]) =>
-  addNode(name, 'VarHandleOp', [], {
-    dtype: typeAttr(DT_FLOAT),
-    shape: attrProto({ name: '', type: A.SHAPE, value: [...shape] }),
-    shared_name: attrProto({ name: '', type: A.STRING, value: name }),
-    container: attrProto({ name: '', type: A.STRING, value: '' }),
-  });
-variables.forEach((v, k) => {
-  resourceNode(`w${k}`, v.shape);
-  resourceNode(`w${k}_m`, v.shape);
-  resourceNode(`w${k}_v`, v.shape);
-  addNode(`w${k}_read`, 'ReadVariableOp', [`w${k}`], { dtype: typeAttr(DT_FLOAT) });
-});
-const produced = new Map<number, string>();
-produced.set(xId, 'x');
-produced.set(yId, 'y');
-for (const [id, k] of variableIds) produced.set(id, `w${k}_read`);
+graph.placeholder('x', traced.x.shape);
+graph.placeholder('y', traced.y.shape);
+const graphVariables: GraphVariable[] = variables.map((v, k) => graph.variable(`w${k}`, v.shape));
+const produced = new Map<number, string>([
+  [xId, 'x'],
+  [yId, 'y'],
+]);
+for (const [id, k] of variableIds) produced.set(id, (graphVariables[k] as GraphVariable).read);
+const knownTensors = () => [
+  ...(
+    backend.tensorMap as unknown as Map<object, { id: number; dtype: number; shape: number[] }>
+  ).values(),
+];
 let constants = 0;
 const source = (id: number): string => {
   const known = produced.get(id);
@@ -218,18 +159,11 @@ const source = (id: number): string => {
   const meta =
     upload ??
     (() => {
-      const info = [
-        ...(
-          backend.tensorMap as unknown as Map<
-            object,
-            { id: number; dtype: number; shape: number[] }
-          >
-        ).values(),
-      ].find((i) => i.id === id);
+      const info = knownTensors().find((i) => i.id === id);
       if (info === undefined) throw new Error(`tensor ${id} has no known origin`);
       return { shape: info.shape, dtype: info.dtype, values: realBinding.tensorDataSync(id) };
     })();
-  const name = constNode(`const${constants++}`, meta.dtype, meta.shape, meta.values);
+  const name = graph.constant(`const${constants++}`, meta.dtype, meta.shape, meta.values);
   produced.set(id, name);
   return name;
 };
@@ -268,137 +202,49 @@ const dtypes = new Map<number, number>([
 const dtypeOf = (id: number) =>
   dtypes.get(id) ??
   uploads.get(id)?.dtype ??
-  [...(backend.tensorMap as unknown as Map<object, { id: number; dtype: number }>).values()].find(
-    (i) => i.id === id,
-  )?.dtype ??
+  knownTensors().find((i) => i.id === id)?.dtype ??
   DT_FLOAT;
-ops.forEach((record, k) => {
-  const attrs = Object.fromEntries(record.attrs.map((a) => [a.name, attrProto(a)]));
+for (const [k, record] of ops.entries()) {
+  const attrs: Record<string, Attr> = Object.fromEntries(
+    record.attrs.map((a) => [a.name, attrOf(a)]),
+  );
   for (const [name, from] of Object.entries(typeSources[record.op] ?? { T: 0 })) {
     const input = from === 'last' ? record.inputs.length - 1 : from;
     if (attrs[name] === undefined && record.inputs[input] !== undefined) {
-      attrs[name] = typeAttr(dtypeOf(record.inputs[input] as number));
+      attrs[name] = { type: dtypeOf(record.inputs[input] as number) };
     }
   }
   if (record.op === 'ConcatV2' && attrs['N'] === undefined) {
-    attrs['N'] = attrProto({ name: 'N', type: A.INT, value: record.inputs.length - 1 });
+    attrs['N'] = { i: record.inputs.length - 1 };
   }
   for (const out of record.outputs) dtypes.set(out.id, out.dtype);
-  addNode(`op${k}`, record.op, record.inputs.map(source), attrs);
+  graph.node(`op${k}`, record.op, record.inputs.map(source), attrs);
   for (const [j, out] of record.outputs.entries()) {
     produced.set(out.id, j === 0 ? `op${k}` : `op${k}:${j}`);
   }
-});
-const scalar = (name: string, value: number) => constNode(name, DT_FLOAT, [], [value]);
-const hyper = [
-  scalar('lr', adam.learningRate),
-  scalar('beta1', adam.beta1),
-  scalar('beta2', adam.beta2),
-];
-for (const name of ['beta1_power', 'beta2_power', 'epsilon_hat']) {
-  addNode(name, 'Placeholder', [], {
-    dtype: typeAttr(DT_FLOAT),
-    shape: attrProto({ name: '', type: A.SHAPE, value: [] }),
-  });
 }
-const applies = variables.map((_, k) =>
-  addNode(
-    `w${k}_apply`,
-    'ResourceApplyAdam',
-    [
-      `w${k}`,
-      `w${k}_m`,
-      `w${k}_v`,
-      'beta1_power',
-      'beta2_power',
-      ...hyper,
-      'epsilon_hat',
-      source(gradientIds[k] as number),
-    ],
-    {
-      T: typeAttr(DT_FLOAT),
-      use_locking: attrProto({ name: '', type: A.BOOL, value: false }),
-      use_nesterov: attrProto({ name: '', type: A.BOOL, value: false }),
-    },
-  ),
-);
-addNode('loss', 'Identity', [source(lossId), ...applies.map((a) => `^${a}`)], {
-  T: typeAttr(DT_FLOAT),
-});
-const assigns = variables.flatMap((v, k) => {
-  addNode(`w${k}_init`, 'Placeholder', [], {
-    dtype: typeAttr(DT_FLOAT),
-    shape: attrProto({ name: '', type: A.SHAPE, value: v.shape }),
-  });
-  const zeros = constNode(`w${k}_zeros`, DT_FLOAT, v.shape, new Float32Array(v.size));
-  return [
-    addNode(`w${k}_assign`, 'AssignVariableOp', [`w${k}`, `w${k}_init`], {
-      dtype: typeAttr(DT_FLOAT),
-    }),
-    addNode(`w${k}_m_assign`, 'AssignVariableOp', [`w${k}_m`, zeros], {
-      dtype: typeAttr(DT_FLOAT),
-    }),
-    addNode(`w${k}_v_assign`, 'AssignVariableOp', [`w${k}_v`, zeros], {
-      dtype: typeAttr(DT_FLOAT),
-    }),
-  ];
-});
-addNode('init_done', 'Identity', [scalar('zero', 0), ...assigns.map((a) => `^${a}`)], {
-  T: typeAttr(DT_FLOAT),
-});
-
-const graph = new pb.GraphDef();
-graph.setNodeList(nodes);
-const versions = new pb.VersionDef();
-versions.setProducer(1645);
-graph.setVersions(versions);
-const metaGraph = new pb.MetaGraphDef();
-const info = new pb.MetaGraphDef.MetaInfoDef();
-info.addTags('serve');
-metaGraph.setMetaInfoDef(info);
-metaGraph.setGraphDef(graph);
-const savedModel = new pb.SavedModel();
-savedModel.setSavedModelSchemaVersion(1);
-savedModel.addMetaGraphs(metaGraph);
-const directory = mkdtempSync(join(tmpdir(), 'mi-graph-trace-'));
-writeFileSync(join(directory, 'saved_model.pb'), savedModel.serializeBinary());
-const session = backend.loadSavedModelMetaGraph(directory, 'serve');
-const run = (inputs: [string, tf.Tensor][], output: string) =>
-  backend.runSavedModel(
-    session,
-    inputs.map(([, t]) => t),
-    inputs.map(([name]) => ({ name: `${name}:0`, tfDtype: 'DT_FLOAT' })),
-    [`${output}:0`],
-  )[0] as tf.Tensor;
+graph.adam(graphVariables, gradientIds.map(source), adam, 'loss', source(lossId));
+graph.initialiser(graphVariables);
+const session = openSession(graph);
 console.log(
-  `${criticId}, n = ${n}: traced ${ops.length} TensorFlow ops (${uploads.size} uploads, ${constants} constants); graph of ${nodes.length} nodes`,
+  `${criticId}, n = ${n}: traced ${ops.length} TensorFlow ops (${uploads.size} uploads, ${constants} constants); graph of ${graph.size} nodes`,
 );
 
 // --- compare and time --------------------------------------------------------------------------
-run(
-  variables.map((v, k) => [`w${k}_init`, v]),
-  'init_done',
-).dispose();
+session
+  .run(
+    variables.map((v, k) => [`w${k}_init`, v] as const),
+    'init_done',
+  )
+  .dispose();
 // The eager optimiser starts over too: a fresh step from the same weights.
 const fresh = createTrainStep({ critic, bound, optimizer: { kind: 'adam', ...adam } });
-let p1 = 1;
-let p2 = 1;
+let t = 0;
 function graphStep(b: { x: tf.Tensor; y: tf.Tensor }): number {
-  p1 = Math.fround(p1 * Math.fround(adam.beta1));
-  p2 = Math.fround(p2 * Math.fround(adam.beta2));
-  const scalars = [p1, p2, adam.epsilon * Math.sqrt(1 - p2)].map((s) => tf.scalar(s));
-  const loss = run(
-    [
-      ['x', b.x],
-      ['y', b.y],
-      ['beta1_power', scalars[0] as tf.Tensor],
-      ['beta2_power', scalars[1] as tf.Tensor],
-      ['epsilon_hat', scalars[2] as tf.Tensor],
-    ],
-    'loss',
-  );
+  const feeds = adamFeeds(adam, ++t);
+  const loss = session.run([['x', b.x], ['y', b.y], ...feeds], 'loss');
   const value = loss.dataSync()[0] as number;
-  tf.dispose([loss, ...scalars]);
+  tf.dispose([loss, ...feeds.map(([, f]) => f)]);
   return value;
 }
 function eagerStep(b: { x: tf.Tensor; y: tf.Tensor }): number {
@@ -421,20 +267,9 @@ for (let step = 1; step <= 10; step++) {
 }
 console.log(`  ${lines.join('; ')}; largest difference over 10 steps ${worst.toExponential(2)}`);
 const batches = Array.from({ length: 8 }, (_, k) => batch(200 + k));
-const time = (f: (b: { x: tf.Tensor; y: tf.Tensor }) => void) => {
-  for (let i = 0; i < Math.min(20, steps); i++) f(batches[i % 8] as { x: tf.Tensor; y: tf.Tensor });
-  const rounds: number[] = [];
-  for (let r = 0; r < 5; r++) {
-    const start = performance.now();
-    for (let i = 0; i < steps / 5; i++) f(batches[i % 8] as { x: tf.Tensor; y: tf.Tensor });
-    rounds.push((performance.now() - start) / (steps / 5));
-  }
-  return [...rounds].sort((a, b) => a - b)[2] as number;
-};
-const graphMs = time(graphStep);
-const eagerMs = time(eagerStep);
+const graphMs = timeRounds(batches, steps, graphStep).median;
+const eagerMs = timeRounds(batches, steps, eagerStep).median;
 console.log(
   `  ms/step (median of 5 rounds, ${steps} steps): graph ${graphMs.toFixed(3)}, eager ${eagerMs.toFixed(3)} (${(eagerMs / graphMs).toFixed(2)}x); TF_NUM_INTRAOP_THREADS=${process.env['TF_NUM_INTRAOP_THREADS'] ?? '(default)'}`,
 );
 tf.dispose(batches.flatMap((b) => [b.x, b.y]));
-rmSync(directory, { recursive: true, force: true });
