@@ -5,6 +5,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createBoundRegistry } from '@mi/bounds';
+import { createRandom } from '@mi/core';
+import type { BoundInputContext, Critic } from '@mi/spec';
+import { createTrainStep } from '@mi/train';
 import * as tf from '@tensorflow/tfjs-core';
 
 const require = createRequire(import.meta.url);
@@ -250,6 +254,58 @@ export function openSession(builder: GraphBuilder) {
         feeds.map(([name]) => ({ name: `${name}:0`, tfDtype: 'DT_FLOAT' })),
         [`${output}:0`],
       )[0] as tf.Tensor;
+    },
+  };
+}
+
+/** A batch of the step. */
+export interface Batch {
+  readonly x: tf.Tensor;
+  readonly y: tf.Tensor;
+}
+
+type Session = ReturnType<typeof openSession>;
+
+/**
+ * Training through a graph that `GraphBuilder.adam` finished with output `loss`: each call feeds
+ * the batch as `x`, `y` and Adam's scalars of the next step, and returns the loss.
+ */
+export function graphTraining(session: Session, hyper: AdamHyperparameters) {
+  let t = 0;
+  return (batch: Batch): number => {
+    const feeds = adamFeeds(hyper, ++t);
+    const loss = session.run([['x', batch.x], ['y', batch.y], ...feeds], 'loss');
+    const value = loss.dataSync()[0] as number;
+    tf.dispose([loss, ...feeds.map(([, f]) => f)]);
+    return value;
+  };
+}
+
+/**
+ * TF.js's own training of `critic` (`createTrainStep`, InfoNCE, Adam with fresh moments):
+ * `run(batch)` trains one step and returns the loss; `trainStep`, `context` and `state` are there
+ * to trace a step.
+ */
+export function eagerTraining(critic: Critic, hyper: AdamHyperparameters) {
+  const bound = createBoundRegistry().resolve('infonce');
+  const context = {
+    requires: bound.requires,
+    random: createRandom(0),
+  } as unknown as BoundInputContext;
+  const trainStep = createTrainStep({ critic, bound, optimizer: { kind: 'adam', ...hyper } });
+  let state = bound.initialState();
+  return {
+    trainStep,
+    context,
+    get state() {
+      return state;
+    },
+    run(batch: Batch): number {
+      const out = trainStep.run(state, batch, context);
+      const loss = out.loss.dataSync()[0] as number;
+      tf.dispose([out.loss, out.estimate, out.joint, out.logPartition, ...Object.values(state)]);
+      state = out.state;
+      return loss;
     },
   };
 }

@@ -7,18 +7,16 @@
 // library. Not part of the package.
 //   TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 \
 //     node packages/perf/scripts/run-ts.mjs packages/perf/scripts/perf-graph-step.ts
-import { createBoundRegistry } from '@mi/bounds';
-import { createRandom, initBackend } from '@mi/core';
+import { initBackend } from '@mi/core';
 import { createCriticRegistry } from '@mi/critics';
-import type { BoundInputContext } from '@mi/spec';
-import { createTrainStep } from '@mi/train';
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  adamFeeds,
   DT_FLOAT,
   DT_INT32,
+  eagerTraining,
   GraphBuilder,
   type GraphVariable,
+  graphTraining,
   openSession,
   timeRounds,
 } from './graph-session';
@@ -162,29 +160,8 @@ const batch = (step: number) =>
     const noise = tf.randomNormal([n, features], 0, 1, 'float32', 1001 + 2 * step);
     return { x: xs, y: tf.add(tf.mul(xs, 0.9), tf.mul(noise, Math.sqrt(1 - 0.81))) };
   });
-let t = 0;
-function graphStep(b: { x: tf.Tensor; y: tf.Tensor }): number {
-  const feeds = adamFeeds(adam, ++t);
-  const loss = session.run([['x', b.x], ['y', b.y], ...feeds], 'loss');
-  const value = loss.dataSync()[0] as number;
-  tf.dispose([loss, ...feeds.map(([, f]) => f)]);
-  return value;
-}
-
-const bound = createBoundRegistry().resolve('infonce');
-const eager = createTrainStep({ critic, bound, optimizer: { kind: 'adam', ...adam } });
-const context = {
-  requires: bound.requires,
-  random: createRandom(0),
-} as unknown as BoundInputContext;
-let state = bound.initialState();
-function eagerStep(b: { x: tf.Tensor; y: tf.Tensor }): number {
-  const out = eager.run(state, b, context);
-  const loss = out.loss.dataSync()[0] as number;
-  tf.dispose([out.loss, out.estimate, out.joint, out.logPartition, ...Object.values(state)]);
-  state = out.state;
-  return loss;
-}
+const graphStep = graphTraining(session, adam);
+const eagerStep = eagerTraining(critic, adam).run;
 
 // Same weights, same batches: the losses must agree (eager's loss is mean CE − log n).
 const compared: string[] = [];

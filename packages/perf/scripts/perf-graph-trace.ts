@@ -9,19 +9,17 @@
 //   TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 \
 //     node packages/perf/scripts/run-ts.mjs packages/perf/scripts/perf-graph-trace.ts joint
 // (any `bench:perf` case that trains with createTrainStep: joint, separable, cnn, cnn-n64, resnet18).
-import { createBoundRegistry } from '@mi/bounds';
-import { createRandom, initBackend } from '@mi/core';
+import { initBackend } from '@mi/core';
 import { createCriticRegistry } from '@mi/critics';
-import type { BoundInputContext } from '@mi/spec';
-import { createTrainStep } from '@mi/train';
 import * as tf from '@tensorflow/tfjs-core';
 import { type PerfCriticId, perfCase } from '../src/perf-cases';
 import {
   type Attr,
-  adamFeeds,
   DT_FLOAT,
+  eagerTraining,
   GraphBuilder,
   type GraphVariable,
+  graphTraining,
   openSession,
   timeRounds,
 } from './graph-session';
@@ -67,13 +65,7 @@ const setup = perfCase(criticId as PerfCriticId);
 if (setup.step !== 'train-step') throw new Error(`${criticId}: not a createTrainStep case`);
 const n = setup.n;
 const critic = setup.createCritic(1, createCriticRegistry());
-const bound = createBoundRegistry().resolve('infonce');
-const eager = createTrainStep({ critic, bound, optimizer: { kind: 'adam', ...adam } });
-const context = {
-  requires: bound.requires,
-  random: createRandom(0),
-} as unknown as BoundInputContext;
-let state = bound.initialState();
+const eager = eagerTraining(critic, adam);
 const batch = (step: number) => setup.sample(1000, step);
 const variables = critic.trainableVariables as tf.Variable[];
 const idOf = (t: tf.Tensor) => {
@@ -92,9 +84,7 @@ interface OpRecord {
 const ops: OpRecord[] = [];
 const uploads = new Map<number, { shape: number[]; dtype: number; values: ArrayLike<number> }>();
 const traced = batch(0);
-const before = eager.run(state, traced, context); // one eager step first: every lazy constant exists
-tf.dispose([before.loss, before.estimate, before.joint, before.logPartition]);
-state = before.state;
+eager.run(traced); // one eager step first: every lazy constant exists
 // The binding is a frozen native object: a proxy over an empty target forwards to it.
 const target = realBinding;
 backend.binding = new Proxy({} as Binding, {
@@ -120,11 +110,11 @@ backend.binding = new Proxy({} as Binding, {
 const xId = idOf(traced.x);
 const yId = idOf(traced.y);
 const variableIds = new Map(variables.map((v, k) => [idOf(v), k]));
-const evaluation = eager.evaluate(state, traced, context);
+const evaluation = eager.trainStep.evaluate(eager.state, traced, eager.context);
 backend.binding = realBinding;
 const lossId = idOf(evaluation.loss);
 const gradientIds = variables.map((v) => idOf(evaluation.gradients[v.name] as tf.Tensor));
-eager.discard(evaluation);
+eager.trainStep.discard(evaluation);
 
 // --- graph -------------------------------------------------------------------------------------
 const graph = new GraphBuilder();
@@ -237,23 +227,9 @@ session
     'init_done',
   )
   .dispose();
-// The eager optimiser starts over too: a fresh step from the same weights.
-const fresh = createTrainStep({ critic, bound, optimizer: { kind: 'adam', ...adam } });
-let t = 0;
-function graphStep(b: { x: tf.Tensor; y: tf.Tensor }): number {
-  const feeds = adamFeeds(adam, ++t);
-  const loss = session.run([['x', b.x], ['y', b.y], ...feeds], 'loss');
-  const value = loss.dataSync()[0] as number;
-  tf.dispose([loss, ...feeds.map(([, f]) => f)]);
-  return value;
-}
-function eagerStep(b: { x: tf.Tensor; y: tf.Tensor }): number {
-  const out = fresh.run(state, b, context);
-  const loss = out.loss.dataSync()[0] as number;
-  tf.dispose([out.loss, out.estimate, out.joint, out.logPartition, ...Object.values(state)]);
-  state = out.state;
-  return loss;
-}
+// The eager optimiser starts over too: fresh moments from the same weights.
+const graphStep = graphTraining(session, adam);
+const eagerStep = eagerTraining(critic, adam).run;
 let worst = 0;
 const lines: string[] = [];
 for (let step = 1; step <= 10; step++) {

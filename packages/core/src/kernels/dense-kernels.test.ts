@@ -100,6 +100,14 @@ describe('dense kernels (fused) against the stock path', () => {
     x.dispose();
   });
 
+  it('fastActivation refuses an activation it does not have, naming it', () => {
+    const x = tf.ones([2, 2]);
+    expect(() => fastActivation(x, 'tanh' as 'relu')).toThrow(
+      "fastActivation: invalid option 'activation': expected one of 'relu', 'elu', received \"tanh\"",
+    );
+    x.dispose();
+  });
+
   // With explicit transposes (wasm's way), products whose output is a vector keep the kernel's own
   // transposes and the others copy their transposed operands: every case must be the product.
   it.each([

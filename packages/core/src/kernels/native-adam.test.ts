@@ -44,6 +44,13 @@ function seeded(n: number, seed: number): number[] {
   });
 }
 
+/** A variable holding `initial`, which is then freed (the variable keeps its data). */
+function variableOf(initial: tf.Tensor): tf.Variable {
+  const variable = tf.variable(initial);
+  initial.dispose();
+  return variable;
+}
+
 const flatten = (ts: readonly tf.Tensor[]) => ts.flatMap((t) => Array.from(t.dataSync()));
 
 function expectClose(actual: readonly number[], expected: readonly number[], tolerance: number) {
@@ -55,7 +62,7 @@ function expectClose(actual: readonly number[], expected: readonly number[], tol
 
 describe('NativeAdamMoments', () => {
   it.runIf(!onTensorflow)('is undefined off tfjs-node (the caller keeps TF.js variables)', () => {
-    const w = tf.variable(tf.zeros([3]));
+    const w = variableOf(tf.zeros([3]));
     const m = tf.zeros([3]);
     expect(NativeAdamMoments.create(m, m, [w])).toBeUndefined();
     tf.dispose([w, m]);
@@ -66,7 +73,7 @@ describe('NativeAdamMoments', () => {
     async () => {
       const shapes = [[3, 4], [5], []];
       const variables = shapes.map((shape, k) =>
-        tf.variable(tf.tensor(seeded(tf.util.sizeFromShape(shape), k + 1), shape)),
+        variableOf(tf.tensor(seeded(tf.util.sizeFromShape(shape), k + 1), shape)),
       );
       const state = { m: [] as number[], v: [] as number[], theta: flatten(variables) };
       state.m = state.theta.map(() => 0);
@@ -104,73 +111,79 @@ describe('NativeAdamMoments', () => {
 
   it.runIf(onTensorflow)(
     'updates one variable shaped as its moments in place, leaves tensors read before untouched, and reloads values assigned from elsewhere',
-    () => {
-      const w = tf.variable(tf.tensor2d(seeded(6, 7), [2, 3]));
-      const state = { m: Array(6).fill(0), v: Array(6).fill(0), theta: flatten([w]) };
-      const m0 = tf.zeros([2, 3]);
-      const moments = NativeAdamMoments.create(m0, m0, [w]) as NativeAdamMoments;
-      m0.dispose();
-      const g = tf.tensor2d(seeded(6, 8), [2, 3]);
-      moments.update([w], [g], parameters(1));
-      referenceStep(state, Array.from(g.dataSync()), 1);
-      // The value the variable holds now shares TensorFlow's buffer: the next update must copy.
-      const held = w.clone();
-      const heldValues = Array.from(held.dataSync());
-      moments.update([w], [g], parameters(2));
-      referenceStep(state, Array.from(g.dataSync()), 2);
-      expect(Array.from(held.dataSync())).toEqual(heldValues);
-      expectClose(flatten([w]), state.theta, 1e-6);
-      // A checkpoint restore assigns the variable: the next step starts from that value.
-      w.assign(tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3]));
-      state.theta = [1, 2, 3, 4, 5, 6];
-      moments.update([w], [g], parameters(3));
-      referenceStep(state, Array.from(g.dataSync()), 3);
-      expectClose(flatten([w]), state.theta, 1e-6);
-      moments.dispose();
-      tf.dispose([w, g, held]);
-    },
+    () =>
+      expectNoTensorLeak(() => {
+        const w = variableOf(tf.tensor2d(seeded(6, 7), [2, 3]));
+        const state = { m: Array(6).fill(0), v: Array(6).fill(0), theta: flatten([w]) };
+        const m0 = tf.zeros([2, 3]);
+        const moments = NativeAdamMoments.create(m0, m0, [w]) as NativeAdamMoments;
+        m0.dispose();
+        const g = tf.tensor2d(seeded(6, 8), [2, 3]);
+        moments.update([w], [g], parameters(1));
+        referenceStep(state, Array.from(g.dataSync()), 1);
+        // The value the variable holds now shares TensorFlow's buffer: the next update must copy.
+        const held = w.clone();
+        const heldValues = Array.from(held.dataSync());
+        moments.update([w], [g], parameters(2));
+        referenceStep(state, Array.from(g.dataSync()), 2);
+        expect(Array.from(held.dataSync())).toEqual(heldValues);
+        expectClose(flatten([w]), state.theta, 1e-6);
+        // A checkpoint restore assigns the variable: the next step starts from that value.
+        const restored = tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3]);
+        w.assign(restored);
+        restored.dispose();
+        state.theta = [1, 2, 3, 4, 5, 6];
+        moments.update([w], [g], parameters(3));
+        referenceStep(state, Array.from(g.dataSync()), 3);
+        expectClose(flatten([w]), state.theta, 1e-6);
+        moments.dispose();
+        tf.dispose([w, g, held]);
+      }),
   );
 
-  it.runIf(onTensorflow)('starts from the moments it is given, copied', () => {
-    const w = tf.variable(tf.tensor1d([0.5, -1]));
-    const m = tf.tensor1d([0.1, -0.2]);
-    const v = tf.tensor1d([0.01, 0.04]);
-    const moments = NativeAdamMoments.create(m, v, [w]) as NativeAdamMoments;
-    const state = { m: [0.1, -0.2], v: [0.01, 0.04], theta: [0.5, -1] };
-    const g = tf.tensor1d([0.3, 0.3]);
-    moments.update([w], [g], parameters(5));
-    referenceStep(state, [0.3, 0.3], 5);
-    expectClose(flatten([w]), state.theta, 1e-6);
-    // The inputs are not the state: their values did not move.
-    expect(Array.from(m.dataSync())).toEqual([Math.fround(0.1), Math.fround(-0.2)]);
-    moments.dispose();
-    tf.dispose([w, m, v, g]);
-  });
+  it.runIf(onTensorflow)('starts from the moments it is given, copied', () =>
+    expectNoTensorLeak(() => {
+      const w = variableOf(tf.tensor1d([0.5, -1]));
+      const m = tf.tensor1d([0.1, -0.2]);
+      const v = tf.tensor1d([0.01, 0.04]);
+      const moments = NativeAdamMoments.create(m, v, [w]) as NativeAdamMoments;
+      const state = { m: [0.1, -0.2], v: [0.01, 0.04], theta: [0.5, -1] };
+      const g = tf.tensor1d([0.3, 0.3]);
+      moments.update([w], [g], parameters(5));
+      referenceStep(state, [0.3, 0.3], 5);
+      expectClose(flatten([w]), state.theta, 1e-6);
+      // The inputs are not the state: their values did not move.
+      expect(Array.from(m.dataSync())).toEqual([Math.fround(0.1), Math.fround(-0.2)]);
+      moments.dispose();
+      tf.dispose([w, m, v, g]);
+    }),
+  );
 
   it.runIf(onTensorflow)(
     'refuses variables or gradients unlike those it was made for, and use after dispose',
-    () => {
-      const w = tf.variable(tf.zeros([2, 3]));
-      const other = tf.variable(tf.zeros([3, 2]));
-      const m = tf.zeros([6]);
-      const moments = NativeAdamMoments.create(m, m, [w]) as NativeAdamMoments;
-      expect(moments.entries).toBe(6);
-      const g = tf.ones([6]);
-      expect(() => moments.update([other], [null], parameters(1))).toThrow(/variables shaped as/);
-      expect(() => moments.update([w, w], [null, null], parameters(1))).toThrow(
-        InvalidArgumentError,
-      );
-      expect(() => moments.update([w], [g], parameters(1))).toThrow(/gradients\[0\]/);
-      expect(() => moments.update([w], [], parameters(1))).toThrow(/one entry per value/);
-      moments.dispose();
-      expect(() => moments.update([w], [null], parameters(1))).toThrow(InvalidStateError);
-      expect(() => moments.read()).toThrow(/disposed/);
-      tf.dispose([w, other, m, g]);
-    },
+    () =>
+      expectNoTensorLeak(() => {
+        const w = variableOf(tf.zeros([2, 3]));
+        const other = variableOf(tf.zeros([3, 2]));
+        const m = tf.zeros([6]);
+        const moments = NativeAdamMoments.create(m, m, [w]) as NativeAdamMoments;
+        expect(moments.entries).toBe(6);
+        const g = tf.ones([6]);
+        expect(() => moments.update([other], [null], parameters(1))).toThrow(/variables shaped as/);
+        expect(() => moments.update([w, w], [null, null], parameters(1))).toThrow(
+          InvalidArgumentError,
+        );
+        expect(() => moments.update([w], [g], parameters(1))).toThrow(/gradients\[0\]/);
+        expect(() => moments.update([w], [], parameters(1))).toThrow(/one entry per value/);
+        moments.dispose();
+        expect(() => moments.update([w], [null], parameters(1))).toThrow(InvalidStateError);
+        expect(() => moments.read()).toThrow(/disposed/);
+        tf.dispose([w, other, m, g]);
+      }),
   );
 
   it.runIf(onTensorflow)('refuses moments of another size, naming them', () => {
-    const w = tf.variable(tf.zeros([4]));
+    const w = variableOf(tf.zeros([4]));
     const m = tf.zeros([4]);
     const v = tf.zeros([3]);
     expect(() => NativeAdamMoments.create(m, v, [w])).toThrow(InvalidArgumentError);

@@ -6,6 +6,7 @@ import {
   ensureDenseKernels,
   matMulKernel,
 } from '../kernels/dense-kernels';
+import { assertOneOf } from '../validate/assert-number';
 
 export type { DenseActivation } from '../kernels/dense-kernels';
 
@@ -213,6 +214,7 @@ export function fastDense(
  * and gradients are `tf.relu`'s and `tf.elu`'s.
  */
 export function fastActivation<T extends tf.Tensor>(x: T, activation: 'relu' | 'elu'): T {
+  assertOneOf('fastActivation', 'activation', activation, ['relu', 'elu'] as const);
   if (denseMode === 'fused') {
     ensureDenseKernels(kernelOptions);
     return activationKernel(x, activation) as T;
