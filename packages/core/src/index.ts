@@ -31,7 +31,7 @@ export {
   infoNCEParts,
 } from './kernels/infonce-kernel';
 export { jensenShannonObjective } from './kernels/jensen-shannon-kernel';
-export { NativeAdamMoments } from './kernels/native-adam';
+export { NativeAdamMoments, resourceAdamScalars } from './kernels/native-adam';
 export { registerTensorflowTrainingKernels } from './kernels/register-tensorflow-training-kernels';
 export { replaceKernel, restoreStockKernels } from './kernels/replace-kernel';
 export { sliceFromHeap, splitVFromHeap } from './kernels/slice-from-heap';
@@ -41,6 +41,20 @@ export { diagonal, diagonalMask, maskDiagonal } from './math/diagonal-mask';
 export { logMeanExp, logMeanExpOffDiagonal, meanOffDiagonal } from './math/log-mean-exp';
 export { softplusInverse } from './math/softplus-inverse';
 export { stopGradient, valueWithGradientOf } from './math/stop-gradient';
+export {
+  appendResidentAdam,
+  type ResidentAdamNodes,
+  type ResidentAdamVariable,
+} from './native-graph/graph-adam';
+export type { GraphDefBuilder } from './native-graph/graph-def';
+export {
+  compileNativeGraph,
+  type GraphExtension,
+  type NativeGraph,
+  type TraceNodes,
+} from './native-graph/native-graph';
+export { type NativeTrace, traceNativeOps } from './native-graph/native-trace';
+export { signatureDifference, traceSignature } from './native-graph/trace-signature';
 export { papers } from './papers';
 export { createRandom, restoreRandom } from './random/create-random';
 export { DEFAULT_SEED, deriveRandom, type RandomPurpose } from './random/derive-random';

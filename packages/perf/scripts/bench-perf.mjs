@@ -26,6 +26,7 @@ try {
       'cpu-cnn': { type: 'boolean', default: false },
       'heavy-wasm': { type: 'boolean', default: false },
       'no-pytorch': { type: 'boolean', default: false },
+      'no-graph': { type: 'boolean', default: false },
       python: { type: 'string' },
       peer: { type: 'string' },
       'torch-iterations': { type: 'string' },
@@ -60,6 +61,8 @@ if (values.help) {
   --cpu-cnn                       also time the CNN on the pure-JS cpu backend (~35 s/step)
   --heavy-wasm                    also time cnn-n64 and resnet18 on wasm (minutes per step)
   --no-pytorch                    skip the PyTorch reference
+  --no-graph                      time the eager train step on tfjs-node (default: the compiled
+                                  graph createTrainStep runs once checked against the eager step)
   --python PATH                   Python with torch (default /usr/bin/python3)
   --peer PATH                     torch_gaussian_staircase.py (default: ../shared/peers/ or $MI_TORCH_PEER)
   --torch-iterations N            iterations of the peer's timing mode (default 400, first 100 untimed)
@@ -183,6 +186,7 @@ const options = {
   cpuCnn: values['cpu-cnn'],
   heavyWasm: values['heavy-wasm'],
   pytorch: !values['no-pytorch'],
+  graph: !values['no-graph'],
   python: values.python,
   peerScript: values.peer,
   torchIterations: integer(values['torch-iterations']),

@@ -9,7 +9,13 @@ import {
   InvalidArgumentError,
   type PluginSpec,
 } from '@mi/spec';
-import { createOptimizer, createTrainStep, readScalars, resolveOptimizer } from '@mi/train';
+import {
+  createOptimizer,
+  createTrainStep,
+  readScalars,
+  resolveOptimizer,
+  type StepExecution,
+} from '@mi/train';
 import * as tf from '@tensorflow/tfjs-core';
 import { gflopsPerSecond } from './flop-count';
 import { startLoadProbe } from './other-load';
@@ -47,6 +53,8 @@ interface TimedSteps {
   /** The loss of a batch, for the forward / backward / optimizer split. */
   loss(x: tf.Tensor, y: tf.Tensor): tf.Scalar;
   readonly optimizer: tf.Optimizer;
+  /** How the latest step ran (createTrainStep's steps: a compiled graph or eager, and why). */
+  execution(): StepExecution | undefined;
   dispose(): void;
 }
 
@@ -59,9 +67,10 @@ function createTimedStep(options: {
   readonly critic: Critic;
   readonly bound: Bound;
   readonly sample: () => { x: tf.Tensor; y: tf.Tensor };
+  readonly graph: boolean;
 }): TimedSteps {
   const { critic, bound, sample } = options;
-  const trainStep = createTrainStep({ critic, bound, optimizer: ADAM });
+  const trainStep = createTrainStep({ critic, bound, optimizer: ADAM, graph: options.graph });
   const context: BoundInputContext = {
     requires: bound.requires,
     random: createRandom(0),
@@ -89,6 +98,7 @@ function createTimedStep(options: {
     step,
     loss: (x, y) => bound.compute({ scores: critic.scores(x, y) }, state).loss,
     optimizer: trainStep.optimizer,
+    execution: () => trainStep.execution,
     dispose: () => {
       tf.dispose(Object.values(state));
       trainStep.dispose();
@@ -136,7 +146,7 @@ function createSampledStep(options: {
     tf.dispose([value, batch.x, batch.y, ...Object.values(grads)]);
     return read as number;
   };
-  return { step, loss, optimizer, dispose: () => optimizer.dispose() };
+  return { step, loss, optimizer, execution: () => undefined, dispose: () => optimizer.dispose() };
 }
 
 /**
@@ -159,6 +169,11 @@ export async function measureTrainingStep(options: {
   readonly n?: number;
   /** Time the forward / backward / optimizer phases apart (extra steps). Default `true`. */
   readonly phases?: boolean;
+  /**
+   * Let createTrainStep run the step as one compiled graph on tfjs-node (its default). Default
+   * `true`; `false` times the eager step.
+   */
+  readonly graph?: boolean;
 }): Promise<PerfCaseResult> {
   const setup: PerfCase =
     options.n === undefined
@@ -176,7 +191,7 @@ export async function measureTrainingStep(options: {
     timed =
       setup.step === 'sampled'
         ? createSampledStep({ critic, sample, negatives: setup.negatives ?? 1 })
-        : createTimedStep({ critic, bound, sample });
+        : createTimedStep({ critic, bound, sample, graph: options.graph ?? true });
     const { step, optimizer } = timed;
     const load = startLoadProbe();
     for (let i = 0; i < options.warmupSteps; i++) await step();
@@ -234,6 +249,7 @@ export async function measureTrainingStep(options: {
               ? options.bound
               : options.bound.label,
         lastLoss,
+        ...executionDetails(timed.execution()),
         variables: variables.length,
         parameters: variables.reduce((sum, v) => sum + v.size, 0),
       },
@@ -242,6 +258,21 @@ export async function measureTrainingStep(options: {
     timed?.dispose();
     critic.dispose();
   }
+}
+
+/** The step's execution as report details: `execution` ('graph', 'eager', or the harness's own step). */
+function executionDetails(execution: StepExecution | undefined): Record<string, unknown> {
+  if (execution === undefined) return { execution: 'harness step (eager)' };
+  return execution.mode === 'graph'
+    ? {
+        execution: 'graph',
+        graphOps: execution.graphOps,
+        optimizerInGraph: execution.optimizerInGraph,
+        ...(execution.optimizerReason === undefined
+          ? {}
+          : { optimizerReason: execution.optimizerReason }),
+      }
+    : { execution: 'eager', eagerReason: execution.reason };
 }
 
 /** One step under `tf.profile`: kernel count, peak tensors and bytes, the slowest kernels. */

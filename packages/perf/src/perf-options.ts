@@ -90,6 +90,12 @@ export interface PerfBenchmarkOptions {
   readonly torchThreads?: number;
   /** Seed of the critics' weights and of the batches. Default 1. */
   readonly seed?: number;
+  /**
+   * Train steps as createTrainStep runs them by default: on tfjs-node one compiled TensorFlow
+   * graph per step once checked against the eager step. Default `true`; `false` times the eager
+   * step (op by op), for a side-by-side comparison.
+   */
+  readonly graph?: boolean;
   /** Progress lines (stderr in the CLI). Default: none. */
   readonly onProgress?: (message: string) => void;
 }
@@ -114,6 +120,7 @@ export interface ResolvedPerfOptions {
   readonly nativeThreads: number;
   readonly torchThreads: number;
   readonly seed: number;
+  readonly graph: boolean;
 }
 
 const OPTION_NAMES = [
@@ -134,6 +141,7 @@ const OPTION_NAMES = [
   'nativeThreads',
   'torchThreads',
   'seed',
+  'graph',
   'onProgress',
 ];
 
@@ -185,7 +193,7 @@ export function resolvePerfOptions(options: PerfBenchmarkOptions = {}): Resolved
   checkInteger('torchThreads', torchThreads, 1);
   const seed = options.seed ?? 1;
   checkInteger('seed', seed, 0);
-  for (const key of ['quick', 'cpuCnn', 'heavyWasm', 'pytorch'] as const) {
+  for (const key of ['quick', 'cpuCnn', 'heavyWasm', 'pytorch', 'graph'] as const) {
     const value = options[key];
     if (value !== undefined && typeof value !== 'boolean') {
       throw new InvalidArgumentError({
@@ -233,6 +241,7 @@ export function resolvePerfOptions(options: PerfBenchmarkOptions = {}): Resolved
     nativeThreads,
     torchThreads,
     seed,
+    graph: options.graph ?? true,
   };
 }
 

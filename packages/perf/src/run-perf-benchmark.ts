@@ -143,8 +143,12 @@ export async function runPerfBenchmark(options: PerfBenchmarkOptions = {}): Prom
           timedSteps: timed,
           seed: resolved.seed,
           phases: !perfCase(critic).heavy,
+          graph: resolved.graph,
         });
-        progress(`${critic}/${backend}: ${result.medianMs?.toFixed(2)} ms/step`);
+        const execution = result.details?.['execution'];
+        progress(
+          `${critic}/${backend}: ${result.medianMs?.toFixed(2)} ms/step (${executionSummary(result.details)})`,
+        );
         cases.push({
           ...result,
           threads,
@@ -328,6 +332,17 @@ function orderCases(
   critics: readonly PerfCriticId[],
 ): PerfCaseResult[] {
   return critics.flatMap((critic) => cases.filter((c) => c.critic === critic));
+}
+
+/** How a case's step ran, in a few words (from `measureTrainingStep`'s details). */
+function executionSummary(details: Readonly<Record<string, unknown>> | undefined): string {
+  const execution = details?.['execution'];
+  if (execution === 'graph') {
+    const adam = details?.['optimizerInGraph'] ? 'Adam in the graph' : 'Adam eager';
+    return `compiled graph of ${details?.['graphOps']} TensorFlow ops, ${adam}`;
+  }
+  const reason = details?.['eagerReason'];
+  return `${String(execution)}${typeof reason === 'string' ? `: ${reason}` : ''}`;
 }
 
 export function firstLine(error: unknown): string {

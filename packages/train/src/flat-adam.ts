@@ -1,4 +1,4 @@
-import type { AdamStepParameters } from '@mi/core';
+import { type AdamStepParameters, NativeAdamMoments, resourceAdamScalars } from '@mi/core';
 import { InvalidArgumentError } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import { type AdamMoments, adamMoments } from './adam-moments';
@@ -19,6 +19,19 @@ interface Moments {
 interface RestoredMoments {
   readonly flat: Moments | undefined;
   readonly own: ReadonlyMap<number, Moments>;
+}
+
+/** Each variable's first and second moments, in the optimiser's order of variables. */
+export type VariableMoments = readonly { readonly m: tf.Tensor; readonly v: tf.Tensor }[];
+
+/**
+ * The next Adam step of a {@link FlatAdamOptimizer} whose moments are lent out: the scalar
+ * operands of `ResourceApplyAdam` (β₁ᵗ, β₂ᵗ, lr, β₁, β₂, ε̂), and `complete`, to call once the
+ * borrower has applied it (the optimiser counts the step and moves β₁ᵗ, β₂ᵗ on).
+ */
+export interface LentAdamStep {
+  readonly scalars: readonly number[];
+  complete(): void;
 }
 
 /** Options of {@link FlatAdamOptimizer} besides Adam's hyperparameters. */
@@ -102,6 +115,8 @@ export class FlatAdamOptimizer extends tf.Optimizer {
   private flatMoments: AdamMoments | undefined;
   /** Large variables' moments, by position in `names`. */
   private ownMoments: ReadonlyMap<number, AdamMoments> = new Map();
+  /** The borrower's `reclaim` while the moments are lent to a compiled step. */
+  private loan: (() => VariableMoments) | undefined;
   /** Moments from `setWeights` not yet laid out (the gradients' order is not known yet). */
   private restored: RestoredMoments | undefined;
   private names: readonly string[] = [];
@@ -137,6 +152,7 @@ export class FlatAdamOptimizer extends tf.Optimizer {
   }
 
   override applyGradients(gradients: tf.NamedTensorMap | NamedTensor[]): void {
+    this.settleLoan();
     const named = Array.isArray(gradients)
       ? Object.fromEntries(gradients.map((g) => [g.name, g.tensor]))
       : gradients;
@@ -168,6 +184,139 @@ export class FlatAdamOptimizer extends tf.Optimizer {
       Math.fround(power2 * Math.fround(this.beta2)),
     );
     this.incrementIterations();
+  }
+
+  /**
+   * Each variable's moments now (new tensors shaped as the variables, in the optimiser's order,
+   * with its names), or undefined before the first step (the order is not known yet), with
+   * restored moments not yet laid out, or where the moments are not held by TensorFlow.
+   */
+  variableMoments():
+    | { readonly names: readonly string[]; readonly moments: VariableMoments }
+    | undefined {
+    this.settleLoan();
+    const stores = this.nativeStores();
+    if (stores === undefined) return undefined;
+    const variables = this.names.map(
+      (name) => tf.engine().registeredVariables[name] as tf.Variable,
+    );
+    const moments: { m: tf.Tensor; v: tf.Tensor }[] = [];
+    for (const [indices, store] of stores) {
+      const { m, v } = store.read();
+      tf.tidy(() => {
+        const sizes = indices.map((k) => (variables[k] as tf.Variable).size);
+        const [ms, vs] = [m, v].map((t) =>
+          indices.length === 1 ? [t.clone()] : tf.split(tf.reshape(t, [-1]), sizes),
+        ) as [tf.Tensor[], tf.Tensor[]];
+        indices.forEach((k, j) => {
+          const shape = (variables[k] as tf.Variable).shape;
+          moments[k] = {
+            m: tf.keep(tf.reshape(ms[j] as tf.Tensor, shape)),
+            v: tf.keep(tf.reshape(vs[j] as tf.Tensor, shape)),
+          };
+        });
+      });
+      tf.dispose([m, v]);
+    }
+    return { names: this.names, moments };
+  }
+
+  /**
+   * Lends the moments to a compiled training step that updates them itself (on tfjs-node, in a
+   * TensorFlow session, with `ResourceApplyAdam` as this optimiser would run it). Until the loan
+   * ends, {@link lentStep} gives each step's operands; any other use of the optimiser
+   * (`applyGradients`, `getWeights`, `variableMoments`) first takes the moments back through
+   * `reclaim` (each variable's moments, in this optimiser's order, as new tensors it takes), and
+   * `setWeights` or `dispose` end the loan without them. Returns false, lending nothing, where
+   * {@link variableMoments} would be undefined.
+   */
+  lendMoments(reclaim: () => VariableMoments): boolean {
+    this.settleLoan();
+    if (this.nativeStores() === undefined) return false;
+    this.loan = reclaim;
+    return true;
+  }
+
+  /** Whether the moments are lent out under `reclaim` (the loan has not ended since). */
+  isLentTo(reclaim: () => VariableMoments): boolean {
+    return this.loan === reclaim;
+  }
+
+  /**
+   * `ResourceApplyAdam`'s scalar operands of the next step (β₁ᵗ, β₂ᵗ, lr, β₁, β₂, ε̂), as
+   * `NativeAdamMoments` passes them.
+   */
+  stepScalars(): number[] {
+    const [power1, power2] = this.betaPowers();
+    return resourceAdamScalars({
+      learningRate: this.learningRate,
+      beta1: this.beta1,
+      beta2: this.beta2,
+      epsilon: this.epsilon,
+      correction1: Math.fround(1 - power1),
+      correction2: Math.fround(1 - power2),
+    });
+  }
+
+  /** The next step's operands while the moments are lent out (see {@link LentAdamStep}). */
+  lentStep(reclaim: () => VariableMoments): LentAdamStep | undefined {
+    if (this.loan !== reclaim) return undefined;
+    const [power1, power2] = this.betaPowers();
+    return {
+      scalars: this.stepScalars(),
+      complete: () => {
+        this.setBetaPowers(
+          Math.fround(power1 * Math.fround(this.beta1)),
+          Math.fround(power2 * Math.fround(this.beta2)),
+        );
+        this.incrementIterations();
+      },
+    };
+  }
+
+  /** The moment stores with the variables they cover, when TensorFlow holds every one. */
+  private nativeStores(): [readonly number[], NativeAdamMoments][] | undefined {
+    if (this.names.length === 0 || this.restored !== undefined) return undefined;
+    const stores: [readonly number[], AdamMoments][] = [
+      ...(this.flatMoments === undefined
+        ? []
+        : [[this.flatIndices, this.flatMoments] as [readonly number[], AdamMoments]]),
+      ...[...this.ownMoments].map(
+        ([k, moments]) => [[k], moments] as [readonly number[], AdamMoments],
+      ),
+    ];
+    return stores.every(([, store]) => store instanceof NativeAdamMoments)
+      ? (stores as [readonly number[], NativeAdamMoments][])
+      : undefined;
+  }
+
+  /** Ends a loan: the borrower's moments written back into the stores. */
+  private settleLoan(): void {
+    const reclaim = this.loan;
+    if (reclaim === undefined) return;
+    this.loan = undefined;
+    const moments = reclaim();
+    try {
+      for (const [indices, store] of this.nativeStores() ?? []) {
+        const shape = store.momentShape;
+        const [m, v] = (['m', 'v'] as const).map((which) =>
+          tf.tidy(() =>
+            tf.reshape(
+              tf.concat(
+                indices.map((k) =>
+                  tf.reshape((moments[k] as VariableMoments[number])[which], [-1]),
+                ),
+              ),
+              shape,
+            ),
+          ),
+        ) as [tf.Tensor, tf.Tensor];
+        store.write(m, v);
+        tf.dispose([m, v]);
+      }
+    } finally {
+      tf.dispose(moments.flatMap(({ m, v }) => [m, v]));
+    }
   }
 
   /**
@@ -263,6 +412,7 @@ export class FlatAdamOptimizer extends tf.Optimizer {
   }
 
   override dispose(): void {
+    this.loan = undefined;
     tf.dispose([this.accBeta1, this.accBeta2]);
     this.disposeMoments();
     this.disposeRestored();
@@ -276,6 +426,7 @@ export class FlatAdamOptimizer extends tf.Optimizer {
    * into new tensors.
    */
   override async getWeights(): Promise<NamedTensor[]> {
+    this.settleLoan();
     const restored = this.restored;
     const flat = restored !== undefined ? restored.flat : this.flatMoments?.read();
     const own: [number, Moments][] =
@@ -307,6 +458,8 @@ export class FlatAdamOptimizer extends tf.Optimizer {
    * the all-flat `flat/m`, `flat/v` of earlier versions). Copies the tensors.
    */
   override async setWeights(weights: NamedTensor[]): Promise<void> {
+    // The restored moments replace the lent ones: the loan ends without them.
+    this.loan = undefined;
     const rest = await this.extractIterations(weights);
     const byName = new Map(rest.map((w) => [w.name, w.tensor]));
     tf.tidy(() => {

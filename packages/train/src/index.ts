@@ -26,6 +26,7 @@ export {
   createTrainStep,
   readScalars,
   type StepEvaluation,
+  type StepExecution,
   type StepOutputs,
   type TrainStep,
   type TrainStepOptions,

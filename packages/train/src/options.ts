@@ -71,6 +71,13 @@ export interface TrainLoopOptions extends TrainOptions {
   readonly resumeFrom?: string;
   /** Append one JSON line per step (step, estimate, loss, terms) to this file. */
   readonly logFile?: string;
+  /**
+   * On tfjs-node, run each training step as one compiled TensorFlow graph (with Adam's update in
+   * its session) once it is checked to give the eager step's results bit for bit; see
+   * `createTrainStep`. Default true; no effect on other backends. The run's `execution` says how
+   * its last step ran.
+   */
+  readonly graph?: boolean;
 }
 
 /** One observed step: the batch rows and the score matrix S[i][j] = T(x_i, y_j), row-major. */
@@ -128,6 +135,14 @@ export function validateTrainOptions(options: TrainLoopOptions): void {
   if (options.windowSize !== undefined) assertPositiveInteger(fn, 'windowSize', options.windowSize);
   if (options.onNonFinite !== undefined)
     assertOneOf(fn, 'onNonFinite', options.onNonFinite, ['stop', 'skip']);
+  if (options.graph !== undefined && typeof options.graph !== 'boolean') {
+    throw new InvalidArgumentError({
+      functionName: fn,
+      parameter: 'graph',
+      value: options.graph,
+      expected: 'true or false',
+    });
+  }
   if (options.observe !== undefined)
     assertPositiveInteger(fn, 'observe.every', options.observe.every);
   if (options.histogramBins !== undefined)

@@ -2,6 +2,7 @@ import type { Bound, EstimateSummary, TrainResult } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import { type OutputHistogram, trainFlags } from './diagnostics';
 import { chooseEstimate, windowAverages } from './estimate-selection';
+import type { StepExecution } from './graph-step';
 import type { LoopState } from './loop-state';
 import type { HeldOutPoint } from './model-selection';
 import type { Traces } from './traces';
@@ -58,6 +59,8 @@ export interface TrainRunResult extends TrainResult {
   readonly skippedSteps: readonly number[];
   /** Epochs completed (finite data). */
   readonly epochs: number;
+  /** How the last training step ran: as a compiled graph (tfjs-node) or eagerly, and why. */
+  readonly execution: StepExecution;
 }
 
 /** Assembles the result: the estimates, the chosen one and why, the flags, the traces. */
@@ -73,6 +76,7 @@ export function runResult(input: {
   readonly nonFinite: NonFiniteReport | undefined;
   readonly epochs: number;
   readonly seconds: number;
+  readonly execution: StepExecution | undefined;
 }): TrainRunResult {
   const { loop, bound } = input;
   const averages = windowAverages(loop.traces, input.windowSize, bound.averaging);
@@ -115,5 +119,12 @@ export function runResult(input: {
     nonFinite: input.nonFinite,
     skippedSteps: loop.skippedSteps,
     epochs: input.epochs,
+    execution: input.execution ?? {
+      mode: 'eager',
+      reason: 'no step ran',
+      graphOps: undefined,
+      optimizerInGraph: false,
+      optimizerReason: undefined,
+    },
   };
 }

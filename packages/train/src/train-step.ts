@@ -8,6 +8,8 @@ import type {
 } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import { boundInputsOf } from './bound-inputs';
+import { FlatAdamOptimizer } from './flat-adam';
+import { GraphStepRunner, type StepExecution } from './graph-step';
 import { clipByGlobalNorm, createOptimizer, resolveOptimizer } from './optimizer';
 
 /** Options of {@link createTrainStep}. */
@@ -16,6 +18,13 @@ export interface TrainStepOptions {
   readonly bound: Bound;
   /** Adam (lr 5e-4, β = 0.9/0.999, the papers' setting) by default, or SGD; optional clipping. */
   readonly optimizer?: OptimizerOptions | undefined;
+  /**
+   * On tfjs-node, run the critic's forward and backward pass, the bound and (Adam without
+   * clipping) the optimiser's update as one compiled TensorFlow graph, once it is checked to give
+   * the eager step's outputs, weights and moments bit for bit (see {@link TrainStep.execution}).
+   * Default true; no effect on other backends.
+   */
+  readonly graph?: boolean | undefined;
 }
 
 /** The outputs of one step: scalars and the bound's new state, as tensors the caller owns. */
@@ -38,6 +47,8 @@ export interface StepEvaluation extends StepOutputs {
   readonly gradients: tf.NamedTensorMap;
 }
 
+export type { StepExecution } from './graph-step';
+
 /**
  * One training step, split so that a loop can look at the outputs before the update: `evaluate`
  * runs the critic and the bound under the gradient tape; `update` applies the gradients (clipped
@@ -58,7 +69,9 @@ export interface TrainStep {
   update(evaluation: StepEvaluation): void;
   discard(evaluation: StepEvaluation): void;
   run(state: BoundState, batch: Batch, context: BoundInputContext): StepOutputs;
-  /** Frees the optimiser's slots. */
+  /** How the latest evaluation ran: as a compiled graph, or eagerly and why. */
+  readonly execution: StepExecution;
+  /** Frees the optimiser's slots and the compiled graphs. */
   dispose(): void;
 }
 
@@ -80,7 +93,12 @@ export function createTrainStep(options: TrainStepOptions): TrainStep {
   const optimizer = createOptimizer(resolved);
   const variables = critic.trainableVariables as tf.Variable[];
 
-  const evaluate: TrainStep['evaluate'] = (state, batch, context, evaluateOptions = {}) => {
+  const eager = (
+    state: BoundState,
+    batch: Batch,
+    context: BoundInputContext,
+    keepScores: boolean,
+  ): StepEvaluation => {
     let kept: StepOutputs | undefined;
     const { value: loss, grads } = tf.variableGrads(() => {
       const inputs = boundInputsOf(critic, batch, context);
@@ -91,19 +109,13 @@ export function createTrainStep(options: TrainStepOptions): TrainStep {
         joint: tf.keep(output.terms['joint'] ?? tf.scalar(0)),
         logPartition: tf.keep(output.terms['logPartition'] ?? tf.scalar(0)),
         state: Object.fromEntries(Object.entries(output.state).map(([k, v]) => [k, tf.keep(v)])),
-        scores:
-          evaluateOptions.keepScores && inputs.scores !== undefined
-            ? tf.keep(inputs.scores)
-            : undefined,
+        scores: keepScores && inputs.scores !== undefined ? tf.keep(inputs.scores) : undefined,
       };
       return output.loss;
     }, variables);
     return { ...(kept as StepOutputs), loss, gradients: grads };
   };
-
-  const release = (evaluation: StepEvaluation) => tf.dispose(Object.values(evaluation.gradients));
-
-  const update: TrainStep['update'] = (evaluation) => {
+  const eagerUpdate = (evaluation: StepEvaluation) => {
     if (resolved.clipGradientNorm !== undefined) {
       const clipped = clipByGlobalNorm(evaluation.gradients, resolved.clipGradientNorm);
       optimizer.applyGradients(clipped);
@@ -111,7 +123,28 @@ export function createTrainStep(options: TrainStepOptions): TrainStep {
     } else {
       optimizer.applyGradients(evaluation.gradients);
     }
-    release(evaluation);
+  };
+  const runner = new GraphStepRunner({
+    eager,
+    eagerUpdate,
+    enabled: options.graph ?? true,
+    adam:
+      // Not `instanceof`: tf.Optimizer's Symbol.hasInstance accepts any optimiser.
+      Object.prototype.isPrototypeOf.call(FlatAdamOptimizer.prototype, optimizer) &&
+      resolved.clipGradientNorm === undefined
+        ? (optimizer as FlatAdamOptimizer)
+        : undefined,
+  });
+  const release = (evaluation: StepEvaluation) => runner.release(evaluation);
+  const evaluate: TrainStep['evaluate'] = (state, batch, context, evaluateOptions = {}) =>
+    runner.evaluate(state, batch, context, evaluateOptions.keepScores ?? false);
+
+  const update: TrainStep['update'] = (evaluation) => {
+    try {
+      runner.update(evaluation);
+    } finally {
+      release(evaluation);
+    }
   };
 
   return {
@@ -132,10 +165,17 @@ export function createTrainStep(options: TrainStepOptions): TrainStep {
     run(state, batch, context) {
       const evaluation = evaluate(state, batch, context);
       update(evaluation);
-      const { gradients: _, ...outputs } = evaluation;
-      return outputs;
+      // Not a spread: the gradients may be read from the compiled graph on access.
+      const { loss, estimate, joint, logPartition, state: newState, scores } = evaluation;
+      return { loss, estimate, joint, logPartition, state: newState, scores };
     },
-    dispose: () => optimizer.dispose(),
+    get execution() {
+      return runner.execution;
+    },
+    dispose: () => {
+      optimizer.dispose();
+      runner.dispose();
+    },
   };
 }
 

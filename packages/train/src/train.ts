@@ -21,7 +21,7 @@ import {
   type TrainRunResult,
 } from './run-result';
 import { StepLog, StepTimer } from './step-log';
-import { createTrainStep, readScalars } from './train-step';
+import { createTrainStep, readScalars, type StepExecution } from './train-step';
 
 /**
  * Trains a critic on a bound and reports the mutual-information estimate (nats).
@@ -71,7 +71,12 @@ export async function train(options: TrainLoopOptions): Promise<TrainRunResult> 
   const emaDecay = options.emaDecay ?? 0.99;
   const histogramSteps = new Set(options.histogramSteps ?? []);
   const log = options.logFile ? new StepLog(options.logFile) : undefined;
-  const trainStep = createTrainStep({ critic, bound, optimizer: options.optimizer });
+  const trainStep = createTrainStep({
+    critic,
+    bound,
+    optimizer: options.optimizer,
+    graph: options.graph,
+  });
   const selection = new ModelSelection({
     patience: validation?.patience,
     minDelta: validation?.minDelta,
@@ -110,6 +115,7 @@ export async function train(options: TrainLoopOptions): Promise<TrainRunResult> 
   let stopReason: TrainResult['stopReason'] = 'completed';
   let nonFinite: NonFiniteReport | undefined;
   let test: { mean: number; standardError: number | undefined } | undefined;
+  let execution: StepExecution | undefined;
   try {
     while (loop.step < stepsLimit) {
       if (options.signal?.aborted) {
@@ -212,6 +218,7 @@ export async function train(options: TrainLoopOptions): Promise<TrainRunResult> 
     await log?.flush();
     tf.dispose(Object.values(loop.boundState));
     selection.dispose();
+    execution = trainStep.execution;
     trainStep.dispose();
   }
 
@@ -236,6 +243,7 @@ export async function train(options: TrainLoopOptions): Promise<TrainRunResult> 
     nonFinite,
     epochs: stream.epoch,
     seconds: (performance.now() - started) / 1000,
+    execution,
   });
 }
 

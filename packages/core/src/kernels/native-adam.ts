@@ -117,7 +117,6 @@ function applyAdam(
   gradient: tf.TensorInfo,
   parameters: AdamStepParameters,
 ): void {
-  const { learningRate, beta1, beta2, epsilon, correction1, correction2 } = parameters;
   native.executeMultipleOutputs(
     'ResourceApplyAdam',
     [
@@ -125,20 +124,26 @@ function applyAdam(
       boolAttr(native, 'use_locking', false),
       boolAttr(native, 'use_nesterov', false),
     ],
-    [
-      theta,
-      m,
-      v,
-      floatScalar(1 - correction1),
-      floatScalar(1 - correction2),
-      floatScalar(learningRate),
-      floatScalar(beta1),
-      floatScalar(beta2),
-      floatScalar(epsilon * Math.sqrt(correction2)),
-      gradient,
-    ],
+    [theta, m, v, ...resourceAdamScalars(parameters).map(floatScalar), gradient],
     0,
   );
+}
+
+/**
+ * The scalar operands of `ResourceApplyAdam` for a step, in its order: β₁ᵗ, β₂ᵗ, lr, β₁, β₂ and
+ * ε̂ = ε·√(1 − β₂ᵗ), as JavaScript numbers (each becomes a float32 scalar). What
+ * {@link NativeAdamMoments} passes, and what a compiled step must feed to give the same bits.
+ */
+export function resourceAdamScalars(parameters: AdamStepParameters): number[] {
+  const { learningRate, beta1, beta2, epsilon, correction1, correction2 } = parameters;
+  return [
+    1 - correction1,
+    1 - correction2,
+    learningRate,
+    beta1,
+    beta2,
+    epsilon * Math.sqrt(correction2),
+  ];
 }
 
 function ensureResourceAdamKernel(): void {
@@ -271,6 +276,39 @@ export class NativeAdamMoments {
     this.assertUsable('NativeAdamMoments.read');
     const native = nativeBackend(tf.backend()) as NativeBackend;
     return { m: readResource(native, this.handles.m), v: readResource(native, this.handles.v) };
+  }
+
+  /**
+   * Replaces the moments with `m` and `v` (shaped as `read` gives them; not kept), as a step
+   * computed elsewhere left them (a compiled training step). The variables' values are then
+   * loaded afresh at the next `update`.
+   */
+  write(m: tf.Tensor, v: tf.Tensor): void {
+    const functionName = 'NativeAdamMoments.write';
+    this.assertUsable(functionName);
+    const shape = this.momentShape;
+    for (const [name, t] of [
+      ['m', m],
+      ['v', v],
+    ] as const) {
+      if (!tf.util.arraysEqual(t.shape, shape) || t.dtype !== 'float32') {
+        throw new InvalidArgumentError({
+          functionName,
+          parameter: name,
+          value: `${t.dtype} [${t.shape.join(', ')}]`,
+          expected: `float32 [${shape.join(', ')}], as read() gives`,
+        });
+      }
+    }
+    const native = nativeBackend(tf.backend()) as NativeBackend;
+    writeResource(native, this.handles.m, m);
+    writeResource(native, this.handles.v, v);
+    this.written = [];
+  }
+
+  /** The shape of the moments as `read` gives them: 1-D over all entries, or the only variable's. */
+  get momentShape(): number[] {
+    return this.whole ? [...(this.shapes[0] as number[])] : [this.entries];
   }
 
   /** The number of entries (of θ, m and v each). */
