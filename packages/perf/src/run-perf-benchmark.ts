@@ -145,7 +145,6 @@ export async function runPerfBenchmark(options: PerfBenchmarkOptions = {}): Prom
           phases: !perfCase(critic).heavy,
           graph: resolved.graph,
         });
-        const execution = result.details?.['execution'];
         progress(
           `${critic}/${backend}: ${result.medianMs?.toFixed(2)} ms/step (${executionSummary(result.details)})`,
         );

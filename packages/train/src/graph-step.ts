@@ -553,11 +553,14 @@ export class GraphStepRunner {
       inputs,
       Array.from({ length: compiledGraph.outputCount }, (_, k) => k),
     );
-    const mismatch = firstMismatch(replayed, flatten(eager, layout));
+    const expected = flatten(eager, layout);
+    const mismatch = firstMismatch(replayed, expected);
+    const detail =
+      mismatch === undefined ? '' : describeMismatch(replayed[mismatch] as tf.Tensor, expected[mismatch] as tf.Tensor);
     tf.dispose(replayed);
     if (mismatch !== undefined) {
       compiledGraph.dispose();
-      shape.refusal = `the graph's outputs differ from the eager step's (output ${mismatch})`;
+      shape.refusal = `the graph's outputs differ from the eager step's (output ${mismatch}: ${detail})`;
       return;
     }
     let graphAdam: GraphAdam | undefined;
@@ -689,6 +692,15 @@ function firstMismatch(a: readonly tf.Tensor[], b: readonly tf.Tensor[]): number
     }
   }
   return undefined;
+}
+
+/** The first entry where two tensors differ, as `graph value vs eager value at [index]`. */
+function describeMismatch(graph: tf.Tensor, eager: tf.Tensor): string {
+  const x = graph.dataSync();
+  const y = eager.dataSync();
+  if (x.length !== y.length) return `${x.length} entries vs ${y.length}`;
+  const j = Array.from(x).findIndex((value, i) => !Object.is(value, y[i]));
+  return `${x[j]} vs ${y[j]} at entry ${j}`;
 }
 
 function firstLine(error: unknown): string {

@@ -48,6 +48,9 @@ const TYPE_SOURCES: Readonly<Record<string, Readonly<Record<string, number | 'la
   ),
 };
 
+/** Ops without a type attribute (the `T` default would be an unknown attribute to TensorFlow). */
+const UNTYPED_OPS: ReadonlySet<string> = new Set(['LogicalNot', 'LogicalAnd', 'LogicalOr', 'NoOp']);
+
 /** Ops whose `N` counts their operands (ConcatV2's last operand is the axis). */
 const COUNTED_OPERANDS: Readonly<Record<string, number>> = { ConcatV2: 1, Pack: 0, AddN: 0 };
 
@@ -186,8 +189,12 @@ export function compileNativeGraph(trace: NativeTrace, extension?: GraphExtensio
     ['variables_loaded_value', ...loads.map((assign) => `^${assign}`)],
     { T: { type: TF_DTYPE.float32 } },
   );
+  // Each constant behind a PlaceholderWithDefault: TensorFlow's graph optimiser does not fold or
+  // push constants through arithmetic it cannot see as constant, rewrites that change roundings
+  // (x − c computed before a sum, x / c as x · (1/c)) and so the step's bits.
   signature.constants.forEach((c, k) => {
-    builder.constant(`constant${k}`, c.dtype, c.shape, c.values);
+    const value = builder.constant(`constant${k}_value`, c.dtype, c.shape, c.values);
+    builder.placeholderWithDefault(`constant${k}`, value, c.dtype, c.shape);
   });
   const nodeOf = (source: OperandSource): string => {
     switch (source.kind) {
@@ -204,7 +211,8 @@ export function compileNativeGraph(trace: NativeTrace, extension?: GraphExtensio
   signature.ops.forEach((record, k) => {
     const traced = trace.ops[k] as NativeTrace['ops'][number];
     const attrs = graphAttrs(traced.attrs, backend.binding);
-    for (const [name, from] of Object.entries(TYPE_SOURCES[record.op] ?? { T: 0 })) {
+    const sources = TYPE_SOURCES[record.op] ?? (UNTYPED_OPS.has(record.op) ? {} : { T: 0 });
+    for (const [name, from] of Object.entries(sources)) {
       const operand = record.inputs[from === 'last' ? record.inputs.length - 1 : from];
       if (attrs[name] === undefined && operand !== undefined) {
         attrs[name] = { type: dtypeOfSource(operand) };
