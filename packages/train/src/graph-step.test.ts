@@ -77,7 +77,9 @@ async function scripted(
   const variables = critic.trainableVariables as tf.Variable[];
   for (let k = 0; k < steps; k++) {
     if (k === script.restoreAt && snapshot !== undefined) {
-      variables.forEach((v, i) => v.assign(snapshot?.weights[i] as tf.Tensor));
+      variables.forEach((v, i) => {
+        v.assign(snapshot?.weights[i] as tf.Tensor);
+      });
       await step.optimizer.setWeights(snapshot.moments);
     }
     const batch = batchOf(k);

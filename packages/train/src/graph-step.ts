@@ -556,7 +556,9 @@ export class GraphStepRunner {
     const expected = flatten(eager, layout);
     const mismatch = firstMismatch(replayed, expected);
     const detail =
-      mismatch === undefined ? '' : describeMismatch(replayed[mismatch] as tf.Tensor, expected[mismatch] as tf.Tensor);
+      mismatch === undefined
+        ? ''
+        : describeMismatch(replayed[mismatch] as tf.Tensor, expected[mismatch] as tf.Tensor);
     tf.dispose(replayed);
     if (mismatch !== undefined) {
       compiledGraph.dispose();
