@@ -56,7 +56,8 @@ if (values.help) {
                                   slb-64, slb-256, clb-64, resnet18
   --backends tensorflow,wasm,cpu  backends to time (default: all; missing ones are reported as skipped)
   --bound SPEC                    bound trained in each step (default infonce; PyTorch times infonce and nwj)
-  --steps N / --warmup N          timed / warm-up steps per case (default: per case)
+  --steps N / --warmup N          timed / warm-up steps per case (default: per case; on tfjs-node
+                                  at least 4, the compiled step's build and check)
   --quick                         fewer steps
   --cpu-cnn                       also time the CNN on the pure-JS cpu backend (~35 s/step)
   --heavy-wasm                    also time cnn-n64 and resnet18 on wasm (minutes per step)
