@@ -52,6 +52,16 @@ export interface GraphStepOptions {
   readonly adam: FlatAdamOptimizer | undefined;
 }
 
+/**
+ * Loss, estimate and the two terms of a compiled step's evaluation, stacked by the graph: what
+ * `readScalars` reads instead of stacking them with a kernel of its own. Freed when read or when
+ * the evaluation is released.
+ */
+export const stackedScalars = new WeakMap<object, tf.Tensor1D>();
+
+/** The graph node that stacks them. */
+const STACKED_SCALARS = 'stacked_scalars';
+
 /** Input shapes (batch and bound state) with graphs of their own; others run eagerly. */
 const MAX_SHAPES = 4;
 
@@ -290,6 +300,8 @@ export class GraphStepRunner {
    * gradients stayed there has nothing to free), else all of them.
    */
   release(evaluation: StepEvaluation): void {
+    stackedScalars.get(evaluation)?.dispose();
+    stackedScalars.delete(evaluation);
     const held = this.sessionEvaluations.get(evaluation);
     this.sessionEvaluations.delete(evaluation);
     if (held === undefined) tf.dispose(Object.values(evaluation.gradients));
@@ -320,6 +332,7 @@ export class GraphStepRunner {
     const fetch = [
       ...[0, 1, 2, 3, ...layout.stateKeys.map((_, k) => 4 + k)].map((k) => graph.outputNode(k)),
       ...(withScores ? [graph.outputNode(scoresOutput(layout))] : []),
+      STACKED_SCALARS,
       (adam as GraphAdam).nodes.stored,
     ];
     const outputs = graph.runNodes(
@@ -327,6 +340,7 @@ export class GraphStepRunner {
       fetch,
     );
     (outputs.pop() as tf.Tensor).dispose();
+    const stacked = outputs.pop() as tf.Tensor1D;
     const [loss, estimate, joint, logPartition, ...rest] = outputs as [
       tf.Scalar,
       tf.Scalar,
@@ -350,6 +364,7 @@ export class GraphStepRunner {
     };
     const runner = this;
     this.sessionEvaluations.set(evaluation, held);
+    stackedScalars.set(evaluation, stacked);
     this.latest = graphExecution(
       graph,
       compiled.fusion === 'verified',
@@ -536,6 +551,12 @@ export class GraphStepRunner {
             ? undefined
             : (builder, nodes) => {
                 adamNodes = extension(builder, nodes);
+                // The four scalars the loop reads back, in one tensor (readScalars takes it).
+                builder.node(STACKED_SCALARS, 'Pack', [0, 1, 2, 3].map(nodes.output), {
+                  T: { type: 1 },
+                  N: { i: 4 },
+                  axis: { i: 0 },
+                });
               },
         );
         break;

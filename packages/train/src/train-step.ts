@@ -9,7 +9,7 @@ import type {
 import * as tf from '@tensorflow/tfjs-core';
 import { boundInputsOf } from './bound-inputs';
 import { FlatAdamOptimizer } from './flat-adam';
-import { GraphStepRunner, type StepExecution } from './graph-step';
+import { GraphStepRunner, type StepExecution, stackedScalars } from './graph-step';
 import { clipByGlobalNorm, createOptimizer, resolveOptimizer } from './optimizer';
 
 /** Options of {@link createTrainStep}. */
@@ -181,7 +181,11 @@ export function createTrainStep(options: TrainStepOptions): TrainStep {
 
 /** Reads loss, estimate and the two terms back in one transfer: [loss, estimate, joint, logPartition]. */
 export async function readScalars(outputs: StepOutputs): Promise<[number, number, number, number]> {
-  const stacked = tf.stack([outputs.loss, outputs.estimate, outputs.joint, outputs.logPartition]);
+  // A compiled step's graph stacked them already.
+  const stacked =
+    stackedScalars.get(outputs) ??
+    tf.stack([outputs.loss, outputs.estimate, outputs.joint, outputs.logPartition]);
+  stackedScalars.delete(outputs);
   const values = Array.from(await stacked.data()) as [number, number, number, number];
   stacked.dispose();
   return values;
