@@ -46,15 +46,34 @@ export {
   type ResidentAdamNodes,
   type ResidentAdamVariable,
 } from './native-graph/graph-adam';
-export type { GraphDefBuilder } from './native-graph/graph-def';
+export {
+  type GraphAttr,
+  GraphDefBuilder,
+  graphProtoClasses,
+  TF_DTYPE,
+} from './native-graph/graph-def';
 export {
   compileNativeGraph,
   type GraphExtension,
+  type GraphSession,
   type NativeGraph,
+  openGraphSession,
   type TraceNodes,
 } from './native-graph/native-graph';
-export { type NativeTrace, traceNativeOps } from './native-graph/native-trace';
-export { signatureDifference, traceSignature } from './native-graph/trace-signature';
+export {
+  type NativeAttr,
+  type NativeTensorMeta,
+  type NativeTrace,
+  type TracedConstant,
+  type TracedOp,
+  traceNativeOps,
+} from './native-graph/native-trace';
+export {
+  type OperandSource,
+  signatureDifference,
+  type TraceSignature,
+  traceSignature,
+} from './native-graph/trace-signature';
 export { papers } from './papers';
 export { createRandom, restoreRandom } from './random/create-random';
 export { DEFAULT_SEED, deriveRandom, type RandomPurpose } from './random/derive-random';

@@ -1,32 +1,20 @@
-// A TensorFlow graph built node by node, saved as a SavedModel with tfjs-node's own protobuf
-// classes and run through its SavedModel binding (one Session::Run per call): what the
-// perf-graph-*.ts measurements share. Not part of the package.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// A TensorFlow graph built node by node with @mi/core's GraphDefBuilder (tfjs-node's own protobuf
+// classes), loaded through tfjs-node's SavedModel binding and run with one Session::Run per call:
+// what perf-graph-step.ts's hand-written step uses. Not part of the package.
 import { createBoundRegistry } from '@mi/bounds';
-import { createRandom } from '@mi/core';
+import {
+  createRandom,
+  GraphDefBuilder,
+  graphProtoClasses,
+  openGraphSession,
+  TF_DTYPE,
+} from '@mi/core';
 import type { BoundInputContext, Critic } from '@mi/spec';
 import { createTrainStep } from '@mi/train';
 import * as tf from '@tensorflow/tfjs-core';
 
-const require = createRequire(import.meta.url);
-// tfjs-node's generated classes for the SavedModel format (what its loader reads).
-// biome-ignore lint/suspicious/noExplicitAny: generated google-protobuf classes, untyped.
-const pb: any = require('@tensorflow/tfjs-node/dist/proto/api_pb.js');
-
-export const DT_FLOAT: number = pb.DataType.DT_FLOAT;
-export const DT_INT32: number = pb.DataType.DT_INT32;
-
-/** An attribute value: a type, bool, string, shape, int or float (or a list of ints/floats). */
-export type Attr =
-  | { readonly type: number }
-  | { readonly b: boolean }
-  | { readonly s: string }
-  | { readonly shape: readonly number[] }
-  | { readonly i: number | readonly number[] }
-  | { readonly f: number | readonly number[] };
+export const DT_FLOAT: number = TF_DTYPE.float32;
+export const DT_INT32: number = TF_DTYPE.int32;
 
 /** Adam's hyperparameters. */
 export interface AdamHyperparameters {
@@ -65,70 +53,18 @@ export function adamFeeds(hyper: AdamHyperparameters, t: number): [string, tf.Te
   ];
 }
 
-function shapeProto(shape: readonly number[]) {
-  const s = new pb.TensorShape();
-  for (const size of shape) {
-    const dim = new pb.TensorShape.Dim();
-    dim.setSize(size);
-    s.addDim(dim);
-  }
-  return s;
-}
-
-function attrProto(a: Attr) {
-  const v = new pb.AttrValue();
-  if ('type' in a) v.setType(a.type);
-  else if ('b' in a) v.setB(a.b);
-  else if ('s' in a) v.setS(new TextEncoder().encode(a.s));
-  else if ('shape' in a) v.setShape(shapeProto(a.shape));
-  else {
-    const value = 'i' in a ? a.i : a.f;
-    if (typeof value === 'number') {
-      if ('i' in a) v.setI(value);
-      else v.setF(value);
-    } else {
-      const list = new pb.AttrValue.ListValue();
-      if ('i' in a) list.setIList([...value]);
-      else list.setFList([...value]);
-      v.setList(list);
-    }
-  }
-  return v;
-}
-
-/** The nodes of a GraphDef; each method adds one and returns its name. */
-export class GraphBuilder {
-  private readonly nodes: unknown[] = [];
-
-  node(name: string, op: string, inputs: readonly string[], attrs: Record<string, Attr> = {}) {
-    const def = new pb.NodeDef();
-    def.setName(name);
-    def.setOp(op);
-    for (const input of inputs) def.addInput(input);
-    for (const [key, a] of Object.entries(attrs)) def.getAttrMap().set(key, attrProto(a));
-    this.nodes.push(def);
-    return name;
+/**
+ * `@mi/core`'s GraphDefBuilder with what the hand-written step needs: float32 inputs, resource
+ * variables with Adam's moments beside them, their initialiser and Adam's updates.
+ */
+export class GraphBuilder extends GraphDefBuilder {
+  constructor() {
+    super(graphProtoClasses());
   }
 
-  constant(name: string, dtype: number, shape: readonly number[], values: ArrayLike<number>) {
-    const t = new pb.Tensor();
-    t.setDtype(dtype);
-    t.setTensorShape(shapeProto(shape));
-    const typed = dtype === DT_INT32 ? Int32Array.from(values) : Float32Array.from(values);
-    t.setTensorContent(new Uint8Array(typed.buffer));
-    const value = new pb.AttrValue();
-    value.setTensor(t);
-    const def = new pb.NodeDef();
-    def.setName(name);
-    def.setOp('Const');
-    def.getAttrMap().set('dtype', attrProto({ type: dtype }));
-    def.getAttrMap().set('value', value);
-    this.nodes.push(def);
-    return name;
-  }
-
-  placeholder(name: string, shape: readonly number[], dtype = DT_FLOAT) {
-    return this.node(name, 'Placeholder', [], { dtype: { type: dtype }, shape: { shape } });
+  /** A float32 placeholder (int32 with `dtype`). */
+  input(name: string, shape: readonly number[], dtype = DT_FLOAT): string {
+    return this.placeholder(name, dtype, shape);
   }
 
   /** A float32 resource variable of the session, named after itself. */
@@ -157,7 +93,7 @@ export class GraphBuilder {
   initialiser(variables: readonly GraphVariable[]): string {
     const dtype = { dtype: { type: DT_FLOAT } };
     const assigns = variables.flatMap(({ name, shape }) => {
-      this.placeholder(`${name}_init`, shape);
+      this.input(`${name}_init`, shape);
       const zeros = this.constant(`${name}_zeros`, DT_FLOAT, shape, new Float32Array(size(shape)));
       return [
         this.node(`${name}_assign`, 'AssignVariableOp', [name, `${name}_init`], dtype),
@@ -184,12 +120,12 @@ export class GraphBuilder {
     value: string,
   ): string {
     const inputs = [
-      this.placeholder('beta1_power', []),
-      this.placeholder('beta2_power', []),
+      this.input('beta1_power', []),
+      this.input('beta2_power', []),
       this.constant('lr', DT_FLOAT, [], [hyper.learningRate]),
       this.constant('beta1', DT_FLOAT, [], [hyper.beta1]),
       this.constant('beta2', DT_FLOAT, [], [hyper.beta2]),
-      this.placeholder('epsilon_hat', []),
+      this.input('epsilon_hat', []),
     ];
     const applies = variables.map(({ name }, k) =>
       this.node(
@@ -203,57 +139,14 @@ export class GraphBuilder {
       T: { type: DT_FLOAT },
     });
   }
-
-  get size(): number {
-    return this.nodes.length;
-  }
-
-  /** The graph as a SavedModel (tag `serve`, no variables file) in a new temporary folder. */
-  save(): string {
-    const graph = new pb.GraphDef();
-    graph.setNodeList(this.nodes);
-    const versions = new pb.VersionDef();
-    versions.setProducer(1645);
-    graph.setVersions(versions);
-    const metaGraph = new pb.MetaGraphDef();
-    const info = new pb.MetaGraphDef.MetaInfoDef();
-    info.addTags('serve');
-    metaGraph.setMetaInfoDef(info);
-    metaGraph.setGraphDef(graph);
-    const savedModel = new pb.SavedModel();
-    savedModel.setSavedModelSchemaVersion(1);
-    savedModel.addMetaGraphs(metaGraph);
-    const directory = mkdtempSync(join(tmpdir(), 'mi-graph-'));
-    writeFileSync(join(directory, 'saved_model.pb'), savedModel.serializeBinary());
-    return directory;
-  }
-}
-
-/** The part of tfjs-node's backend that loads and runs SavedModels. */
-interface SavedModelBackend {
-  loadSavedModelMetaGraph(path: string, tags: string): number;
-  runSavedModel(
-    id: number,
-    inputs: tf.Tensor[],
-    infos: { name: string; tfDtype: string }[],
-    outputs: string[],
-  ): tf.Tensor[];
 }
 
 /** A session on the graph `builder` holds: `run(feeds, output)` is one Session::Run. */
 export function openSession(builder: GraphBuilder) {
-  const directory = builder.save();
-  const backend = tf.backend() as unknown as SavedModelBackend;
-  const session = backend.loadSavedModelMetaGraph(directory, 'serve');
-  rmSync(directory, { recursive: true, force: true });
+  const session = openGraphSession(builder);
   return {
     run(feeds: readonly (readonly [string, tf.Tensor])[], output: string): tf.Tensor {
-      return backend.runSavedModel(
-        session,
-        feeds.map(([, t]) => t),
-        feeds.map(([name]) => ({ name: `${name}:0`, tfDtype: 'DT_FLOAT' })),
-        [`${output}:0`],
-      )[0] as tf.Tensor;
+      return session.run(feeds, [output])[0] as tf.Tensor;
     },
   };
 }
@@ -292,7 +185,13 @@ export function eagerTraining(critic: Critic, hyper: AdamHyperparameters) {
     requires: bound.requires,
     random: createRandom(0),
   } as unknown as BoundInputContext;
-  const trainStep = createTrainStep({ critic, bound, optimizer: { kind: 'adam', ...hyper } });
+  // The eager step, as TF.js runs it op by op (what the library compiles by default).
+  const trainStep = createTrainStep({
+    critic,
+    bound,
+    optimizer: { kind: 'adam', ...hyper },
+    graph: false,
+  });
   let state = bound.initialState();
   return {
     trainStep,

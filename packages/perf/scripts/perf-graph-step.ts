@@ -48,8 +48,8 @@ const read = (encoder: string, layer: number, part: string) =>
 graph.initialiser(variables);
 
 // The step: forward, InfoNCE as a softmax cross-entropy over each row, backward, Adam.
-const x = graph.placeholder('x', [n, features]);
-const y = graph.placeholder('y', [n, features]);
+const x = graph.input('x', [n, features]);
+const y = graph.input('y', [n, features]);
 function encode(encoder: string, input: string) {
   const activations = [input];
   let h = input;

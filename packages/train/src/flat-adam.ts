@@ -160,16 +160,7 @@ export class FlatAdamOptimizer extends tf.Optimizer {
     const variables = this.names.map(
       (name) => tf.engine().registeredVariables[name] as tf.Variable,
     );
-    // 1 − βᵗ in float32, as tf.sub(1, accBeta) computes it, uploaded instead of a kernel each.
-    const [power1, power2] = this.betaPowers();
-    const parameters: AdamStepParameters = {
-      learningRate: this.learningRate,
-      beta1: this.beta1,
-      beta2: this.beta2,
-      epsilon: this.epsilon,
-      correction1: Math.fround(1 - power1),
-      correction2: Math.fround(1 - power2),
-    };
+    const parameters = this.stepParameters();
     if (this.flatMoments !== undefined) {
       const small = this.flatIndices.map((k) => variables[k] as tf.Variable);
       const smallGradients = this.flatIndices.map((k) => named[this.names[k] as string]);
@@ -179,6 +170,28 @@ export class FlatAdamOptimizer extends tf.Optimizer {
       const gradient = named[this.names[k] as string];
       if (gradient != null) moments.update([variables[k] as tf.Variable], [gradient], parameters);
     }
+    this.completeStep();
+  }
+
+  /**
+   * The next step's parameters: 1 − βᵗ in float32, as tf.sub(1, accBeta) computes it, uploaded
+   * instead of a kernel each.
+   */
+  private stepParameters(): AdamStepParameters {
+    const [power1, power2] = this.betaPowers();
+    return {
+      learningRate: this.learningRate,
+      beta1: this.beta1,
+      beta2: this.beta2,
+      epsilon: this.epsilon,
+      correction1: Math.fround(1 - power1),
+      correction2: Math.fround(1 - power2),
+    };
+  }
+
+  /** Counts a step and moves β₁ᵗ, β₂ᵗ on (float32 products, as tf.mul(accBeta, β) gives). */
+  private completeStep(): void {
+    const [power1, power2] = this.betaPowers();
     this.setBetaPowers(
       Math.fround(power1 * Math.fround(this.beta1)),
       Math.fround(power2 * Math.fround(this.beta2)),
@@ -247,31 +260,13 @@ export class FlatAdamOptimizer extends tf.Optimizer {
    * `NativeAdamMoments` passes them.
    */
   stepScalars(): number[] {
-    const [power1, power2] = this.betaPowers();
-    return resourceAdamScalars({
-      learningRate: this.learningRate,
-      beta1: this.beta1,
-      beta2: this.beta2,
-      epsilon: this.epsilon,
-      correction1: Math.fround(1 - power1),
-      correction2: Math.fround(1 - power2),
-    });
+    return resourceAdamScalars(this.stepParameters());
   }
 
   /** The next step's operands while the moments are lent out (see {@link LentAdamStep}). */
   lentStep(reclaim: () => VariableMoments): LentAdamStep | undefined {
     if (this.loan !== reclaim) return undefined;
-    const [power1, power2] = this.betaPowers();
-    return {
-      scalars: this.stepScalars(),
-      complete: () => {
-        this.setBetaPowers(
-          Math.fround(power1 * Math.fround(this.beta1)),
-          Math.fround(power2 * Math.fround(this.beta2)),
-        );
-        this.incrementIterations();
-      },
-    };
+    return { scalars: this.stepScalars(), complete: () => this.completeStep() };
   }
 
   /** The moment stores with the variables they cover, when TensorFlow holds every one. */

@@ -10,7 +10,12 @@ export { boundInputsOf } from './bound-inputs';
 export type { DataStreamState, HeldOutSplit } from './data-stream';
 export { type OutputHistogram, outputHistogram, trainFlags } from './diagnostics';
 export { chooseEstimate, windowAverages } from './estimate-selection';
-export { FlatAdamOptimizer, type FlatAdamOptions } from './flat-adam';
+export {
+  FlatAdamOptimizer,
+  type FlatAdamOptions,
+  type LentAdamStep,
+  type VariableMoments,
+} from './flat-adam';
 export type { HeldOutPoint } from './model-selection';
 export { clipByGlobalNorm, createOptimizer, resolveOptimizer } from './optimizer';
 export type {

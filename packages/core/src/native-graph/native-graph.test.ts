@@ -41,6 +41,20 @@ function input(shape: number[], seed: number): tf.Tensor2D {
   return t;
 }
 
+/** `layer` on new variables and an input of `rows` rows, traced and compiled (seeds from `seed`). */
+function compiledLayer(seed: number, rows: number) {
+  const w = variable([3, 4], seed);
+  const b = variable([4], seed + 1);
+  const x = input([rows, 3], seed + 2);
+  const { outputs, trace } = traceNativeOps([x], () => layer(x, w, b));
+  tf.dispose(outputs as tf.Tensor[]);
+  return { w, b, x, trace, graph: compileNativeGraph(trace as NonNullable<typeof trace>) };
+}
+
+/** The values of `layer`'s outputs now, computed eagerly (nothing kept). */
+const eagerLayer = (x: tf.Tensor2D, w: tf.Variable, b: tf.Variable) =>
+  tf.tidy(() => toArrays(layer(x, w, b)));
+
 describe('traceNativeOps off tfjs-node', () => {
   it.runIf(!onTensorflow)('runs the function and gives no trace', () => {
     const x = input([2, 3], 1);
@@ -68,14 +82,9 @@ describe('traceNativeOps off tfjs-node', () => {
 
 describe.runIf(onTensorflow)('a traced function replayed as a graph', () => {
   it('gives the eager outputs bit for bit on new inputs, with the variables as they are now', () => {
-    const w = variable([3, 4], 2);
-    const b = variable([4], 3);
-    const x = input([5, 3], 4);
-    const { outputs, trace } = traceNativeOps([x], () => layer(x, w, b));
-    tf.dispose(outputs as tf.Tensor[]);
+    const { w, b, trace, graph } = compiledLayer(2, 5);
     expect(trace?.refusal).toBeUndefined();
     expect(trace?.variables.size).toBe(2);
-    const graph = compileNativeGraph(trace as NonNullable<typeof trace>);
     try {
       expect(graph.opCount).toBe(trace?.ops.length);
       expect(graph.outputCount).toBe(2);
@@ -89,9 +98,7 @@ describe.runIf(onTensorflow)('a traced function replayed as a graph', () => {
         tf.dispose(out);
         return values;
       });
-      const eager = layer(x2, w, b);
-      expect(replayed).toEqual(toArrays(eager));
-      tf.dispose(eager);
+      expect(replayed).toEqual(eagerLayer(x2, w, b));
       // Fetch a subset, in any order.
       const [second] = graph.run([x2], [1]);
       expect((second as tf.Tensor).shape).toEqual([5, 4]);
@@ -102,25 +109,21 @@ describe.runIf(onTensorflow)('a traced function replayed as a graph', () => {
   });
 
   it('reads the session copies of the variables in runNodes, written by loadVariables', () => {
-    const w = variable([3, 4], 7);
-    const b = variable([4], 8);
-    const x = input([2, 3], 9);
-    const { outputs, trace } = traceNativeOps([x], () => layer(x, w, b));
-    tf.dispose(outputs as tf.Tensor[]);
-    const graph = compileNativeGraph(trace as NonNullable<typeof trace>);
+    const { w, b, x, graph } = compiledLayer(7, 2);
     try {
       // Before loadVariables the session has no copies.
       expect(() => graph.runNodes([[graph.inputNode(0), x]], [graph.outputNode(0)])).toThrow(
         /variable/i,
       );
       graph.loadVariables();
-      const before = toArrays(layer(x, w, b).slice(0, 1));
-      w.assign(tf.zerosLike(w));
+      const before = eagerLayer(x, w, b)[0];
+      w.assign(tf.tidy(() => tf.zerosLike(w)));
       // The session still holds the loaded values; `run` feeds the new ones.
       const [resident] = graph.runNodes([[graph.inputNode(0), x]], [graph.outputNode(0)]);
-      expect(toArrays([resident as tf.Tensor])).toEqual(before);
+      expect(toArrays([resident as tf.Tensor])[0]).toEqual(before);
       const [fed] = graph.run([x], [0]);
-      expect((fed as tf.Tensor).dataSync()[0]).toBe((layer(x, w, b)[0] as tf.Tensor).dataSync()[0]);
+      expect(toArrays([fed as tf.Tensor])[0]).toEqual(eagerLayer(x, w, b)[0]);
+      expect(toArrays([fed as tf.Tensor])[0]).not.toEqual(before);
       tf.dispose([resident as tf.Tensor, fed as tf.Tensor]);
     } finally {
       graph.dispose();
@@ -128,12 +131,7 @@ describe.runIf(onTensorflow)('a traced function replayed as a graph', () => {
   });
 
   it('names what is wrong with its arguments, and refuses to run once disposed', () => {
-    const w = variable([3, 4], 10);
-    const b = variable([4], 11);
-    const x = input([2, 3], 12);
-    const { outputs, trace } = traceNativeOps([x], () => layer(x, w, b));
-    tf.dispose(outputs as tf.Tensor[]);
-    const graph = compileNativeGraph(trace as NonNullable<typeof trace>);
+    const { x, graph } = compiledLayer(10, 2);
     const wrongShape = input([3, 3], 13);
     expect(() => graph.run([], [0])).toThrow(InvalidArgumentError);
     expect(() => graph.run([wrongShape], [0])).toThrow(/shape \[2, 3\]/);

@@ -245,11 +245,8 @@ export function compileNativeGraph(trace: NativeTrace, extension?: GraphExtensio
     output: (k) => `output${k}`,
     scope,
   });
-  const sessions = backend as unknown as SessionBackend;
-  const session = builder.withSavedModel((directory) =>
-    sessions.loadSavedModelMetaGraph(directory, 'serve'),
-  );
-  let disposed = false;
+  const session = openGraphSession(builder);
+  const runNamed = session.run;
   const functionName = 'NativeGraph.run';
   const currentVariables = () =>
     variableNames.map((name) => {
@@ -263,51 +260,6 @@ export function compileNativeGraph(trace: NativeTrace, extension?: GraphExtensio
       }
       return variable;
     });
-  /** One Session::Run: feeds by placeholder name (checked), fetches by node name (checked). */
-  const runNamed = (feeds: readonly (readonly [string, tf.Tensor])[], fetch: readonly string[]) => {
-    if (disposed) throw new InvalidStateError({ functionName, state: 'disposed' });
-    for (const [name, t] of feeds) {
-      const placeholder = builder.placeholderOf(name);
-      if (placeholder === undefined) {
-        throw new InvalidArgumentError({
-          functionName,
-          parameter: 'feeds',
-          value: name,
-          expected: 'names of placeholders of the graph',
-        });
-      }
-      if (
-        !tf.util.arraysEqual(t.shape, [...placeholder.shape]) ||
-        backend.getDTypeInteger(t.dtype) !== placeholder.dtype
-      ) {
-        throw new InvalidArgumentError({
-          functionName,
-          parameter: name,
-          value: `${t.dtype} [${t.shape.join(', ')}]`,
-          expected: `a tensor of shape [${placeholder.shape.join(', ')}] as placeholder ${name} takes`,
-        });
-      }
-    }
-    for (const name of fetch) {
-      if (!builder.has(name.replace(/:\d+$/, ''))) {
-        throw new InvalidArgumentError({
-          functionName,
-          parameter: 'fetch',
-          value: name,
-          expected: 'names of nodes of the graph',
-        });
-      }
-    }
-    return sessions.runSavedModel(
-      session,
-      feeds.map(([, t]) => t),
-      feeds.map(([name, t]) => ({
-        name: `${name}:0`,
-        tfDtype: dtypeName(backend.getDTypeInteger(t.dtype)),
-      })),
-      fetch.map((name) => (name.includes(':') ? name : `${name}:0`)),
-    );
-  };
   return {
     nodeCount: builder.size,
     opCount: signature.ops.length,
@@ -353,6 +305,86 @@ export function compileNativeGraph(trace: NativeTrace, extension?: GraphExtensio
     },
     inputNode: (k) => `input${k}`,
     outputNode: (k) => `output${k}`,
+    dispose: session.dispose,
+  };
+}
+
+/** A TensorFlow session on a graph (see {@link openGraphSession}). */
+export interface GraphSession {
+  /**
+   * One `Session::Run`: feeds placeholders by name (checked against the graph's placeholders,
+   * shape and type), fetches nodes by name (`name:k` for output k). New tensors the caller owns.
+   */
+  run(feeds: readonly (readonly [string, tf.Tensor])[], fetch: readonly string[]): tf.Tensor[];
+  /** Frees the session (idempotent); `run` then throws `InvalidStateError`. */
+  dispose(): void;
+}
+
+/**
+ * Loads the graph `builder` holds into a session of tfjs-node (written as a SavedModel to a
+ * temporary folder, removed after loading). Throws `InvalidStateError` off tfjs-node, and
+ * TensorFlow's own error when the graph does not load.
+ */
+export function openGraphSession(builder: GraphDefBuilder): GraphSession {
+  const backend = traceableBackend();
+  if (backend === undefined) {
+    throw new InvalidStateError({
+      functionName: 'openGraphSession',
+      state: 'off tfjs-node',
+      message: `openGraphSession: graphs run on tfjs-node only (the active backend is '${tf.getBackend()}')`,
+    });
+  }
+  const sessions = backend as unknown as SessionBackend;
+  const session = builder.withSavedModel((directory) =>
+    sessions.loadSavedModelMetaGraph(directory, 'serve'),
+  );
+  const functionName = 'GraphSession.run';
+  let disposed = false;
+  return {
+    run: (feeds: readonly (readonly [string, tf.Tensor])[], fetch: readonly string[]) => {
+      if (disposed) throw new InvalidStateError({ functionName, state: 'disposed' });
+      for (const [name, t] of feeds) {
+        const placeholder = builder.placeholderOf(name);
+        if (placeholder === undefined) {
+          throw new InvalidArgumentError({
+            functionName,
+            parameter: 'feeds',
+            value: name,
+            expected: 'names of placeholders of the graph',
+          });
+        }
+        if (
+          !tf.util.arraysEqual(t.shape, [...placeholder.shape]) ||
+          backend.getDTypeInteger(t.dtype) !== placeholder.dtype
+        ) {
+          throw new InvalidArgumentError({
+            functionName,
+            parameter: name,
+            value: `${t.dtype} [${t.shape.join(', ')}]`,
+            expected: `a tensor of shape [${placeholder.shape.join(', ')}] as placeholder ${name} takes`,
+          });
+        }
+      }
+      for (const name of fetch) {
+        if (!builder.has(name.replace(/:\d+$/, ''))) {
+          throw new InvalidArgumentError({
+            functionName,
+            parameter: 'fetch',
+            value: name,
+            expected: 'names of nodes of the graph',
+          });
+        }
+      }
+      return sessions.runSavedModel(
+        session,
+        feeds.map(([, t]) => t),
+        feeds.map(([name, t]) => ({
+          name: `${name}:0`,
+          tfDtype: dtypeName(backend.getDTypeInteger(t.dtype)),
+        })),
+        fetch.map((name) => (name.includes(':') ? name : `${name}:0`)),
+      );
+    },
     dispose() {
       if (disposed) return;
       disposed = true;
