@@ -238,9 +238,9 @@ export class FlatAdamOptimizer extends tf.Optimizer {
    * Lends the moments to a compiled training step that updates them itself (on tfjs-node, in a
    * TensorFlow session, with `ResourceApplyAdam` as this optimiser would run it). Until the loan
    * ends, {@link lentStep} gives each step's operands; any other use of the optimiser
-   * (`applyGradients`, `getWeights`, `variableMoments`) first takes the moments back through
-   * `reclaim` (each variable's moments, in this optimiser's order, as new tensors it takes), and
-   * `setWeights` or `dispose` end the loan without them. Returns false, lending nothing, where
+   * (`applyGradients`, `getWeights`, `setWeights`, `variableMoments`) first takes the moments back
+   * through `reclaim` (each variable's moments, in this optimiser's order, as new tensors it
+   * takes), and `dispose` ends the loan without them. Returns false, lending nothing, where
    * {@link variableMoments} would be undefined.
    */
   lendMoments(reclaim: () => VariableMoments): boolean {
@@ -453,8 +453,8 @@ export class FlatAdamOptimizer extends tf.Optimizer {
    * the all-flat `flat/m`, `flat/v` of earlier versions). Copies the tensors.
    */
   override async setWeights(weights: NamedTensor[]): Promise<void> {
-    // The restored moments replace the lent ones: the loan ends without them.
-    this.loan = undefined;
+    // The lent moments come back first: what is restored may not replace them all.
+    this.settleLoan();
     const rest = await this.extractIterations(weights);
     const byName = new Map(rest.map((w) => [w.name, w.tensor]));
     tf.tidy(() => {

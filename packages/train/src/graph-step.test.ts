@@ -229,6 +229,34 @@ describe.runIf(onTensorflow)('the compiled training step on tfjs-node', () => {
     eagerCritic.dispose();
   });
 
+  it('refuses to apply a step twice, or after discarding it, naming why', () => {
+    const critic = criticOf();
+    const step = createTrainStep({ critic, bound: nwj() });
+    const evaluations: StepEvaluation[] = [];
+    for (let k = 0; k < 8; k++) {
+      const batch = batchOf(k);
+      const evaluation = step.evaluate({}, batch, context);
+      evaluations.push(evaluation);
+      if (k === 7) {
+        expect(step.execution.optimizerInGraph).toBe(true);
+        step.discard(evaluation);
+        expect(() => step.update(evaluation)).toThrow(/already updated or discarded/);
+      } else {
+        step.update(evaluation);
+        tf.dispose([
+          evaluation.loss,
+          evaluation.estimate,
+          evaluation.joint,
+          evaluation.logPartition,
+        ]);
+      }
+      tf.dispose([batch.x, batch.y]);
+    }
+    expect(() => step.update(evaluations[6] as StepEvaluation)).toThrow(InvalidStateError);
+    step.dispose();
+    critic.dispose();
+  });
+
   it('keeps the number of tensors flat across compiled steps', () => {
     const critic = criticOf();
     const bound = mine();

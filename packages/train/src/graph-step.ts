@@ -166,6 +166,8 @@ interface SessionEvaluation {
   /** The evaluation's number: its gradients are in the session until the next one. */
   readonly serial: number;
   gradients: tf.NamedTensorMap | undefined;
+  /** Updated or discarded: its gradients are gone. */
+  released: boolean;
 }
 
 /**
@@ -257,6 +259,11 @@ export class GraphStepRunner {
       }
       return;
     }
+    if (!this.variablesUnchanged(compiled)) {
+      // Weights assigned since evaluate: the session's copy is stale, nothing to compare yet.
+      this.options.eagerUpdate(evaluation);
+      return;
+    }
     // The first update in the session: the eager one runs too and must agree bit for bit.
     const scalars = optimizer.stepScalars();
     this.options.eagerUpdate(evaluation);
@@ -304,8 +311,13 @@ export class GraphStepRunner {
     stackedScalars.delete(evaluation);
     const held = this.sessionEvaluations.get(evaluation);
     this.sessionEvaluations.delete(evaluation);
-    if (held === undefined) tf.dispose(Object.values(evaluation.gradients));
-    else if (held.gradients !== undefined) tf.dispose(Object.values(held.gradients));
+    if (held === undefined) {
+      tf.dispose(Object.values(evaluation.gradients));
+      return;
+    }
+    held.released = true;
+    if (held.gradients !== undefined) tf.dispose(Object.values(held.gradients));
+    held.gradients = undefined;
   }
 
   private runCompiled(compiled: CompiledStep, inputs: tf.Tensor[], keepScores: boolean) {
@@ -349,7 +361,12 @@ export class GraphStepRunner {
       ...tf.Tensor[],
     ];
     const state = Object.fromEntries(layout.stateKeys.map((key, k) => [key, rest[k] as tf.Tensor]));
-    const held: SessionEvaluation = { compiled, serial: this.serial, gradients: undefined };
+    const held: SessionEvaluation = {
+      compiled,
+      serial: this.serial,
+      gradients: undefined,
+      released: false,
+    };
     const evaluation: StepEvaluation = {
       loss,
       estimate,
@@ -464,6 +481,13 @@ export class GraphStepRunner {
   }
 
   private assertCurrent(held: SessionEvaluation, what: string): void {
+    if (held.released) {
+      throw new InvalidStateError({
+        functionName: `TrainStep.${what}`,
+        state: 'released',
+        message: `TrainStep.${what}: the step was already updated or discarded`,
+      });
+    }
     if (held.serial !== this.serial) {
       throw new InvalidStateError({
         functionName: `TrainStep.${what}`,
@@ -539,9 +563,11 @@ export class GraphStepRunner {
     let fusionReason =
       this.options.adam === undefined
         ? 'the optimiser is not Adam without clipping (it runs eagerly)'
-        : adam === undefined
-          ? 'the traced step does not read every variable Adam updates (Adam runs eagerly)'
-          : undefined;
+        : names === undefined
+          ? 'the optimiser had not taken a step when the graph was built (Adam runs eagerly)'
+          : adam === undefined
+            ? 'the traced step does not read every variable Adam updates (Adam runs eagerly)'
+            : undefined;
     for (const extension of adam === undefined ? [undefined] : [adam, undefined]) {
       try {
         adamNodes = undefined;
@@ -570,21 +596,24 @@ export class GraphStepRunner {
       }
     }
     const compiledGraph = graph as NativeGraph;
-    const replayed = compiledGraph.run(
-      inputs,
-      Array.from({ length: compiledGraph.outputCount }, (_, k) => k),
-    );
-    const expected = flatten(eager, layout);
-    const mismatch = firstMismatch(replayed, expected);
-    const detail =
-      mismatch === undefined
-        ? ''
-        : describeMismatch(replayed[mismatch] as tf.Tensor, expected[mismatch] as tf.Tensor);
-    tf.dispose(replayed);
-    if (mismatch !== undefined) {
+    const adamCheck =
+      adamNodes !== undefined && names !== undefined
+        ? { nodes: adamNodes as ResidentAdamNodes, names: names.names }
+        : undefined;
+    let verdict: { refusal?: string; adamRefusal?: string };
+    try {
+      verdict = checkAgainstEager(compiledGraph, layout, inputs, flatten(eager, layout), adamCheck);
+    } catch (error) {
+      verdict = { refusal: `TensorFlow could not run the graph: ${firstLine(error)}` };
+    }
+    if (verdict.refusal !== undefined) {
       compiledGraph.dispose();
-      shape.refusal = `the graph's outputs differ from the eager step's (output ${mismatch}: ${detail})`;
+      shape.refusal = verdict.refusal;
       return;
+    }
+    if (verdict.adamRefusal !== undefined) {
+      adamNodes = undefined;
+      fusionReason = verdict.adamRefusal;
     }
     let graphAdam: GraphAdam | undefined;
     if (adamNodes !== undefined && names !== undefined) {
@@ -675,6 +704,84 @@ function adamExtension(
       })),
       'adam_',
     );
+}
+
+/**
+ * Runs every fetch a compiled step will make on the second traced step's inputs and compares it
+ * with that step's eager outputs, bit for bit. TensorFlow optimises each set of feeds and fetches
+ * on its own, so each is checked:
+ * - with the variables fed, with and without the scores;
+ * - with the session's copies of the variables and Adam's nodes, with and without the scores,
+ *   with the four scalars stacked and the gradients as the session stores them.
+ * Returns why the graph must not be used (`refusal`), or why its Adam must not be (`adamRefusal`).
+ */
+function checkAgainstEager(
+  graph: NativeGraph,
+  layout: OutputLayout,
+  inputs: readonly tf.Tensor[],
+  expected: readonly tf.Tensor[],
+  adam: { readonly nodes: ResidentAdamNodes; readonly names: readonly string[] } | undefined,
+): { refusal?: string; adamRefusal?: string } {
+  const variants = layout.hasScores ? [true, false] : [false];
+  const scores = scoresOutput(layout);
+  const differ = (actual: readonly tf.Tensor[], wanted: readonly tf.Tensor[], labels: string[]) => {
+    const k = firstMismatch(actual, wanted);
+    const detail =
+      k === undefined
+        ? undefined
+        : describeMismatch(actual[k] as tf.Tensor, wanted[k] as tf.Tensor);
+    tf.dispose([...actual]);
+    return k === undefined ? undefined : `${labels[k]}: ${detail}`;
+  };
+  for (const withScores of variants) {
+    const fetch = Array.from({ length: graph.outputCount }, (_, k) => k).filter(
+      (k) => withScores || k !== scores || !layout.hasScores,
+    );
+    const mismatch = differ(
+      graph.run(inputs, fetch),
+      fetch.map((k) => expected[k] as tf.Tensor),
+      fetch.map((k) => `output ${k}`),
+    );
+    if (mismatch !== undefined) {
+      return { refusal: `the graph's outputs differ from the eager step's (${mismatch})` };
+    }
+  }
+  if (adam === undefined) return {};
+  graph.loadVariables();
+  const eagerScalars = tf.stack(expected.slice(0, 4));
+  try {
+    for (const withScores of variants) {
+      const first = [0, 1, 2, 3, ...layout.stateKeys.map((_, k) => 4 + k)];
+      const fetched = [...first, ...(withScores ? [scores] : [])];
+      const outputs = graph.runNodes(
+        inputs.map((t, k) => [graph.inputNode(k), t] as const),
+        [...fetched.map((k) => graph.outputNode(k)), STACKED_SCALARS, adam.nodes.stored],
+      );
+      (outputs.pop() as tf.Tensor).dispose();
+      const gradients = graph.runNodes([], adam.nodes.gradients);
+      const wanted = [
+        ...fetched.map((k) => expected[k] as tf.Tensor),
+        eagerScalars,
+        ...adam.names.map(
+          (name) =>
+            expected[gradientOutput(layout, layout.gradientNames.indexOf(name))] as tf.Tensor,
+        ),
+      ];
+      const mismatch = differ([...outputs, ...gradients], wanted, [
+        ...fetched.map((k) => `output ${k}`),
+        'the stacked scalars',
+        ...adam.names.map((name) => `the stored gradient of ${name}`),
+      ]);
+      if (mismatch !== undefined) {
+        return {
+          adamRefusal: `with the variables and Adam in the session the graph's outputs differ from the eager step's (${mismatch}): Adam runs eagerly`,
+        };
+      }
+    }
+  } finally {
+    eagerScalars.dispose();
+  }
+  return {};
 }
 
 function unflatten(

@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@mi/spec';
 import { type GraphDefBuilder, TF_DTYPE } from './graph-def';
 import type { TraceNodes } from './native-graph';
 
@@ -70,7 +71,14 @@ export function appendResidentAdam(
   variables.forEach(({ name, gradient, shape }, k) => {
     const p = `${prefix}${k}_`;
     const value = nodes.variableResource(name);
-    if (value === undefined) throw new RangeError(`the traced step does not read variable ${name}`);
+    if (value === undefined) {
+      throw new InvalidArgumentError({
+        functionName: 'appendResidentAdam',
+        parameter: 'variables',
+        value: name,
+        expected: 'variables the traced step reads',
+      });
+    }
     const m = resource(`${p}m`, shape);
     const v = resource(`${p}v`, shape);
     const g = resource(`${p}g`, shape);

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { InvalidArgumentError } from '@mi/spec';
 
 /**
  * tfjs-node's generated protobuf classes for the SavedModel format: the schema its own loader
@@ -88,7 +89,12 @@ function constantBytes(dtype: number, values: ArrayLike<number>): Uint8Array {
     case TF_DTYPE.bool:
       return Uint8Array.from(values, (v) => (v ? 1 : 0));
     default:
-      throw new RangeError(`constants of TensorFlow dtype ${dtype} are not supported`);
+      throw new InvalidArgumentError({
+        functionName: 'GraphDefBuilder.constant',
+        parameter: 'dtype',
+        value: dtype,
+        expected: 'TensorFlow float32 (1), int32 (3) or bool (10)',
+      });
   }
 }
 
@@ -183,7 +189,14 @@ export class GraphDefBuilder {
   }
 
   private claim(name: string): void {
-    if (this.names.has(name)) throw new RangeError(`the graph already has a node named ${name}`);
+    if (this.names.has(name)) {
+      throw new InvalidArgumentError({
+        functionName: 'GraphDefBuilder.node',
+        parameter: 'name',
+        value: name,
+        expected: 'a name no other node of the graph has',
+      });
+    }
     this.names.add(name);
   }
 

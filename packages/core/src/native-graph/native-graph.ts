@@ -134,9 +134,10 @@ const DTYPE_NAMES: Readonly<Record<number, string>> = {
 
 /**
  * The graph of a trace whose `refusal` is undefined (see {@link traceNativeOps}), loaded into a
- * session of tfjs-node. Throws `InvalidStateError` off tfjs-node or without its protobuf classes,
- * `InvalidArgumentError` for a refused trace; TensorFlow's own error when the graph does not load
- * (an op this module cannot state the attributes of).
+ * session of tfjs-node. Throws `InvalidStateError` off tfjs-node or without its protobuf classes;
+ * `InvalidArgumentError` for a refused trace, constants of a dtype other than float32, int32 or
+ * bool, or an extension that adds a node name twice; TensorFlow's own error when the graph does
+ * not load (an op this module cannot state the attributes of).
  */
 export function compileNativeGraph(trace: NativeTrace, extension?: GraphExtension): NativeGraph {
   const backend = traceableBackend();
@@ -395,7 +396,14 @@ export function openGraphSession(builder: GraphDefBuilder): GraphSession {
 
 function dtypeName(dtype: number): string {
   const name = DTYPE_NAMES[dtype];
-  if (name === undefined) throw new RangeError(`TensorFlow dtype ${dtype} cannot be fed`);
+  if (name === undefined) {
+    throw new InvalidArgumentError({
+      functionName: 'GraphSession.run',
+      parameter: 'feeds',
+      value: `TensorFlow dtype ${dtype}`,
+      expected: 'float32, int32 or bool tensors',
+    });
+  }
   return name;
 }
 

@@ -100,6 +100,12 @@ export function nativeMeta(
  * are the tensors whose values change from call to call (a graph's placeholders); `fn` returns
  * the tensors a graph should give back. Returns `fn`'s outputs and the trace, or no trace where
  * the backend is not tfjs-node. The binding is restored whatever `fn` does.
+ *
+ * What a trace cannot see, and a caller must rule out (the training step compares two traces
+ * and checks the graph against the eager step for this): a tensor made before the call and read
+ * by it becomes a constant of the graph, so a value that changes between calls without being an
+ * input is replayed as it was; and a tensor that shares a variable's TensorFlow handle (a clone
+ * of it on tfjs-node) reads as that variable, fed with its current value.
  */
 export function traceNativeOps(
   inputs: readonly tf.Tensor[],

@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@mi/spec';
 import type { NativeTrace, TracedConstant } from './native-trace';
 
 /** Where an operand comes from, independent of handle ids. */
@@ -42,7 +43,15 @@ export function traceSignature(trace: NativeTrace): TraceSignature {
       source = { kind: 'variable', name: variable.name };
     } else {
       const constant = trace.constants.get(id);
-      if (constant === undefined) throw new Error(`operand ${id} has no source in the trace`);
+      if (constant === undefined) {
+        throw new InvalidArgumentError({
+          functionName: 'traceSignature',
+          parameter: 'trace',
+          value: `operand ${id}`,
+          expected:
+            'a trace in which every operand is an input, a variable, an op output or a constant',
+        });
+      }
       constants.push(constant);
       source = { kind: 'constant', index: constants.length - 1 };
     }
