@@ -43,7 +43,11 @@ function stepCell(c: PerfCaseResult): string {
 
 /** Peak step memory of a case (MiB): TF.js tensor bytes, PyTorch's training RSS; `–` when absent. */
 function peakMemory(c: PerfCaseResult): string {
-  return formatMebibytes(c.peakMemoryBytes ?? c.profile?.peakTensorBytes);
+  // A compiled graph's profile sees only its inputs and outputs (see `visiblePeakBytes`).
+  return formatMebibytes(
+    c.peakMemoryBytes ??
+      (c.details?.['execution'] === 'graph' ? undefined : c.profile?.peakTensorBytes),
+  );
 }
 
 /**

@@ -260,6 +260,15 @@ export async function measureTrainingStep(options: {
   }
 }
 
+/**
+ * The most tensor bytes TF.js saw alive during the profiled step, or undefined where they do not
+ * measure the step: a compiled graph's intermediate tensors live in TensorFlow's own allocator,
+ * which TF.js cannot see (its profile counts only the graph's inputs and outputs).
+ */
+export function visiblePeakBytes(result: PerfCaseResult): number | undefined {
+  return result.details?.['execution'] === 'graph' ? undefined : result.profile?.peakTensorBytes;
+}
+
 /** The step's execution as report details: `execution` ('graph', 'eager', or the harness's own step). */
 function executionDetails(execution: StepExecution | undefined): Record<string, unknown> {
   if (execution === undefined) return { execution: 'harness step (eager)' };

@@ -2,7 +2,7 @@ import { rename, writeFile } from 'node:fs/promises';
 import { cpus, platform, release, totalmem } from 'node:os';
 import { initBackend } from '@mi/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { measureTrainingStep } from './measure-training-step';
+import { measureTrainingStep, visiblePeakBytes } from './measure-training-step';
 import { type PerfCriticId, perfCase } from './perf-cases';
 import {
   type PerfBackend,
@@ -30,7 +30,7 @@ const PERF_NOTES: readonly string[] = [
   'ms/step: wall time of one full training step as train() runs it (createTrainStep from @mi/train): fresh batch, critic scores on all n² pairs, bound, tf.variableGrads, loss/estimate/terms read back, Adam (lr 5e-4) via optimizer.applyGradients; median over the timed steps, warm-up steps excluded.',
   'FLOPs/step = 3 × forward FLOPs of the matrix products and convolutions (2 per multiply-add); bias, activations, batch norm, bound and Adam are not counted (src/flop-count.ts). Joint (n=64, d=20, 256-256, first layer split as x·Wx + y·Wy): 1.621 GFLOP (the peer tiles the n² pairs in its first layer: 1.869 GFLOP). Separable (256-256→32): 61.3 MFLOP. CNN (n=16, MNIST, first conv split): 25.34 GFLOP. SLB batch 64: 6.44 GFLOP; CLB batch 64: 12.98 GFLOP; ResNet-18 pairs n=16: 850.7 GFLOP.',
   "Cases: cnn / cnn-n64 are the self-consistency critic (images stacked on channels, all n² pairs); slb-* the supervised step T = f(x)·onehot(y) and clb-64 the contrastive step T = f(x₁)·f(x₂) with the cnn critic's conv trunk (a harness-local critic: @mi/critics has SLB/CLB heads on ResNet-18 only); resnet18 the ResNet-18 pair critic (batch norm over the n² pairs). Synthetic batches of the papers' sizes (uniform images, one-hot labels, correlated Gaussians with MI = 6 nats).",
-  'kernels/step, peak tensors and peak tensor MiB come from one extra untimed step under tf.profile (engine kernel invocations, nested ones included; most tensors/bytes alive after any kernel); RSS is the whole process after the case.',
+  "kernels/step, peak tensors and peak tensor MiB come from one extra untimed step under tf.profile (engine kernel invocations, nested ones included; most tensors/bytes alive after any kernel); RSS is the whole process after the case. A step run as a compiled graph (tfjs-node) is one or two kernels, and its intermediate tensors live in TensorFlow's allocator, which TF.js cannot see: its peak MiB is left out (–); RSS still counts it.",
   'PyTorch: ../shared/peers/torch_gaussian_staircase.py timing mode (joint, separable at n = 64; first 100 iterations untimed) and packages/perf/scripts/torch-timing.py (every other case: the same network, batch, dtype and bound), tuned glibc malloc, torch + OpenBLAS threads pinned to the same count as ours, inter-op 1, OMP_WAIT_POLICY=PASSIVE, OPENBLAS_CORETYPE chosen from the CPU flags before torch loads (SkylakeX with AVX-512, Haswell with AVX2) unless the environment set it.',
   'other load: cores kept busy by other processes while the case ran (/proc/stat); above ~0.3 the timing is disturbed on a 2-core machine.',
 ];
@@ -151,7 +151,7 @@ export async function runPerfBenchmark(options: PerfBenchmarkOptions = {}): Prom
         cases.push({
           ...result,
           threads,
-          ...(result.profile ? { peakMemoryBytes: result.profile.peakTensorBytes } : {}),
+          ...peakMemoryOf(result),
         });
       } catch (error) {
         cases.push({
@@ -331,6 +331,12 @@ function orderCases(
   critics: readonly PerfCriticId[],
 ): PerfCaseResult[] {
   return critics.flatMap((critic) => cases.filter((c) => c.critic === critic));
+}
+
+/** `peakMemoryBytes` of a case, where TF.js can measure it (see `visiblePeakBytes`). */
+export function peakMemoryOf(result: PerfCaseResult): { peakMemoryBytes?: number } {
+  const bytes = visiblePeakBytes(result);
+  return bytes === undefined ? {} : { peakMemoryBytes: bytes };
 }
 
 /** How a case's step ran, in a few words (from `measureTrainingStep`'s details). */

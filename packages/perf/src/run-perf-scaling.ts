@@ -12,9 +12,10 @@ import {
   type ScalingCriticId,
   scalingCase,
 } from './perf-cases';
+import { GRAPH_WARMUP_STEPS } from './perf-options';
 import type { PerfCaseResult, PytorchEnvironmentReport } from './perf-report';
 import { locateTorchScript, probeTorch, runTorchCase } from './pytorch-reference';
-import { firstLine } from './run-perf-benchmark';
+import { firstLine, peakMemoryOf } from './run-perf-benchmark';
 
 /** Where a scaling point runs: the native and wasm backends, and PyTorch. */
 export type ScalingBackend = 'tensorflow' | 'wasm' | 'pytorch';
@@ -136,7 +137,12 @@ export function planScaling(options: PerfScalingOptions = {}): ScalingPlanEntry[
         } else if (backend === 'wasm' && estimatedStepBytes(critic, n) > wasmLimit) {
           skip = `needs ≈ ${(estimatedStepBytes(critic, n) / 2 ** 30).toFixed(1)} GiB of tensors; the wasm heap is 32-bit (4 GiB)`;
         }
-        plan.push({ critic, n, backend, warmup: setup.warmup, timed, ...(skip ? { skip } : {}) });
+        // On tfjs-node the compiled step is built and checked on the first four steps.
+        const warmup =
+          backend === 'tensorflow' && setup.step === 'train-step'
+            ? Math.max(setup.warmup, GRAPH_WARMUP_STEPS)
+            : setup.warmup;
+        plan.push({ critic, n, backend, warmup, timed, ...(skip ? { skip } : {}) });
       }
     }
   }
@@ -161,7 +167,7 @@ export async function runPerfScaling(options: PerfScalingOptions = {}): Promise<
   const points: PerfCaseResult[] = [];
   const notes: string[] = [
     'ms/step: median wall time of a full training step (createTrainStep: all n² pairs, InfoNCE, Adam); joint-k64: each row against its own y and 64 shifted partners, InfoNCE over the 65 (the harness step: @mi/bounds takes square score matrices).',
-    'peak MiB: TF.js the most tensor bytes alive during one profiled step; PyTorch the resident memory its training added (VmHWM − the resident size before the first step).',
+    "peak MiB: TF.js the most tensor bytes alive during one profiled step (not measured, –, where tfjs-node runs the step as a compiled graph: its intermediate tensors live in TensorFlow's allocator); PyTorch the resident memory its training added (VmHWM − the resident size before the first step).",
     "PyTorch runs packages/perf/scripts/torch-timing.py with the joint critic's first layer split as ours (x·Wx + y·Wy + b), one process per point.",
   ];
   const skipped = (entry: ScalingPlanEntry, reason: string): PerfCaseResult => {
@@ -219,7 +225,7 @@ export async function runPerfScaling(options: PerfScalingOptions = {}): Promise<
         points.push({
           ...result,
           threads: backend === 'tensorflow' ? threads : 1,
-          ...(result.profile ? { peakMemoryBytes: result.profile.peakTensorBytes } : {}),
+          ...peakMemoryOf(result),
         });
         progress(`  ${formatMilliseconds(result.medianMs)} ms/step`);
       } catch (error) {
