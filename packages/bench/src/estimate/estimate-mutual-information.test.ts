@@ -1,5 +1,6 @@
 import { createRandom } from '@mi/core';
 import type { TabularData } from '@mi/datasets';
+import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { estimateMutualInformation } from './estimate-mutual-information';
 
@@ -41,6 +42,9 @@ describe('estimateMutualInformation', () => {
     expect(result.marginals).toBe('rank');
     expect(result.perSeed.map((s) => s.critic)).toEqual(['joint', 'joint']);
     for (const seed of result.perSeed) {
+      // Compiled on tfjs-node once checked; eager elsewhere, with the reason.
+      expect(seed.execution.mode).toBe(tf.getBackend() === 'tensorflow' ? 'graph' : 'eager');
+      if (seed.execution.mode === 'eager') expect(seed.execution.reason).toMatch(/tfjs-node/);
       expect(seed.bestStep).not.toBeNull();
       expect(seed.validationBest).not.toBeNull();
       expect(seed.standardError).toBeGreaterThan(0);

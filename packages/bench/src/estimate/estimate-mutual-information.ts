@@ -1,7 +1,7 @@
 import { assertNumber, assertOneOf, assertPositiveInteger } from '@mi/core';
 import { assertEnoughRows, rankGaussianize, type TabularData, tabularDataset } from '@mi/datasets';
 import { InvalidArgumentError, natsToBits, type TrainFlag } from '@mi/spec';
-import { train } from '@mi/train';
+import { type StepExecution, train } from '@mi/train';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   type BenchmarkRegistries,
@@ -100,6 +100,11 @@ export interface SeedEstimate {
   readonly critic: string;
   readonly steps: number;
   readonly stopReason: string;
+  /**
+   * How the kept critic's last training step ran: as a compiled TensorFlow graph (tfjs-node,
+   * checked bit for bit against the eager step) or eagerly, and why.
+   */
+  readonly execution: StepExecution;
 }
 
 /** The answer of {@link estimateMutualInformation}; `--json` prints it. */
@@ -279,6 +284,7 @@ export async function estimateMutualInformation(
       critic: kept.critic,
       steps: result.steps,
       stopReason: result.stopReason,
+      execution: result.execution,
     });
   }
   const interval: EstimateInterval = estimateInterval(
