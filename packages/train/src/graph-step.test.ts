@@ -4,7 +4,7 @@ import { separableCritic } from '@mi/critics';
 import { correlatedGaussian } from '@mi/datasets';
 import type { Batch, BoundInputContext, Critic, OptimizerOptions } from '@mi/spec';
 import { InvalidArgumentError, InvalidStateError } from '@mi/spec';
-import { createTrainStep, type StepEvaluation, train } from '@mi/train';
+import { createTrainStep, type StepEvaluation, type StepExecution, train } from '@mi/train';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 
@@ -70,7 +70,7 @@ async function scripted(
   const script = options.script ?? {};
   let state = bound.initialState();
   const records: Record[] = [];
-  const executions: ReturnType<typeof step.execution extends infer E ? () => E : never>[] = [];
+  const executions: StepExecution[] = [];
   let snapshot:
     | { weights: tf.Tensor[]; moments: Awaited<ReturnType<tf.Optimizer['getWeights']>> }
     | undefined;
@@ -101,7 +101,7 @@ async function scripted(
       state = evaluation.state;
     }
     tf.dispose([batch.x, batch.y]);
-    executions.push(step.execution as never);
+    executions.push(step.execution);
     if (k === script.snapshotAt) {
       // Copies, as a checkpoint writes them (getWeights hands out the β powers themselves).
       const saved = await step.optimizer.getWeights();
@@ -133,7 +133,7 @@ async function scripted(
     records,
     weights,
     moments,
-    executions: executions as unknown as ReturnType<() => typeof step.execution>[],
+    executions,
   };
 }
 
