@@ -18,7 +18,7 @@ Cases (the first argument):
              x·W_x + y·W_y + b), or with --negatives k on each row's pair and k shifted partners
              R[i, c] = T(x_i, y_(i+c) mod n), InfoNCE over the k + 1
   separable  g(x)·h(y)^T, g, h: 20 -> 256 -> 256 -> 32
-  probe      print torch's version and the OpenBLAS kernel family chosen (no timing)
+  probe      print torch's version, its BLAS and the OpenBLAS kernel family chosen (no timing)
 
 One step = a fresh batch (uniform images in [0, 1), one-hot labels, or correlated Gaussians with
 MI = 6 nats), scores, the bound (InfoNCE, or NWJ with --bound nwj), backward, Adam (lr 5e-4,
@@ -416,10 +416,57 @@ def make_case(args, gen):
     return critic, gaussian, lambda x, y: -bound(critic(x, y)), "S = g(x)·h(y)^T"
 
 
+def _library_holding(address):
+    """The path of the shared library mapped at `address` in this process, or None."""
+    try:
+        with open("/proc/self/maps") as f:
+            for ln in f:
+                parts = ln.split()
+                lo, hi = (int(z, 16) for z in parts[0].split("-"))
+                if lo <= address < hi and len(parts) >= 6 and "/" in parts[-1]:
+                    return parts[-1]
+    except OSError:
+        pass
+    return None
+
+
+def blas_in_use():
+    """Which BLAS torch's products run on: 'mkl' (torch built with MKL), 'openblas' (the library
+    that provides sgemm_ to the process has OpenBLAS's entry points), 'reference' (another
+    libblas, e.g. Debian's netlib fallback when no optimised BLAS is installed: 10-50x slower)
+    or 'unknown'; and that library's path. sgemm_ is looked up from libtorch_cpu's handle, as the
+    dynamic linker resolves it for torch."""
+    if torch.backends.mkl.is_available():
+        return "mkl", None
+    torch.mm(torch.ones(64, 64), torch.ones(64, 64))  # the BLAS is loaded by now
+    libtorch = next((p for p in _loaded_libs() if os.path.basename(p).startswith("libtorch_cpu")),
+                    None)
+    try:
+        # dlsym on torch's own handle searches it and its dependencies in load order.
+        sgemm = ctypes.CDLL(libtorch).sgemm_ if libtorch else None
+    except (OSError, AttributeError):
+        sgemm = None
+    if sgemm is None:
+        return "unknown", None
+    path = _library_holding(ctypes.cast(sgemm, ctypes.c_void_p).value)
+    if path is None:
+        return "unknown", None
+    try:
+        lib = ctypes.CDLL(path)
+    except OSError:
+        return "unknown", path
+    if getattr(lib, "openblas_get_corename", None) is not None:
+        return "openblas", path
+    return "reference", path
+
+
 def probe():
+    blas, blas_library = blas_in_use()
     print(json.dumps({
         "mode": "probe",
         "torch_version": torch.__version__,
+        "blas": blas,
+        "blas_library": blas_library,
         "openblas_coretype_env": os.environ.get("OPENBLAS_CORETYPE"),
         "openblas_coretype_chosen_by": _OPENBLAS_CORE[1],
         "python": sys.version.split()[0],

@@ -128,6 +128,8 @@ describe('formatPerfTable', () => {
       versions: { torch: '1.13' },
       pytorch: {
         torch: '1.13',
+        blas: 'openblas',
+        blasLibrary: '/usr/lib/libblas.so.3',
         openblasCore: 'SkylakeX',
         openblasCoretype: 'SkylakeX',
         chosenBy: 'cpu flags',
@@ -152,7 +154,7 @@ describe('formatPerfTable', () => {
     );
     expect(lines).toContain('versions: torch 1.13');
     expect(lines).toContain(
-      'pytorch: torch 1.13, OpenBLAS kernels SkylakeX (OPENBLAS_CORETYPE=SkylakeX, chosen by cpu flags)',
+      'pytorch: torch 1.13, BLAS openblas (/usr/lib/libblas.so.3), OpenBLAS kernels SkylakeX (OPENBLAS_CORETYPE=SkylakeX, chosen by cpu flags)',
     );
     expect(lines).toContain('- a note');
   });

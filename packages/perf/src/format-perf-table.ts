@@ -71,7 +71,7 @@ export function formatPerfTable(report: PerfReport): string {
   if (versions) lines.push(`versions: ${versions}`);
   if (report.pytorch) {
     lines.push(
-      `pytorch: torch ${report.pytorch.torch}, OpenBLAS kernels ${report.pytorch.openblasCore ?? 'unknown'} (OPENBLAS_CORETYPE=${report.pytorch.openblasCoretype ?? 'unset'}, chosen by ${report.pytorch.chosenBy ?? '?'})`,
+      `pytorch: torch ${report.pytorch.torch}${report.pytorch.blas === undefined ? '' : `, BLAS ${report.pytorch.blas}${report.pytorch.blasLibrary === undefined ? '' : ` (${report.pytorch.blasLibrary})`}`}, OpenBLAS kernels ${report.pytorch.openblasCore ?? 'unknown'} (OPENBLAS_CORETYPE=${report.pytorch.openblasCoretype ?? 'unset'}, chosen by ${report.pytorch.chosenBy ?? '?'})`,
     );
   }
   lines.push('');

@@ -118,6 +118,9 @@ export interface PerfComparison {
 /** What the PyTorch probe found (see `probeTorch`). */
 export interface PytorchEnvironmentReport {
   readonly torch: string;
+  /** The BLAS torch's products ran on (`openblas`, `mkl`, `unknown`), and its library. */
+  readonly blas?: string;
+  readonly blasLibrary?: string;
   /** OpenBLAS's own `Core:` line under OPENBLAS_VERBOSE=2 (the kernels it runs). */
   readonly openblasCore?: string;
   /** OPENBLAS_CORETYPE as the scripts ran, and whether the environment or the CPU flags chose it. */

@@ -8,6 +8,7 @@ import {
   parseOpenblasCore,
   pytorchEnvironment,
   TORCH_SCRIPT_NAME,
+  untunedTorchReason,
 } from './pytorch-reference';
 
 // An excerpt of /proc/cpuinfo on the AVX-512 machines the project runs on.
@@ -53,6 +54,25 @@ describe('OpenBLAS kernel family', () => {
       notFound: 'Bogus',
     });
     expect(parseOpenblasCore('no verbose output')).toEqual({});
+  });
+});
+
+describe('untuned PyTorch', () => {
+  it('refuses a reference (netlib) BLAS and names the library and the fix', () => {
+    const reason = untunedTorchReason({
+      blas: 'reference',
+      blasLibrary: '/usr/lib/x86_64-linux-gnu/blas/libblas.so.3.11.0',
+    });
+    expect(reason).toContain('/usr/lib/x86_64-linux-gnu/blas/libblas.so.3.11.0');
+    expect(reason).toContain('libopenblas0-pthread');
+  });
+
+  it('accepts OpenBLAS, MKL and a BLAS it could not identify', () => {
+    expect(
+      untunedTorchReason({ blas: 'openblas', blasLibrary: '/x/libopenblas.so' }),
+    ).toBeUndefined();
+    expect(untunedTorchReason({ blas: 'mkl', blasLibrary: undefined })).toBeUndefined();
+    expect(untunedTorchReason({ blas: 'unknown', blasLibrary: undefined })).toBeUndefined();
   });
 });
 

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { BackendUnavailableError } from '@mi/spec';
 import { gflopsPerSecond } from './flop-count';
 import { type PerfCase, type PerfCriticId, perfCase } from './perf-cases';
-import type { PerfCaseResult } from './perf-report';
+import type { PerfCaseResult, PytorchEnvironmentReport } from './perf-report';
 
 /** File name of the peer reference that times the joint and separable critics. */
 const PEER_SCRIPT_NAME = 'torch_gaussian_staircase.py';
@@ -122,10 +122,20 @@ function run(
   });
 }
 
-/** What the probe found: torch's version and the OpenBLAS kernels it runs. */
+/**
+ * The BLAS torch's products run on, as the probe found it: `mkl` (torch built with MKL),
+ * `openblas`, `reference` (a plain libblas such as Debian's netlib fallback, which
+ * `python3-torch` gets when no optimised BLAS is installed: 10–50× slower) or `unknown`.
+ */
+export type TorchBlas = 'mkl' | 'openblas' | 'reference' | 'unknown';
+
+/** What the probe found: torch's version, its BLAS and the OpenBLAS kernels it runs. */
 export interface TorchProbe {
   readonly ok: true;
   readonly version: string;
+  readonly blas: TorchBlas;
+  /** The library that provides torch's `sgemm_`, where one does. */
+  readonly blasLibrary: string | undefined;
   /** OpenBLAS's own `Core:` line under `OPENBLAS_VERBOSE=2` (e.g. `SkylakeX`). */
   readonly openblasCore: string | undefined;
   /** `OPENBLAS_CORETYPE` as the scripts ran it, and who chose it. */
@@ -151,6 +161,8 @@ export async function probeTorch(
     const lines = stdout.trim().split('\n');
     const result = JSON.parse(lines[lines.length - 1]!) as {
       torch_version: string;
+      blas?: TorchBlas;
+      blas_library?: string | null;
       openblas_coretype_env: string | null;
       openblas_coretype_chosen_by: string;
     };
@@ -163,6 +175,8 @@ export async function probeTorch(
     return {
       ok: true,
       version: result.torch_version,
+      blas: result.blas ?? 'unknown',
+      blasLibrary: result.blas_library ?? undefined,
       openblasCore: parseOpenblasCore(`${stderr}\n${stdout}`).core,
       openblasCoretype: result.openblas_coretype_env ?? undefined,
       chosenBy,
@@ -173,6 +187,30 @@ export async function probeTorch(
       reason: `${python} has no torch (Debian: apt-get install python3-torch python3-numpy libopenblas0-pthread)`,
     };
   }
+}
+
+/**
+ * Why torch, as probed, is no reference to compare against, or undefined when it is: a
+ * reference (netlib) BLAS runs torch's products 10–50× slower than an optimised one, and
+ * ratios against it would flatter us by as much.
+ */
+export function untunedTorchReason(
+  probe: Pick<TorchProbe, 'blas' | 'blasLibrary'>,
+): string | undefined {
+  if (probe.blas !== 'reference') return undefined;
+  return `torch's BLAS is a reference implementation (${probe.blasLibrary ?? 'libblas'}), not an optimised one; ratios against it would flatter us 10–50× (Debian: apt-get install libopenblas0-pthread)`;
+}
+
+/** The report's record of the PyTorch that was measured, from its probe. */
+export function pytorchEnvironmentOf(probe: TorchProbe): PytorchEnvironmentReport {
+  return {
+    torch: probe.version,
+    blas: probe.blas,
+    ...(probe.blasLibrary === undefined ? {} : { blasLibrary: probe.blasLibrary }),
+    ...(probe.openblasCore === undefined ? {} : { openblasCore: probe.openblasCore }),
+    ...(probe.openblasCoretype === undefined ? {} : { openblasCoretype: probe.openblasCoretype }),
+    chosenBy: probe.chosenBy,
+  };
 }
 
 /** Walks up from `start` and returns the first `<dir>/<relative>` that exists. */

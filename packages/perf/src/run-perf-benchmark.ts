@@ -21,8 +21,10 @@ import {
   locatePeerScript,
   locateTorchScript,
   probeTorch,
+  pytorchEnvironmentOf,
   runPeerTiming,
   runTorchCase,
+  untunedTorchReason,
 } from './pytorch-reference';
 
 /** Notes printed under the table and stored in the JSON: what is measured and how. */
@@ -223,14 +225,16 @@ async function measurePytorch(
     progress(`pytorch: ${torch.reason}`);
     return { cases: resolved.critics.map((c) => skipped(c, 'pytorch', torch.reason, threads)) };
   }
+  const untuned = untunedTorchReason(torch);
+  if (untuned !== undefined) {
+    progress(`pytorch: ${untuned}`);
+    return { cases: resolved.critics.map((c) => skipped(c, 'pytorch', untuned, threads)) };
+  }
   versions['torch'] = torch.version;
-  const environment: PytorchEnvironmentReport = {
-    torch: torch.version,
-    ...(torch.openblasCore === undefined ? {} : { openblasCore: torch.openblasCore }),
-    ...(torch.openblasCoretype === undefined ? {} : { openblasCoretype: torch.openblasCoretype }),
-    chosenBy: torch.chosenBy,
-  };
-  progress(`pytorch: torch ${torch.version}, OpenBLAS core ${torch.openblasCore ?? 'unknown'}`);
+  const environment = pytorchEnvironmentOf(torch);
+  progress(
+    `pytorch: torch ${torch.version}, BLAS ${torch.blas}${torch.blasLibrary === undefined ? '' : ` (${torch.blasLibrary})`}, OpenBLAS core ${torch.openblasCore ?? 'unknown'}`,
+  );
   const peerCritics = resolved.critics.filter(
     (c): c is 'joint' | 'separable' => perfCase(c).torch.kind === 'peer',
   );

@@ -14,7 +14,13 @@ import {
 } from './perf-cases';
 import { GRAPH_WARMUP_STEPS } from './perf-options';
 import type { PerfCaseResult, PytorchEnvironmentReport } from './perf-report';
-import { locateTorchScript, probeTorch, runTorchCase } from './pytorch-reference';
+import {
+  locateTorchScript,
+  probeTorch,
+  pytorchEnvironmentOf,
+  runTorchCase,
+  untunedTorchReason,
+} from './pytorch-reference';
 import { firstLine, peakMemoryOf } from './run-perf-benchmark';
 
 /** Where a scaling point runs: the native and wasm backends, and PyTorch. */
@@ -238,19 +244,17 @@ export async function runPerfScaling(options: PerfScalingOptions = {}): Promise<
   if (torchEntries.length > 0) {
     const script = locateTorchScript();
     const torch = await probeTorch(python, script);
-    if (!torch.ok || script === undefined) {
-      const reason = torch.ok ? 'scripts/torch-timing.py not found' : torch.reason;
+    const refused = !torch.ok
+      ? torch.reason
+      : script === undefined
+        ? 'scripts/torch-timing.py not found'
+        : untunedTorchReason(torch);
+    if (!torch.ok || script === undefined || refused !== undefined) {
+      const reason = refused ?? 'no PyTorch';
       for (const e of torchEntries) points.push(skipped(e, reason));
     } else {
       versions['torch'] = torch.version;
-      pytorch = {
-        torch: torch.version,
-        ...(torch.openblasCore === undefined ? {} : { openblasCore: torch.openblasCore }),
-        ...(torch.openblasCoretype === undefined
-          ? {}
-          : { openblasCoretype: torch.openblasCoretype }),
-        chosenBy: torch.chosenBy,
-      };
+      pytorch = pytorchEnvironmentOf(torch);
       notes.push(
         `PyTorch ${torch.version}: OpenBLAS kernels ${torch.openblasCore ?? 'unknown'} (OPENBLAS_VERBOSE=2 "Core:" line), ${threads} thread(s).`,
       );
