@@ -22,7 +22,7 @@ const backend = (process.argv[3] ?? 'wasm') as 'wasm' | 'tensorflow' | 'cpu';
 const critics = (process.argv[4] ?? 'separable,joint').split(',') as PerfCriticId[];
 const rounds = Number(process.argv[5] ?? 6);
 process.env['TF_NUM_INTRAOP_THREADS'] ??= '1';
-process.env['TF_NUM_INTEROP_THREADS'] ??= '1';
+process.env['TF_NUM_INTEROP_THREADS'] ??= '-1'; // as initBackend: sessions run in the calling thread
 process.env['TF_CPP_MIN_LOG_LEVEL'] ??= '2';
 await initBackend(backend, { log: false });
 

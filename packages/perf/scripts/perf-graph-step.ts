@@ -5,7 +5,7 @@
 // step, beside the same step in TF.js eager mode (createTrainStep) from the same weights and
 // batches: the losses must agree, then both are timed. A measurement, not a code path of the
 // library. Not part of the package.
-//   TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1 \
+//   TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=-1 \
 //     node packages/perf/scripts/run-ts.mjs packages/perf/scripts/perf-graph-step.ts
 import { initBackend } from '@mi/core';
 import { createCriticRegistry } from '@mi/critics';

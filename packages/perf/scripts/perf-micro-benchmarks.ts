@@ -11,7 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 
 const backend = (process.argv[3] ?? 'wasm') as BackendName;
 process.env['TF_NUM_INTRAOP_THREADS'] ??= '1';
-process.env['TF_NUM_INTEROP_THREADS'] ??= '1';
+process.env['TF_NUM_INTEROP_THREADS'] ??= '-1'; // as initBackend: sessions run in the calling thread
 process.env['TF_CPP_MIN_LOG_LEVEL'] ??= '2';
 await initBackend(backend, { log: false });
 // Time the stock kernels; each comparison installs @mi/core's replacement where it needs it.

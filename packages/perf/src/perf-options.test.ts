@@ -85,12 +85,14 @@ describe('stepCounts', () => {
   it('gives each case its default', () => {
     expect(stepCounts(base, 'joint', 'wasm')).toEqual({ warmup: 3, timed: 20 });
     // On tfjs-node the warm-up covers the compiled step's build and check (steps 1–4).
-    expect(stepCounts(base, 'separable', 'tensorflow')).toEqual({ warmup: 4, timed: 50 });
+    expect(stepCounts(base, 'joint', 'tensorflow')).toEqual({ warmup: 4, timed: 30 });
+    // The 1–4 ms separable step warms up as long as the peer reference (100 untimed).
+    expect(stepCounts(base, 'separable', 'tensorflow')).toEqual({ warmup: 100, timed: 200 });
     expect(stepCounts(base, 'cnn', 'wasm')).toEqual({ warmup: 2, timed: 5 });
     expect(stepCounts(base, 'joint', 'cpu')).toEqual({ warmup: 1, timed: 3 });
     expect(stepCounts(base, 'resnet18', 'tensorflow')).toEqual({ warmup: 4, timed: 2 });
     const eager = resolvePerfOptions({ graph: false });
-    expect(stepCounts(eager, 'separable', 'tensorflow')).toEqual({ warmup: 3, timed: 50 });
+    expect(stepCounts(eager, 'joint', 'tensorflow')).toEqual({ warmup: 3, timed: 30 });
     expect(stepCounts(eager, 'resnet18', 'tensorflow')).toEqual({ warmup: 1, timed: 2 });
     expect(stepCounts(base, 'slb-256', 'wasm')).toEqual({ warmup: 2, timed: 2 });
   });

@@ -104,7 +104,7 @@ export async function runPerfBenchmark(options: PerfBenchmarkOptions = {}): Prom
       // they only take effect if nothing has loaded tfjs-node in this process yet.
       const loadedBefore = tf.engine().registryFactory['tensorflow'] !== undefined;
       process.env['TF_NUM_INTRAOP_THREADS'] ??= String(resolved.nativeThreads);
-      process.env['TF_NUM_INTEROP_THREADS'] ??= '1';
+      process.env['TF_NUM_INTEROP_THREADS'] ??= '-1'; // as initBackend: sessions run in the calling thread
       process.env['TF_CPP_MIN_LOG_LEVEL'] ??= '2';
       notes.push(
         loadedBefore

@@ -193,7 +193,7 @@ export async function runPerfScaling(options: PerfScalingOptions = {}): Promise<
     if (entries.length === 0) continue;
     if (backend === 'tensorflow') {
       process.env['TF_NUM_INTRAOP_THREADS'] ??= String(threads);
-      process.env['TF_NUM_INTEROP_THREADS'] ??= '1';
+      process.env['TF_NUM_INTEROP_THREADS'] ??= '-1'; // as initBackend: sessions run in the calling thread
       process.env['TF_CPP_MIN_LOG_LEVEL'] ??= '2';
     }
     if (backend === 'wasm' && threads > 1) {

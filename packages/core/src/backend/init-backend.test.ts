@@ -54,6 +54,23 @@ describe('initBackend', () => {
     },
   );
 
+  it.runIf(projectBackend === ('tensorflow' as string))(
+    'on tfjs-node, runs graph sessions in the calling thread unless the user chose an inter-op pool',
+    async () => {
+      // The setup file started tfjs-node through initBackend; the project's test commands leave
+      // the variable unset.
+      expect(process.env['TF_NUM_INTEROP_THREADS']).toBe('-1');
+      // A user's value is kept.
+      process.env['TF_NUM_INTEROP_THREADS'] = '3';
+      try {
+        await initBackend('tensorflow', { log: false });
+        expect(process.env['TF_NUM_INTEROP_THREADS']).toBe('3');
+      } finally {
+        process.env['TF_NUM_INTEROP_THREADS'] = '-1';
+      }
+    },
+  );
+
   it('with auto, skips the backends that are not installed and says why', async () => {
     const info = await initBackend('auto', { log: false });
     if (!nodeInstalled('@tensorflow/tfjs-node') && !nodeInstalled('@tensorflow/tfjs-node-gpu')) {
