@@ -1,7 +1,13 @@
 import { fastMatMul, papers } from '@mi/core';
 import { InvalidArgumentError } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
-import { applyConv, convOutputSize, createConvFilter } from './layers/conv';
+import {
+  applyConvOriented,
+  convOutputSize,
+  createConvFilter,
+  type OrientedMaps,
+  unflip,
+} from './layers/conv';
 import { applyDense, createDense, type DenseWeights } from './layers/dense';
 import { createWeightStore, type WeightStore } from './layers/weight-store';
 import { assembleCritic, type NeuralCritic, type NeuralCriticPlugin } from './neural-critic';
@@ -219,8 +225,10 @@ export function cnnCritic(options: CnnCriticOptions = {}): NeuralCritic {
   ) as tf.Variable<tf.Rank.R1>;
   // Everything after the first convolution's pre-activation: m maps → m scores.
   const rest = createLayersAfterFirst(store, '', layout, 1);
-  const headOf = (preActivation: tf.Tensor4D): tf.Tensor1D =>
+  const headOf = (preActivation: OrientedMaps): tf.Tensor1D =>
     tf.reshape(rest(preActivation), [-1]) as tf.Tensor1D;
+  const firstLayer = (images: tf.Tensor, filter: tf.Tensor4D, bias?: tf.Tensor1D) =>
+    applyConvOriented({ maps: images as tf.Tensor4D, flipped: [] }, filter, stride, padding, bias);
 
   return assembleCritic({
     id: 'cnn',
@@ -229,24 +237,25 @@ export function cnnCritic(options: CnnCriticOptions = {}): NeuralCritic {
     scores: (x, y) =>
       tf.tidy(() => {
         const n = check('scores', x, y);
-        const a = applyConv(x as tf.Tensor4D, xFilter, stride, padding);
-        const b = applyConv(y as tf.Tensor4D, yFilter, stride, padding, firstBias);
-        const [, mh, mw, c] = a.shape;
+        // Same shapes, so the same orientation (see applyConvOriented).
+        const a = firstLayer(x, xFilter);
+        const b = firstLayer(y, yFilter, firstBias);
+        const [, mh, mw, c] = a.maps.shape;
         // Row i·n + j is the pair (x_i, y_j): the reshape gives rows indexed by x.
-        const pre = tf.reshape(tf.add(tf.expandDims(a, 1), tf.expandDims(b, 0)), [
+        const pre = tf.reshape(tf.add(tf.expandDims(a.maps, 1), tf.expandDims(b.maps, 0)), [
           n * n,
           mh,
           mw,
           c,
-        ]);
-        return tf.reshape(headOf(pre as tf.Tensor4D), [n, n]) as tf.Tensor2D;
+        ]) as tf.Tensor4D;
+        return tf.reshape(headOf({ maps: pre, flipped: a.flipped }), [n, n]) as tf.Tensor2D;
       }),
     pairs: (x, y) =>
       tf.tidy(() => {
         check('pairs', x, y);
         const stacked = tf.concat([x as tf.Tensor4D, y as tf.Tensor4D], 3);
         const filter = tf.concat([xFilter, yFilter], 2);
-        return headOf(applyConv(stacked, filter, stride, padding, firstBias));
+        return headOf(firstLayer(stacked, filter, firstBias));
       }),
     extra: {},
   });
@@ -273,7 +282,7 @@ function createLayersAfterFirst(
   prefix: string,
   layout: Layout,
   outputs: number,
-): (preActivation: tf.Tensor4D) => tf.Tensor2D {
+): (preActivation: OrientedMaps) => tf.Tensor2D {
   const { filters, kernelSize, stride, padding, denseUnits, flatSize } = layout;
   const convs: { filter: tf.Variable<tf.Rank.R4>; bias: tf.Variable<tf.Rank.R1> }[] = [];
   for (let k = 1; k < filters.length; k++) {
@@ -298,10 +307,12 @@ function createLayersAfterFirst(
     dense.push(createDense(store, `${prefix}dense${k}`, denseSizes[k]!, denseSizes[k + 1]!));
   }
   return (preActivation) => {
-    let maps = tf.relu(preActivation);
+    // The maps stay stored reversed where the convolutions need it; flattening needs them back.
+    let maps: OrientedMaps = { maps: tf.relu(preActivation.maps), flipped: preActivation.flipped };
     for (const conv of convs)
-      maps = applyConv(maps, conv.filter, stride, padding, conv.bias, 'relu');
-    let features = tf.reshape(maps, [maps.shape[0], flatSize]) as tf.Tensor2D;
+      maps = applyConvOriented(maps, conv.filter, stride, padding, conv.bias, 'relu');
+    const last = unflip(maps);
+    let features = tf.reshape(last, [last.shape[0], flatSize]) as tf.Tensor2D;
     dense.forEach((layer, k) => {
       features = applyDense(layer, features, k + 1 === dense.length ? 'linear' : 'relu');
     });
@@ -332,7 +343,8 @@ function createEncoder(
     1 / Math.sqrt(kernelSize * kernelSize * channels),
   ) as tf.Variable<tf.Rank.R1>;
   const rest = createLayersAfterFirst(store, prefix, layout, outputs);
-  return (images) => rest(applyConv(images, filter, stride, padding, bias));
+  return (images) =>
+    rest(applyConvOriented({ maps: images, flipped: [] }, filter, stride, padding, bias));
 }
 
 /** The `cnn` critic as a registry plugin. */

@@ -31,6 +31,14 @@ export {
   jointCriticPlugin,
 } from './joint-critic';
 export {
+  applyConvOriented,
+  type FlippedAxes,
+  type OrientedMaps,
+  type SamePlan,
+  samePaddingPlan,
+  unflip,
+} from './layers/conv';
+export {
   type MineeCritic,
   type MineeCriticOptions,
   mineeCritic,

@@ -1,4 +1,5 @@
 import { fastDense, fastMatMul } from '@mi/core';
+import { applyConvOriented, type OrientedMaps, unflip } from '@mi/critics';
 import type { Critic } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import { type ClassifierTrunk, MNIST_CLASSIFIER } from './flop-count';
@@ -13,7 +14,8 @@ import { type ClassifierTrunk, MNIST_CLASSIFIER } from './flop-count';
  *
  * Harness-local: `@mi/critics` has these heads on ResNet-18 (`resnet18Critic`, heads `slb` and
  * `clb`) and the pair and separable heads on the CNN, not a CNN classifier; the layers are the
- * ones `cnnCritic` uses (zero padding then a 'valid' fused conv2d, `fastDense`), initialised as
+ * ones `cnnCritic` uses (`applyConvOriented`: 'same' convolutions on maps kept reversed where that
+ * equals the symmetric padding, on tfjs-node; zero padding then 'valid' elsewhere; `fastDense`), initialised as
  * PyTorch's `nn.Conv2d` / `nn.Linear`. The PyTorch side (`scripts/torch-timing.py`) builds the
  * same network.
  */
@@ -61,24 +63,19 @@ export function imageClassifierCritic(options: {
     });
   }
   const f = (images: tf.Tensor4D): tf.Tensor2D => {
-    let maps = images;
+    let maps: OrientedMaps = { maps: images, flipped: [] };
     for (const conv of convs) {
-      const padded = tf.pad(maps, [
-        [0, 0],
-        [padding, padding],
-        [padding, padding],
-        [0, 0],
-      ]);
-      maps = tf.fused.conv2d({
-        x: padded,
-        filter: conv.filter as tf.Tensor4D,
-        strides: stride,
-        pad: 'valid',
-        bias: conv.bias,
-        activation: 'relu',
-      });
+      maps = applyConvOriented(
+        maps,
+        conv.filter as tf.Tensor4D,
+        stride,
+        padding,
+        conv.bias as tf.Tensor1D,
+        'relu',
+      );
     }
-    let h = tf.reshape(maps, [maps.shape[0], flat]) as tf.Tensor2D;
+    const last = unflip(maps);
+    let h = tf.reshape(last, [last.shape[0], flat]) as tf.Tensor2D;
     dense.forEach((layer, l) => {
       h = fastDense(
         h,
