@@ -249,10 +249,9 @@ export async function runPerfScaling(options: PerfScalingOptions = {}): Promise<
       : script === undefined
         ? 'scripts/torch-timing.py not found'
         : untunedTorchReason(torch);
-    if (!torch.ok || script === undefined || refused !== undefined) {
-      const reason = refused ?? 'no PyTorch';
-      for (const e of torchEntries) points.push(skipped(e, reason));
-    } else {
+    if (refused !== undefined) {
+      for (const e of torchEntries) points.push(skipped(e, refused));
+    } else if (torch.ok && script !== undefined) {
       versions['torch'] = torch.version;
       pytorch = pytorchEnvironmentOf(torch);
       notes.push(

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 
 // The project's backend (set up by the test project) is restored after these tests.
-const projectBackend = (process.env['MI_BACKEND'] || 'cpu') as 'cpu' | 'wasm';
+const projectBackend = (process.env['MI_BACKEND'] || 'cpu') as 'cpu' | 'wasm' | 'tensorflow';
 afterAll(async () => {
   await initBackend(projectBackend, { log: false });
 });
@@ -54,7 +54,7 @@ describe('initBackend', () => {
     },
   );
 
-  it.runIf(projectBackend === ('tensorflow' as string))(
+  it.runIf(projectBackend === 'tensorflow')(
     'on tfjs-node, runs graph sessions in the calling thread unless the user chose an inter-op pool',
     async () => {
       // The setup file started tfjs-node through initBackend; the project's test commands leave

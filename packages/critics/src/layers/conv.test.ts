@@ -229,3 +229,51 @@ describe('applyConv', () => {
     tf.dispose([x, filter]);
   });
 });
+
+describe('oriented convolutions: memory and bad input', () => {
+  it('leave no tensors behind but their outputs, on both routes', () => {
+    const x = tf.randomNormal([2, 14, 14, 3]) as tf.Tensor4D;
+    const f1 = tf.randomNormal([5, 5, 3, 4]) as tf.Tensor4D;
+    const f2 = tf.randomNormal([5, 5, 4, 2]) as tf.Tensor4D;
+    const before = tf.memory().numTensors;
+    // The project's route (flipped 'same' on tfjs-node, pad + 'valid' elsewhere) ...
+    const first = applyConvOriented({ maps: x, flipped: [] }, f1, 2, 2, undefined, 'relu');
+    const second = applyConvOriented(first, f2, 2, 2);
+    const out = unflip(second);
+    tf.dispose([first.maps, second.maps, out]);
+    // ... and the flipped 'same' route on every backend, from maps stored reversed on one axis.
+    const same = convAsSame({ maps: x, flipped: [2] }, f1, 2, ['flipped', 'flipped']);
+    expect(same.flipped).toEqual([1, 2]);
+    same.maps.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([x, f1, f2]);
+  });
+
+  it('name the argument and the value received', () => {
+    const x = tf.zeros([1, 6, 6, 3]) as tf.Tensor4D;
+    const filter = tf.zeros([3, 3, 3, 2]) as tf.Tensor4D;
+    const maps = { maps: x, flipped: [] as FlippedAxes };
+    expect(() => applyConvOriented(maps, tf.zeros([3, 3, 4, 2]) as tf.Tensor4D, 1, 1)).toThrow(
+      'applyConvOriented: invalid option \'filter\': expected a [kh, kw, 3, out] filter for maps of 3 channels, received "a tensor of shape [3,3,4,2]"',
+    );
+    expect(() => applyConvOriented(maps, filter, 0, 1)).toThrow(/'stride'.*received 0/);
+    expect(() => applyConvOriented(maps, filter, 1, -1)).toThrow(/'padding'.*received -1/);
+    expect(() =>
+      applyConvOriented(
+        { maps: tf.zeros([6, 6, 3]) as unknown as tf.Tensor4D, flipped: [] },
+        filter,
+        1,
+        1,
+      ),
+    ).toThrow(/'input\.maps'.*a tensor of shape \[6,6,3\]/);
+    expect(() => unflip({ maps: x, flipped: [3] as unknown as FlippedAxes })).toThrow(
+      /unflip: invalid option 'input\.flipped'.*\[3\]/,
+    );
+    expect(() => unflip({ maps: x, flipped: [1, 1] })).toThrow(/'input\.flipped'/);
+    expect(() => samePaddingPlan(14, 5, 2, 0.5)).toThrow(
+      /samePaddingPlan: invalid option 'padding'/,
+    );
+    expect(() => samePaddingPlan(0, 5, 2, 2)).toThrow(/'size'/);
+    tf.dispose([x, filter]);
+  });
+});

@@ -1,4 +1,6 @@
+import { InvalidArgumentError } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
+import { assertNumber, assertPositiveInteger } from '../validate/check-options';
 import type { WeightStore } from './weight-store';
 
 /** Output size of a convolution along one axis. */
@@ -48,6 +50,10 @@ export function samePaddingPlan(
   stride: number,
   padding: number,
 ): SamePlan | undefined {
+  assertPositiveInteger('samePaddingPlan', 'size', size);
+  assertPositiveInteger('samePaddingPlan', 'kernel', kernel);
+  assertPositiveInteger('samePaddingPlan', 'stride', stride);
+  assertNumber('samePaddingPlan', 'padding', padding, { integer: true, min: 0 });
   const out = convOutputSize(size, kernel, stride, padding);
   if (out !== Math.ceil(size / stride)) return undefined;
   const total = Math.max((out - 1) * stride + kernel - size, 0);
@@ -67,8 +73,35 @@ export interface OrientedMaps {
 }
 
 /** `maps` in its natural orientation: reversed back on its flipped axes. */
-export function unflip({ maps, flipped }: OrientedMaps): tf.Tensor4D {
-  return flipped.length === 0 ? maps : tf.reverse(maps, [...flipped]);
+export function unflip(input: OrientedMaps): tf.Tensor4D {
+  checkOrientedMaps('unflip', input);
+  return input.flipped.length === 0 ? input.maps : tf.reverse(input.maps, [...input.flipped]);
+}
+
+/** Throws unless `input` is rank-4 maps with `flipped` a duplicate-free subset of [1, 2]. */
+function checkOrientedMaps(functionName: string, input: OrientedMaps): void {
+  if (!(input?.maps instanceof tf.Tensor) || input.maps.rank !== 4) {
+    throw new InvalidArgumentError({
+      functionName,
+      parameter: 'input.maps',
+      value:
+        input?.maps instanceof tf.Tensor ? `a tensor of shape [${input.maps.shape}]` : input?.maps,
+      expected: 'NHWC feature maps (a rank-4 tensor)',
+    });
+  }
+  const { flipped } = input;
+  if (
+    !Array.isArray(flipped) ||
+    new Set(flipped).size !== flipped.length ||
+    !flipped.every((axis) => axis === 1 || axis === 2)
+  ) {
+    throw new InvalidArgumentError({
+      functionName,
+      parameter: 'input.flipped',
+      value: flipped,
+      expected: 'the reversed spatial axes: a subset of [1, 2] without repeats',
+    });
+  }
 }
 
 /**
@@ -76,9 +109,9 @@ export function unflip({ maps, flipped }: OrientedMaps): tf.Tensor4D {
  * convolution on input maps stored reversed on `input.flipped`: an axis whose plan is `'flipped'`
  * needs the input and the filter reversed on it, a `'same'` one keeps the input's orientation
  * (the filter reversed with it); the input is reversed only where it is stored in natural order
- * and the convolution needs it reversed. The output is stored reversed on the axes the convolution ran reversed
- * (a permutation, so values and gradients are the symmetric convolution's up to the order of
- * the sums).
+ * and the convolution needs it reversed. The output is stored reversed on the axes the
+ * convolution ran reversed (a permutation, so values and gradients are the symmetric
+ * convolution's up to the order of the sums).
  */
 export function convAsSame(
   input: OrientedMaps,
@@ -133,6 +166,18 @@ export function applyConvOriented(
   activation: 'linear' | 'relu' = 'linear',
   reversing = true,
 ): OrientedMaps {
+  checkOrientedMaps('applyConvOriented', input);
+  const channels = input.maps.shape[3];
+  if (!(filter instanceof tf.Tensor) || filter.rank !== 4 || filter.shape[2] !== channels) {
+    throw new InvalidArgumentError({
+      functionName: 'applyConvOriented',
+      parameter: 'filter',
+      value: filter instanceof tf.Tensor ? `a tensor of shape [${filter.shape}]` : filter,
+      expected: `a [kh, kw, ${channels}, out] filter for maps of ${channels} channels`,
+    });
+  }
+  assertPositiveInteger('applyConvOriented', 'stride', stride);
+  assertNumber('applyConvOriented', 'padding', padding, { integer: true, min: 0 });
   const [kh, kw] = filter.shape;
   const plans = [
     samePaddingPlan(input.maps.shape[1], kh, stride, padding),
@@ -140,7 +185,7 @@ export function applyConvOriented(
   ] as const;
   // Stride 1 everywhere (no padded copy, no slice in the gradient). Larger strides on tfjs-node
   // only, where oneDNN's 'same' convolutions beat pad + 'valid' (the MNIST critic's step 180 →
-  // 160 ms); wasm's fast input gradient (polyphase) handles 'valid' only.
+  // 150 ms); wasm's fast input gradient (polyphase) handles 'valid' only.
   if (
     padding > 0 &&
     plans[0] !== undefined &&
