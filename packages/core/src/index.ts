@@ -37,6 +37,7 @@ export { replaceKernel, restoreStockKernels } from './kernels/replace-kernel';
 export { sliceFromHeap, splitVFromHeap } from './kernels/slice-from-heap';
 export { stepAsComparison } from './kernels/step-as-comparison';
 export { sumAsProduct } from './kernels/sum-as-product';
+export { type TransposePlan, transposeOnHeap, transposePlan } from './kernels/transpose-on-heap';
 export { diagonal, diagonalMask, maskDiagonal } from './math/diagonal-mask';
 export { logMeanExp, logMeanExpOffDiagonal, meanOffDiagonal } from './math/log-mean-exp';
 export { softplusInverse } from './math/softplus-inverse';

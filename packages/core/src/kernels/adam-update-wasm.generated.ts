@@ -1,4 +1,4 @@
-// Generated from adam-update.wat by packages/core/scripts/compile-adam-update.mjs (wabt 1.0.39).
+// Generated from adam-update.wat by packages/core/scripts/compile-wasm-modules.mjs (wabt 1.0.39).
 // Do not edit: edit the .wat and rerun the script (adam-update-wasm.test.ts checks the two agree).
 
 /** The WebAssembly module of `adam-update.wat`, 469 bytes, in base64. */

@@ -4,10 +4,10 @@ import { expectNoTensorLeak } from '@mi/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import {
-  compileAdamUpdate,
-  generateAdamUpdateModule,
-  generatedFile,
-} from '../../scripts/compile-adam-update.mjs';
+  compileWasmModule,
+  generateWasmModuleSource,
+  wasmModules,
+} from '../../scripts/compile-wasm-modules.mjs';
 import { type WasmAdamBackend, wasmAdamUpdate } from './adam-update-wasm';
 import { adamUpdateWasmBase64 } from './adam-update-wasm.generated';
 
@@ -40,19 +40,22 @@ const parameters = {
 };
 
 describe('the Adam SIMD module', () => {
-  it('is what adam-update.wat compiles to now (rerun scripts/compile-adam-update.mjs if not)', async () => {
-    const committed = await readFile(generatedFile, 'utf8');
-    expect(committed).toBe(await generateAdamUpdateModule());
+  it('is what adam-update.wat compiles to now (rerun scripts/compile-wasm-modules.mjs if not)', async () => {
+    const committed = await readFile(wasmModules['adam-update'].generatedFile, 'utf8');
+    expect(committed).toBe(await generateWasmModuleSource('adam-update'));
     expect(Buffer.from(adamUpdateWasmBase64, 'base64')).toEqual(
-      Buffer.from(await compileAdamUpdate()),
+      Buffer.from(await compileWasmModule('adam-update')),
     );
   });
 
   it('does not import wabt at run time', async () => {
     const sources = await Promise.all(
-      ['adam-update-wasm.ts', 'adam-update-wasm.generated.ts', 'adam-kernel.ts'].map((file) =>
-        readFile(new URL(file, import.meta.url), 'utf8'),
-      ),
+      [
+        'adam-update-wasm.ts',
+        'adam-update-wasm.generated.ts',
+        'adam-kernel.ts',
+        'wasm-heap-module.ts',
+      ].map((file) => readFile(new URL(file, import.meta.url), 'utf8')),
     );
     for (const source of sources) expect(source).not.toMatch(/from '[^']*(wabt|scripts\/)/);
   });

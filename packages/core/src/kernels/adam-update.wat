@@ -11,7 +11,7 @@
 ;; WebAssembly needs no alignment, align=4 says what to expect. Without a gradient
 ;; (has_gradient = 0, g not read) g is +0, as the JavaScript kernel's zero-filled array.
 ;;
-;; Compiled by packages/core/scripts/compile-adam-update.mjs into adam-update-wasm.generated.ts;
+;; Compiled by packages/core/scripts/compile-wasm-modules.mjs into adam-update-wasm.generated.ts;
 ;; rerun it after an edit (a test checks that the two agree).
 (module
   (import "env" "memory" (memory 0))

@@ -232,6 +232,7 @@ describe('replaceKernel and restoreStockKernels', () => {
         'Identity',
         'Slice',
         'SplitV',
+        'Transpose',
       ]);
   });
 });
