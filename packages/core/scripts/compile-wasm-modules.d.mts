@@ -1,5 +1,5 @@
 // Types of compile-wasm-modules.mjs, for the tests that import it.
-export type WasmModuleName = 'adam-update' | 'transpose';
+export type WasmModuleName = 'adam-update' | 'transpose' | 'column-sums';
 export declare const wasmModules: Record<
   WasmModuleName,
   {

@@ -1,6 +1,6 @@
-// Compiles the WebAssembly text modules of src/kernels (adam-update.wat, transpose.wat) into
-// their *-wasm.generated.ts files, each module's bytes in base64, with wabt: a devDependency,
-// which the package never imports at run time. Run it after editing a .wat, from anywhere:
+// Compiles the WebAssembly text modules of src/kernels (adam-update.wat, transpose.wat,
+// column-sums.wat) into their *-wasm.generated.ts files, each module's bytes in base64, with
+// wabt: a devDependency, which the package never imports at run time. Run it after editing a .wat, from anywhere:
 //
 //   node packages/core/scripts/compile-wasm-modules.mjs
 //
@@ -26,6 +26,12 @@ export const wasmModules = {
     generatedFile: new URL('transpose-wasm.generated.ts', kernels),
     constant: 'transposeWasmBase64',
     test: 'transpose-on-heap.test.ts',
+  },
+  'column-sums': {
+    watFile: new URL('column-sums.wat', kernels),
+    generatedFile: new URL('column-sums-wasm.generated.ts', kernels),
+    constant: 'columnSumsWasmBase64',
+    test: 'replacement-kernels.test.ts',
   },
 };
 

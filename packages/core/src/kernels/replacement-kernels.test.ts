@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import {
   conv2DBackpropInputPolyphase,
   registerWasmTrainingKernels,
@@ -10,6 +11,8 @@ import {
 import { expectAllClose } from '@mi/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import { generateWasmModuleSource, wasmModules } from '../../scripts/compile-wasm-modules.mjs';
+import { wasmColumnSums } from './sum-as-product';
 
 // Each replacement is a function of the stock kernel; called directly here on the active backend
 // (cpu or wasm), it must give what the stock kernel gives, fallbacks included.
@@ -98,6 +101,48 @@ describe('sumAsProduct', () => {
     }
     expect(tf.memory().numTensors).toBe(before);
   });
+
+  it('is, as column-sums.wat, what that file compiles to now (rerun scripts/compile-wasm-modules.mjs if not)', async () => {
+    const committed = await readFile(wasmModules['column-sums'].generatedFile, 'utf8');
+    expect(committed).toBe(await generateWasmModuleSource('column-sums'));
+  });
+
+  it.runIf(backend() === 'wasm')(
+    'adds the rows in order on the wasm heap: the float32 sequential sums, bit for bit',
+    () => {
+      expect(wasmColumnSums(tf.backend())).toBeDefined();
+      // 3 × 7 × 10 summed over the middle axis (10 columns: two groups of four and a tail of
+      // two), and over the first axis of 7 × 30; values whose float32 sums depend on the order.
+      for (const [shape, axis] of [
+        [[3, 7, 10], 1],
+        [[7, 30], 0],
+      ] as const) {
+        const size = shape.reduce((a: number, b: number) => a * b, 1);
+        const values = Array.from(
+          { length: size },
+          (_, i) => ((i * 7919) % 1000) / 7 - 60 + 1e-3 * i,
+        );
+        const x = tf.tensor(values, [...shape]);
+        const rows = shape[axis]!;
+        const columns = shape.slice(axis + 1).reduce((a: number, b: number) => a * b, 1);
+        const outer = size / (rows * columns);
+        const expected: number[] = [];
+        for (let o = 0; o < outer; o++) {
+          for (let c = 0; c < columns; c++) {
+            let sum = 0;
+            for (let r = 0; r < rows; r++) {
+              sum = Math.fround(sum + Math.fround(values[(o * rows + r) * columns + c]!));
+            }
+            expected.push(sum);
+          }
+        }
+        expect(run(sumAsProduct(stockOf('Sum')), { x }, { axis, keepDims: false })).toEqual(
+          expected,
+        );
+        x.dispose();
+      }
+    },
+  );
 
   it('hands non-contiguous axes and integer tensors to the stock kernel', () => {
     const input = tf.tensor3d(
