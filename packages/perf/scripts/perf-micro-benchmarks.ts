@@ -147,3 +147,47 @@ async function maxAbsDifference(a: tf.Tensor, b: tf.Tensor): Promise<number> {
   tf.dispose([m, v, one, ...Object.values(grads)]);
   adam.dispose();
 }
+
+// 4. The product's ceiling: a fused dense layer (product, bias, ReLU) at the shapes of the dense
+//    critics' steps, in GFLOP/s, with the same right operand on every call and with a new one
+//    each call, as training has (the weights change every step, and the backward products'
+//    right operands are that step's gradients). wasm's XNNPACK packs each new right operand
+//    before multiplying, so the difference is that packing. This rate bounds a step from below:
+//    FLOPs ÷ the best rate here is what the step would take with nothing else in it.
+{
+  const shapes: readonly [number, number, number][] = [
+    [64, 20, 256],
+    [64, 256, 256],
+    [64, 256, 32],
+    [256, 64, 256],
+    [4096, 256, 256],
+  ];
+  for (const [rows, inner, columns] of shapes) {
+    const a = tf.randomNormal([rows, inner]);
+    const w = tf.randomNormal([inner, columns]);
+    const bias = tf.randomNormal([columns]);
+    const repetitions = rows * inner * columns > 1e7 ? 20 : 400;
+    const dense = (weights: tf.Tensor) =>
+      tf.fused.matMul({ a, b: weights as tf.Tensor2D, bias, activation: 'relu' });
+    const rate = (ms: number) => ((2 * rows * inner * columns) / ms / 1e6).toFixed(1);
+    const shape = `${rows}×${inner} · ${inner}×${columns}`;
+    // Both backends run these kernels synchronously: a loop of calls, no read-back between them.
+    const loop = (label: string, f: () => tf.Tensor) => {
+      for (let i = 0; i < 10; i++) f().dispose();
+      const start = performance.now();
+      for (let i = 0; i < repetitions; i++) f().dispose();
+      const ms = (performance.now() - start) / repetitions;
+      console.log(`${backend} ${label}: ${ms.toFixed(3)} ms`);
+      return ms;
+    };
+    const same = loop(`dense ${shape}, the same weights`, () => dense(w));
+    const fresh = loop(`dense ${shape}, new weights each call`, () =>
+      tf.tidy(() => dense(tf.add(w, 0))),
+    );
+    const copy = loop('  (the new weights alone: add(w, 0))', () => tf.add(w, 0));
+    console.log(
+      `${backend}   ${rate(same)} GFLOP/s with the same weights, ${rate(fresh - copy)} with new ones`,
+    );
+    tf.dispose([a, w, bias]);
+  }
+}

@@ -479,6 +479,33 @@ def probe():
     }))
 
 
+def profile_steps(steps, batch, loss_of, opt, top=25):
+    """Self CPU time per step of the ops of `steps` training steps (torch.profiler, grouped by
+    input shapes), the largest first: where PyTorch's step time goes, to set beside the TF.js
+    kernel times of `perf-kernel-trace.ts` (TIMES=1)."""
+    from torch.profiler import ProfilerActivity, profile
+
+    with profile(activities=[ProfilerActivity.CPU], record_shapes=True) as prof:
+        for _ in range(steps):
+            x, y = batch()
+            loss = loss_of(x, y)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            opt.step()
+            loss.item()
+    averages = prof.key_averages(group_by_input_shape=True)
+    print(averages.table(sort_by="self_cpu_time_total", row_limit=top,
+                         max_name_column_width=40, max_shapes_column_width=80), file=sys.stderr)
+    rows = sorted(averages, key=lambda e: e.self_cpu_time_total, reverse=True)[:top]
+    return {
+        "steps": steps,
+        "self_ms_per_step_total": sum(e.self_cpu_time_total for e in averages) / 1000.0 / steps,
+        "ops": [{"name": e.key, "input_shapes": str(e.input_shapes),
+                 "self_ms_per_step": e.self_cpu_time_total / 1000.0 / steps,
+                 "calls_per_step": e.count / steps} for e in rows],
+    }
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -494,6 +521,10 @@ def main(argv=None):
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--malloc", choices=["tuned", "default"], default="tuned")
     p.add_argument("--out", default=None)
+    p.add_argument("--profile", type=int, default=0, metavar="STEPS",
+                   help="after the timing, profile this many more steps with torch.profiler: "
+                        "the ops with the most self CPU time per step, by input shapes, in the "
+                        "JSON ('profile') and as a table on stderr")
     args = p.parse_args(argv)
     if args.case == "probe":
         probe()
@@ -529,6 +560,7 @@ def main(argv=None):
         if step >= args.warmup:
             times.append(elapsed * 1000.0)
     busy1, wall = _busy_seconds(), time.perf_counter() - wall0
+    profile = profile_steps(args.profile, batch, loss_of, opt) if args.profile > 0 else None
     other_load = None
     if busy0 is not None and busy1 is not None and wall > 0:
         other_load = max(0.0, (busy1 - busy0 - (sum(os.times()[:4]) - cpu0)) / wall)
@@ -549,6 +581,7 @@ def main(argv=None):
         "p10_ms": percentile(times, 10),
         "p90_ms": percentile(times, 90),
         "times_ms": times,
+        "profile": profile,
         "peak_rss_bytes": peak,
         "rss_before_bytes": rss_before,
         "peak_training_bytes": None if None in (rss_before, peak) else max(0, peak - rss_before),
