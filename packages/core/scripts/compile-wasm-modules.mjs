@@ -1,6 +1,7 @@
 // Compiles the WebAssembly text modules of src/kernels (adam-update.wat, transpose.wat,
-// column-sums.wat) into their *-wasm.generated.ts files, each module's bytes in base64, with
-// wabt: a devDependency, which the package never imports at run time. Run it after editing a .wat, from anywhere:
+// column-sums.wat) into their *-wasm.generated.ts files, each module's bytes in base64, with wabt:
+// a devDependency, which the package never imports at run time. Run it after editing a .wat, from
+// anywhere:
 //
 //   node packages/core/scripts/compile-wasm-modules.mjs
 //

@@ -73,6 +73,8 @@ describe('sumAsProduct', () => {
     input.dispose();
   });
 
+  // On wasm the sums with axes after the reduced ones now take column-sums.wat, so the product
+  // path and its data-id guard run there only where the module cannot link; on cpu they run here.
   it('sums one tensor over different axes in either order (the wasm product cache keys by data id)', () => {
     // tfjs-backend-wasm caches the packed right-hand operand of a product by data id only, and
     // reshape shares the data id: reducing one tensor two ways once gave [3, 1, 1, 1] for [4.5, 4, 5, 4].
@@ -109,7 +111,7 @@ describe('sumAsProduct', () => {
 
   it.runIf(backend() === 'wasm')(
     'adds the rows in order on the wasm heap: the float32 sequential sums, bit for bit',
-    () => {
+    async () => {
       expect(wasmColumnSums(tf.backend())).toBeDefined();
       // 3 × 7 × 10 summed over the middle axis (10 columns: two groups of four and a tail of
       // two), and over the first axis of 7 × 30; values whose float32 sums depend on the order.
@@ -136,11 +138,68 @@ describe('sumAsProduct', () => {
             expected.push(sum);
           }
         }
-        expect(run(sumAsProduct(stockOf('Sum')), { x }, { axis, keepDims: false })).toEqual(
-          expected,
-        );
+        let out: number[] = [];
+        // The heap path dispatches no kernel; the product path would run BatchMatMul.
+        const profile = await tf.profile(() => {
+          out = run(sumAsProduct(stockOf('Sum')), { x }, { axis, keepDims: false });
+        });
+        expect(profile.kernels.map((k) => k.name)).not.toContain('BatchMatMul');
+        expect(out).toEqual(expected);
         x.dispose();
       }
+    },
+  );
+
+  it('sums empty tensors to zeros', () => {
+    for (const [shape, axis, keepDims, expected] of [
+      [[4, 0, 3], 1, false, [4, 3]],
+      [[4, 0, 3], 1, true, [4, 1, 3]],
+      [[0, 5], 0, false, [5]],
+      [[3, 0], 1, false, [3]],
+    ] as const) {
+      const x = tf.zeros([...shape]);
+      const out = tf.tidy(() => {
+        const result = sumAsProduct(stockOf('Sum'))({
+          inputs: { x },
+          attrs: { axis, keepDims },
+          backend: tf.backend(),
+        } as never) as unknown as tf.Tensor | tf.TensorInfo;
+        const tensor =
+          result instanceof tf.Tensor ? result : tf.engine().makeTensorFromTensorInfo(result);
+        return { shape: tensor.shape, values: Array.from(tensor.dataSync()) };
+      });
+      expect(out.shape).toEqual([...expected]);
+      expect(out.values).toEqual(
+        new Array(expected.reduce((a: number, b: number) => a * b, 1)).fill(0),
+      );
+      x.dispose();
+    }
+  });
+
+  it.runIf(backend() === 'wasm')(
+    'takes the product path, with its data-id guard, where column-sums.wat cannot link',
+    () => {
+      // The backend without getMemoryOffset (as another tfjs-backend-wasm), shadowed on the
+      // backend itself: the stock kernel the guard falls back to allocates through it.
+      const wasmBackend = tf.backend();
+      Object.defineProperty(wasmBackend, 'getMemoryOffset', {
+        value: undefined,
+        configurable: true,
+      });
+      try {
+        expect(wasmColumnSums(wasmBackend)).toBeUndefined();
+        const cube = tf.tidy(() => tf.reshape(tf.range(0, 60, 1, 'float32'), [3, 4, 5]));
+        // The same data as the product's right operand in two shapes: the guard sends the
+        // second to the stock kernel instead of XNNPACK's packing of the first.
+        const overFirst = run(sumAsProduct(stockOf('Sum')), { x: cube }, { axis: [0] });
+        const overTwo = run(sumAsProduct(stockOf('Sum')), { x: cube }, { axis: [0, 1] });
+        expect(overFirst.slice(0, 5)).toEqual([60, 63, 66, 69, 72]);
+        expect(overTwo).toEqual([330, 342, 354, 366, 378]);
+        cube.dispose();
+      } finally {
+        delete (wasmBackend as unknown as { getMemoryOffset?: unknown }).getMemoryOffset;
+      }
+      expect(wasmColumnSums(wasmBackend)).toBeDefined();
     },
   );
 

@@ -30,16 +30,17 @@ const rightOperandShapes = new WeakMap<object, string>();
 
 /**
  * A `Sum` kernel that reduces a contiguous block of axes of x, reshaped to [before, reduced,
- * after]. When axes follow the reduced ones (after > 1), on the wasm heap it adds the rows in
- * order (`column-sums.wat`, four columns at a time): the joint critic's broadcast gradients, a
- * 64 × 64 × 256 array summed over either of its first two axes, take 0.12–0.16 ms each there,
- * against 1.0 ms over the middle axis as a batched product and up to ~3 ms over the first
- * (XNNPACK packs the product's right operand, new in every training step, before multiplying),
- * and 10–17 ms in the stock kernel (which transposes first). Otherwise it is a product with a ones vector, ones[1, reduced]
- * · x, or x · ones[reduced, 1] when nothing follows the reduced axes: on wasm the fast,
+ * after]. When axes follow the reduced ones (after > 1), on the wasm heap it adds the rows in order
+ * (`column-sums.wat`, four columns at a time): the joint critic's broadcast gradients, a 64 × 64 ×
+ * 256 array summed over either of its first two axes, take 0.12–0.16 ms each there, against 1.0 ms
+ * over the middle axis as a batched product and up to ~3 ms over the first (XNNPACK packs the
+ * product's right operand, new in every training step, before multiplying), and 10–17 ms in the
+ * stock kernel (which transposes first). Otherwise it is a product with a ones vector, ones[1,
+ * reduced] · x, or x · ones[reduced, 1] when nothing follows the reduced axes: on wasm the fast,
  * non-transposed matMul (a 4096 × 256 gradient summed over its rows in 0.25 ms). Other dtypes,
- * non-contiguous axes, empty tensors, and a tensor already multiplied as the right-hand operand in
- * another shape (see `rightOperandShapes`) go to the stock kernel.
+ * non-contiguous axes, and a tensor already multiplied as the right-hand operand in another shape
+ * (see `rightOperandShapes`) go to the stock kernel; an empty x sums to zeros (tfjs-backend-wasm's
+ * own kernel leaves its output unwritten then).
  */
 export function sumAsProduct(stock: tf.KernelConfig): tf.KernelFunc {
   return (args) => {
@@ -50,9 +51,7 @@ export function sumAsProduct(stock: tf.KernelConfig): tf.KernelFunc {
     };
     const axes = tf.util.parseAxisParam(axis, x.shape).sort((a, b) => a - b);
     const contiguous = axes.every((a, i) => i === 0 || a === (axes[i - 1] as number) + 1);
-    if (x.dtype !== 'float32' || axes.length === 0 || !contiguous || x.size === 0) {
-      return stock.kernelFunc(args);
-    }
+    if (x.dtype !== 'float32' || axes.length === 0 || !contiguous) return stock.kernelFunc(args);
     const size = (dims: number[]) => dims.reduce((p, d) => p * d, 1);
     const first = axes[0] as number;
     const last = axes[axes.length - 1] as number;
@@ -62,11 +61,12 @@ export function sumAsProduct(stock: tf.KernelConfig): tf.KernelFunc {
     const outShape = keepDims
       ? x.shape.map((d, i) => (axes.includes(i) ? 1 : d))
       : x.shape.filter((_d, i) => !axes.includes(i));
+    if (before * reduced * after === 0) return tf.zeros(outShape) as unknown as tf.TensorInfo;
     const columnSums = after > 1 ? wasmColumnSums(args.backend) : undefined;
     if (columnSums !== undefined) {
       const backend = args.backend as unknown as WasmModuleBackend;
       const out = backend.makeOutput(outShape, 'float32');
-      // Offsets after the output exists: allocating it may grow the heap (offsets stay valid).
+      // Byte offsets into the heap: they stay valid when an allocation grows it (views would not).
       const source = backend.getMemoryOffset(x.dataId);
       columnSums(source, backend.getMemoryOffset(out.dataId), before, reduced, after);
       return out;

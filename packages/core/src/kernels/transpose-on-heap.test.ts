@@ -75,8 +75,47 @@ describe('transposePlan', () => {
     { shape: [2, 3, 4, 5], perm: [3, 2, 1, 0], why: 'four groups reversed' },
     { shape: [2, 3], perm: [0, 1], why: 'the identity' },
     { shape: [1, 5], perm: [1, 0], why: 'only size-1 axes move' },
+    { shape: [2, 3, 1], perm: [1, 0, 1], why: 'a repeated axis (tf.transpose lets it through)' },
+    { shape: [2, 3], perm: [1], why: 'too few axes' },
+    { shape: [2, 3], perm: [2, 0], why: 'an axis out of range' },
+    { shape: [2, 3], perm: [0.5, 1], why: 'a fractional axis' },
   ])('is undefined for $why', ({ shape, perm }) => {
     expect(transposePlan(shape, perm)).toBeUndefined();
+  });
+
+  it('describes the transpose exactly, for every permutation of every shape up to rank 4 over sizes 0–3', () => {
+    const permutations = (n: number): number[][] =>
+      n === 0
+        ? [[]]
+        : permutations(n - 1).flatMap((p) =>
+            Array.from({ length: n }, (_, i) => [...p.slice(0, i), n - 1, ...p.slice(i)]),
+          );
+    const shapes = (n: number): number[][] =>
+      n === 0 ? [[]] : shapes(n - 1).flatMap((s) => [0, 1, 2, 3].map((d) => [...s, d]));
+    let planned = 0;
+    for (let rank = 1; rank <= 4; rank++) {
+      for (const shape of shapes(rank)) {
+        const size = shape.reduce((a, b) => a * b, 1);
+        const values = Array.from({ length: size }, (_, i) => i);
+        for (const perm of permutations(rank)) {
+          const found = transposePlan(shape, perm);
+          if (found === undefined) continue;
+          planned++;
+          // The kernel's loops and strides, on plain arrays.
+          const { outer, rows, middle, columns } = found;
+          expect(outer * rows * middle * columns).toBe(size);
+          const out = new Array<number>(size);
+          for (let o = 0; o < outer; o++)
+            for (let m = 0; m < middle; m++)
+              for (let r = 0; r < rows; r++)
+                for (let c = 0; c < columns; c++)
+                  out[o * rows * middle * columns + c * middle * rows + m * rows + r] =
+                    values[o * rows * middle * columns + r * middle * columns + m * columns + c]!;
+          expect(out).toEqual(referenceTranspose(values, shape, perm));
+        }
+      }
+    }
+    expect(planned).toBeGreaterThan(1000);
   });
 });
 
@@ -90,7 +129,13 @@ describe('the transpose SIMD module', () => {
   });
 
   it('does not import wabt at run time', async () => {
-    for (const file of ['transpose-on-heap.ts', 'transpose-wasm.generated.ts']) {
+    for (const file of [
+      'transpose-on-heap.ts',
+      'transpose-wasm.generated.ts',
+      'sum-as-product.ts',
+      'column-sums-wasm.generated.ts',
+      'wasm-heap-module.ts',
+    ]) {
       const source = await readFile(new URL(file, import.meta.url), 'utf8');
       expect(source).not.toMatch(/from '[^']*(wabt|scripts\/)/);
     }
@@ -172,6 +217,10 @@ describe.runIf((process.env['MI_BACKEND'] || 'cpu') === 'wasm')('Transpose on wa
     { shape: [2, 5, 3, 6], perm: [0, 3, 2, 1] },
     { shape: [2, 3, 4, 5], perm: [0, 2, 1, 3] },
     { shape: [2, 3, 4], perm: [1, 0, 2] },
+    { shape: [1, 64, 256], perm: [0, 2, 1] },
+    { shape: [64, 1, 6], perm: [2, 1, 0] },
+    { shape: [0, 5], perm: [1, 0] },
+    { shape: [300, 2, 3], perm: [0, 2, 1] },
   ])('tf.transpose of $shape by $perm gives the reference values', ({ shape, perm }) => {
     expectNoTensorLeakSync(() => {
       const size = shape.reduce((a, b) => a * b, 1);
@@ -211,13 +260,22 @@ describe.runIf((process.env['MI_BACKEND'] || 'cpu') === 'wasm')('Transpose on wa
     } as tf.KernelConfig;
     const x = tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3]);
     const kernel = transposeOnHeap(counted);
-    // A backend without getMemoryOffset (another tfjs-backend-wasm): no heap offsets to pass.
-    const bare = Object.create(tf.backend(), { getMemoryOffset: { value: undefined } });
-    const out = kernel({ inputs: { x }, attrs: { perm: [1, 0] }, backend: bare } as never);
-    expect(stockCalls).toBe(1);
-    tf.engine()
-      .makeTensorFromTensorInfo(out as tf.TensorInfo)
-      .dispose();
+    // The backend without getMemoryOffset (as another tfjs-backend-wasm): no heap offsets to pass.
+    // Shadowed on the backend itself, not on a copy: the stock kernel allocates through it.
+    const wasmBackend = tf.backend();
+    Object.defineProperty(wasmBackend, 'getMemoryOffset', { value: undefined, configurable: true });
+    try {
+      const out = kernel({ inputs: { x }, attrs: { perm: [1, 0] }, backend: wasmBackend } as never);
+      expect(stockCalls).toBe(1);
+      tf.engine()
+        .makeTensorFromTensorInfo(out as tf.TensorInfo)
+        .dispose();
+    } finally {
+      delete (wasmBackend as unknown as { getMemoryOffset?: unknown }).getMemoryOffset;
+    }
+    expect(typeof (wasmBackend as unknown as { getMemoryOffset: unknown }).getMemoryOffset).toBe(
+      'function',
+    );
     const own = kernel({ inputs: { x }, attrs: { perm: [1, 0] }, backend: tf.backend() } as never);
     expect(stockCalls).toBe(1);
     const values = tf.engine().makeTensorFromTensorInfo(own as tf.TensorInfo);

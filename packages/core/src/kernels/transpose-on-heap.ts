@@ -39,12 +39,21 @@ export interface TransposePlan {
  * of size 1 are dropped and axes that stay next to each other in the same order are merged;
  * what is left must be `[1, 0]` (a matrix), `[0, 2, 1]` (a batch of them), `[2, 1, 0]` (the
  * outer groups swapped around a middle one: `[3, 1, 2, 0]` on a 4-D array) or `[0, 3, 2, 1]`.
- * Undefined otherwise (`[1, 0, 2]`, which moves blocks, not entries; the identity).
+ * Undefined otherwise (`[1, 0, 2]`, which moves blocks, not entries; the identity; anything
+ * that is not a permutation of the axes, which `tf.transpose` does not reject).
  */
 export function transposePlan(
   shape: readonly number[],
   perm: readonly number[],
 ): TransposePlan | undefined {
+  const rankOf = shape.length;
+  if (
+    perm.length !== rankOf ||
+    new Set(perm).size !== rankOf ||
+    perm.some((axis) => !Number.isInteger(axis) || axis < 0 || axis >= rankOf)
+  ) {
+    return undefined;
+  }
   const kept = perm.filter((axis) => shape[axis] !== 1);
   // Runs of axes that are consecutive in the input and stay so in the output, as groups.
   const groups: number[][] = [];
@@ -76,9 +85,10 @@ export function transposePlan(
 /**
  * `Transpose` for the wasm backend: permutations that move matrices ({@link transposePlan}) of
  * 4-byte entries (float32, int32) run `transpose.wat`, a tiled SIMD transpose on the heap; others
- * go to the stock kernel. The stock kernel moves one entry per loop iteration, striding through
- * its input: a 4096 × 256 float32 matrix (the joint critic's activations, whose transposes feed
- * the weight gradients) took 9.9 ms there and 1.8 ms here.
+ * go to the stock kernel, as do many tiny matrices (under 64 entries each, where a call per
+ * matrix costs more than the stock loop). The stock kernel moves one entry per loop iteration,
+ * striding through its input: a 4096 × 256 float32 matrix (the joint critic's activations, whose
+ * transposes feed the weight gradients) took 9.9 ms there and 1.8 ms here.
  */
 export function transposeOnHeap(stock: tf.KernelConfig): tf.KernelFunc {
   return (args) => {
@@ -90,6 +100,7 @@ export function transposeOnHeap(stock: tf.KernelConfig): tf.KernelFunc {
       transpose === undefined ||
       plan === undefined ||
       plan.outer * plan.rows * plan.middle * plan.columns === 0 ||
+      (plan.rows * plan.columns < 64 && plan.outer * plan.middle > 1) ||
       (x.dtype !== 'float32' && x.dtype !== 'int32')
     ) {
       return stock.kernelFunc(args);
@@ -99,7 +110,7 @@ export function transposeOnHeap(stock: tf.KernelConfig): tf.KernelFunc {
       perm.map((axis) => x.shape[axis] as number),
       x.dtype,
     );
-    // Offsets after the output exists: allocating it may grow the heap (offsets stay valid).
+    // Byte offsets into the heap: they stay valid when an allocation grows it (views would not).
     const source = backend.getMemoryOffset(x.dataId);
     const target = backend.getMemoryOffset(out.dataId);
     const { outer, rows, middle, columns } = plan;

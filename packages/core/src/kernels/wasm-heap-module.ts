@@ -80,7 +80,7 @@ export function heapModuleExport<F>(
       if (module !== null) {
         try {
           const instance = new api.Instance(module, { env: { memory } });
-          exported = instance.exports[exportName] as F;
+          exported = (instance.exports[exportName] as F | undefined) ?? null;
         } catch {
           // Keeps null: this memory cannot take the module.
         }

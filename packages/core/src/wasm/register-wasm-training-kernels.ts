@@ -10,12 +10,12 @@ import { conv2DBackpropFilterWasm } from './conv2d-backprop-filter';
 /**
  * Registers the kernels that training needs and the wasm backend of tfjs 4.22 lacks:
  * `Conv2DBackpropFilter` (the filter gradient of `tf.conv2d`), without which no convolutional
- * network trains on wasm (see {@link conv2DBackpropFilterWasm}); and replaces two slow ones:
- * `Sum` by in-order row sums on the heap or a ones-vector product ({@link sumAsProduct}: the
- * bias and broadcast gradients of the dense layers) and the stride-2 `Conv2DBackpropInput` by four stride-1 convolutions
- * ({@link conv2DBackpropInputPolyphase}), which together take the CNN critic's step from 2.9 s
- * to 1.4 s and the joint critic's from ~102 to ~88 ms; and `Identity`, which the gradient tape
- * runs on every tensor it saves, by one that shares the data instead of copying it
+ * network trains on wasm (see {@link conv2DBackpropFilterWasm}); and replaces two slow ones: `Sum`
+ * by in-order row sums on the heap or a ones-vector product ({@link sumAsProduct}: the bias and
+ * broadcast gradients of the dense layers) and the stride-2 `Conv2DBackpropInput` by four stride-1
+ * convolutions ({@link conv2DBackpropInputPolyphase}), which together take the CNN critic's step
+ * from 2.9 s to 1.4 s and the joint critic's from ~102 to ~88 ms; and `Identity`, which the
+ * gradient tape runs on every tensor it saves, by one that shares the data instead of copying it
  * ({@link identityShared}); and `Slice` and `SplitV` of contiguous pieces by copies straight from
  * the heap ({@link sliceFromHeap}, {@link splitVFromHeap}: the stock kernels copy the whole input
  * out of the heap for every piece, ~400 ms per Adam step of a 6.6 M-parameter network); and
