@@ -60,7 +60,8 @@ if (values.help) {
                                   at least 4, the compiled step's build and check)
   --quick                         fewer steps
   --cpu-cnn                       also time the CNN on the pure-JS cpu backend (~35 s/step)
-  --heavy-wasm                    also time cnn-n64 and resnet18 on wasm (minutes per step)
+  --heavy-wasm                    also time cnn-n64 on wasm (25 s per step; resnet18 does not fit
+                                  wasm's 4 GiB heap and is always skipped there)
   --no-pytorch                    skip the PyTorch reference
   --no-graph                      time the eager train step on tfjs-node (default: the compiled
                                   graph createTrainStep runs once checked against the eager step)

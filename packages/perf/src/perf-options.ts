@@ -57,8 +57,9 @@ export interface PerfBenchmarkOptions {
    */
   readonly cpuCnn?: boolean;
   /**
-   * Time the heavy image cases (`cnn-n64`, `resnet18`) on wasm too: minutes per step. Default
-   * `false`: reported as skipped with the reason.
+   * Time the heavy CNN case (`cnn-n64`, ≈ 25 s a step) on wasm too. Default `false`: reported as
+   * skipped with the reason. `resnet18` is always skipped on wasm: its step holds ≈ 5.7 GB of
+   * tensors, beyond the 4 GiB the wasm heap can grow to.
    */
   readonly heavyWasm?: boolean;
   /**
