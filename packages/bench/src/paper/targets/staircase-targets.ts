@@ -217,7 +217,7 @@ export const songErmonTable2Separable = songErmonTarget({
   critic: 'separable',
   description:
     'The separable-critic counterparts of Table 2 (the paper plots them, Fig. 7, without numbers): our rows beside the PyTorch reference implementation when its results are given (--compare).',
-  cost: '36 runs of 20 000 steps, separable critic ≈ 20 ms/step: ≈ 4 h',
+  cost: '36 runs of 20 000 steps, separable critic: ≈ 25 s a run with the compiled step on tfjs-node, ≈ 15 min (measured 2026-12-01; the eager step, ≈ 20 ms/step, would take ≈ 4 h)',
   reference: (task, bound, context) =>
     context.peers.find(
       (peer) => peer.task === task && peer.critic === 'separable' && peer.bound === bound,
