@@ -8,7 +8,7 @@ import {
   stepAsComparison,
   sumAsProduct,
 } from '@mi/core';
-import { expectAllClose } from '@mi/test-utils';
+import { expectAllClose, expectNoTensorLeakSync } from '@mi/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { generateWasmModuleSource, wasmModules } from '../../scripts/compile-wasm-modules.mjs';
@@ -150,7 +150,7 @@ describe('sumAsProduct', () => {
     },
   );
 
-  it('sums empty tensors to zeros', () => {
+  it('sums empty tensors to zeros, leaving no tensor behind', () => {
     for (const [shape, axis, keepDims, expected] of [
       [[4, 0, 3], 1, false, [4, 3]],
       [[4, 0, 3], 1, true, [4, 1, 3]],
@@ -174,6 +174,20 @@ describe('sumAsProduct', () => {
       );
       x.dispose();
     }
+    // Through the registered kernel, as ops reach it (the heap path on wasm): nothing left over.
+    expectNoTensorLeakSync(() => {
+      const empty = tf.zeros([4, 0, 3]);
+      const ones = tf.ones([7, 4, 6]);
+      const sums = tf.tidy(() => [
+        Array.from(tf.sum(empty, 1).dataSync()),
+        Array.from(tf.sum(ones, 0).dataSync()),
+        Array.from(tf.sum(ones, 1).dataSync()),
+      ]);
+      expect(sums[0]).toEqual(new Array(12).fill(0));
+      expect(sums[1]).toEqual(new Array(24).fill(7));
+      expect(sums[2]).toEqual(new Array(42).fill(4));
+      tf.dispose([empty, ones]);
+    });
   });
 
   it.runIf(backend() === 'wasm')(

@@ -55,13 +55,15 @@ export function transposePlan(
     return undefined;
   }
   const kept = perm.filter((axis) => shape[axis] !== 1);
+  const inputOrder = [...kept].sort((a, b) => a - b);
   // Runs of axes that are consecutive in the input and stay so in the output, as groups.
   const groups: number[][] = [];
   for (const axis of kept) {
     const last = groups[groups.length - 1];
-    const previous = last?.[last.length - 1];
-    const next = [...kept].filter((a) => a > (previous ?? -1)).sort((a, b) => a - b)[0];
-    if (last !== undefined && next === axis) last.push(axis);
+    const follows =
+      last !== undefined &&
+      inputOrder.indexOf(axis) === inputOrder.indexOf(last[last.length - 1]!) + 1;
+    if (follows) last.push(axis);
     else groups.push([axis]);
   }
   // The groups in input order, and the output's order of them.
