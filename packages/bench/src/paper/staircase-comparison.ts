@@ -26,6 +26,11 @@ export interface StaircaseEstimator {
   readonly match: Readonly<Record<string, unknown>>;
   /** The published row to print beside ours, if the paper has one. */
   readonly published?: PublishedRow;
+  /**
+   * The steps of each level our statistics are read over: `last-half` (default; Song & Ermon's
+   * window, the records' `bias@L`) or `all` (every step of the level, the records' `all:bias@L`).
+   */
+  readonly window?: 'last-half' | 'all';
 }
 
 /** Options of {@link staircaseComparison}. */
@@ -70,10 +75,11 @@ export function staircaseComparison(options: StaircaseComparisonOptions): {
   for (const estimator of options.estimators) {
     const records = selectRecords(options.records, estimator.benchmark, estimator.match);
     const seedsFound = perSeed(records, options.seeds, () => 0).length;
+    const prefix = estimator.window === 'all' ? 'all:' : '';
     for (const stat of STATS) {
       const published = estimator.published?.[stat];
       const cells = options.levels.map((level) => {
-        const values = perSeed(records, options.seeds, `${stat}@${level}`);
+        const values = perSeed(records, options.seeds, `${prefix}${stat}@${level}`);
         const index = PAPER_LEVELS.indexOf(level);
         const paper = published === undefined || index < 0 ? undefined : published[index];
         // An unsigned published bias (|truth − estimate|) is compared with the sign of ours.
