@@ -2,27 +2,9 @@
 // estimate − truth against the sample size n, beside ReMINE's Table 1, which states neither n nor k.
 // Run from this folder after `pnpm build`: node knn-sample-size.mjs  (≈ 75 s on 2 cores).
 import { klEstimator, mixedKsg } from '../../../../../packages/classical/dist/index.js';
+import { staircaseSampler } from './staircase-sample.mjs';
 
-let s = 12345;
-const rnd = () => {
-  s = (s * 1103515245 + 12345) % 2147483648;
-  return s / 2147483648;
-};
-const normal = () => Math.sqrt(-2 * Math.log(rnd() + 1e-300)) * Math.cos(2 * Math.PI * rnd());
-const d = 20;
-function sample(n, mi) {
-  const rho = Math.sqrt(1 - Math.exp((-2 * mi) / d));
-  const x = new Float64Array(n * d),
-    y = new Float64Array(n * d);
-  for (let i = 0; i < n * d; i++) {
-    x[i] = normal();
-    y[i] = rho * x[i] + Math.sqrt(1 - rho * rho) * normal();
-  }
-  return [
-    { rows: n, columns: d, data: x },
-    { rows: n, columns: d, data: y },
-  ];
-}
+const sample = staircaseSampler(12345);
 const pubKL = [-4.35, -5.25, -6.46, -7.52, -8.83],
   pubM = [-1.49, -2.99, -4.51, -6.08, -7.64];
 for (const n of [64, 128, 256, 512, 1024, 2048, 4096]) {

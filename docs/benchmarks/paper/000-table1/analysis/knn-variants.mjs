@@ -2,27 +2,9 @@
 // n = 8192, one estimate per cell: estimate − truth at 2, 4, 6, 8, 10 nats.
 // Run from this folder after `pnpm build`: node knn-variants.mjs  (≈ 110 s on 2 cores).
 import { klEstimator, mixedKsg } from '../../../../../packages/classical/dist/index.js';
+import { staircaseSampler } from './staircase-sample.mjs';
 
-let s = 999;
-const rnd = () => {
-  s = (s * 1103515245 + 12345) % 2147483648;
-  return s / 2147483648;
-};
-const normal = () => Math.sqrt(-2 * Math.log(rnd() + 1e-300)) * Math.cos(2 * Math.PI * rnd());
-const d = 20;
-function sample(n, mi) {
-  const rho = Math.sqrt(1 - Math.exp((-2 * mi) / d));
-  const x = new Float64Array(n * d),
-    y = new Float64Array(n * d);
-  for (let i = 0; i < n * d; i++) {
-    x[i] = normal();
-    y[i] = rho * x[i] + Math.sqrt(1 - rho * rho) * normal();
-  }
-  return [
-    { rows: n, columns: d, data: x },
-    { rows: n, columns: d, data: y },
-  ];
-}
+const sample = staircaseSampler(999);
 const row = (f) =>
   [2, 4, 6, 8, 10]
     .map((mi) => {
