@@ -384,7 +384,7 @@ export const choiLeeFig7: PaperTarget = {
   artefact: 'Fig. 7',
   description:
     'The regularised losses (ReMINE, ReSMILE, ReInfoNCE, ReNWJ, ReTUBA, ReJS; λ = 1) on the 20-D Gaussian staircase beside their original forms: estimate-vs-step figure, per-level bias/variance/MSE, and the paper’s claim that regularisation lowers the error except for InfoNCE.',
-  cost: '36 runs of 20 000 steps (12 losses × 3 seeds), joint critic ≈ 55 ms/step: ≈ 11 h',
+  cost: '36 runs of 20 000 steps (12 losses × 3 seeds), joint critic: ≈ 3–4 min a run with the compiled step on tfjs-node, ≈ 2 h (first runs measured 2026-12-01; the eager step, ≈ 55 ms/step, would take ≈ 11 h)',
   signConvention: BIAS_TRUE_MINUS_ESTIMATE,
   protocolNotes: [
     'The losses as Table 1 of the paper sets them: MINE without the moving-average gradient (`dv`), SMILE clipped at τ = 10 and trained on its own value (`smile-dv:tau=10`), TUBA with a(y) = 1, JS read out as NWJ; the regularisers with λ = 1 (§5.3), the Euclidean distance to 0 for the DV family and the log-Euclidean distance to 1 with clipping at 10 for NWJ and TUBA.',
