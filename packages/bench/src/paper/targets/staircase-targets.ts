@@ -57,8 +57,8 @@ const seedsOf = (preset: PaperPreset, seeds: readonly number[] | undefined) =>
 
 /**
  * The parameters a staircase record of `bound` holds under a protocol. A built-in critic's record
- * holds the defaults the benchmark gave it (`hiddenUnits` of the joint and separable critics);
- * another critic's (`conditional-gaussian`) holds none, so none is asked for.
+ * holds the defaults the benchmark gave it (`hiddenUnits` of the joint critic, also
+ * `embeddingSize` of the separable one); another critic's (`conditional-gaussian`) holds none.
  */
 function gaussianMatch(
   protocol: Protocol,
@@ -67,11 +67,6 @@ function gaussianMatch(
   bound: string,
   hiddenUnits: readonly number[] = protocol.hiddenUnits,
 ): Record<string, unknown> {
-  const { hiddenUnits: applied } = appliedDefaults(
-    createCriticRegistry(),
-    toPluginSpec(critic, 'critic'),
-    { joint: { hiddenUnits }, separable: { hiddenUnits, embeddingSize: protocol.embeddingSize } },
-  );
   return {
     task,
     critic,
@@ -81,7 +76,10 @@ function gaussianMatch(
     levels: protocol.levels,
     stepsPerLevel: protocol.stepsPerLevel,
     learningRate: protocol.learningRate,
-    ...(applied === undefined ? {} : { hiddenUnits: applied }),
+    ...appliedDefaults(createCriticRegistry(), toPluginSpec(critic, 'critic'), {
+      joint: { hiddenUnits },
+      separable: { hiddenUnits, embeddingSize: protocol.embeddingSize },
+    }),
   };
 }
 
