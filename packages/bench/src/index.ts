@@ -122,7 +122,13 @@ export {
   type VerdictRule,
 } from './paper/verdict';
 export { mergeResults } from './records/merge';
-export { ResultsFolder, type SkippedRecord, type Trace } from './records/results-folder';
+export {
+  ResultsFolder,
+  recordLine,
+  type SkippedRecord,
+  type Trace,
+} from './records/results-folder';
+export { runId } from './records/run-id';
 export { parseShard, type Shard } from './records/shard';
 export { formatNumber } from './report/markdown';
 export {

@@ -241,7 +241,26 @@ describe('hand-computed values on a 3 × 3 score matrix', () => {
     expect(reinfonceValue.loss).toBeCloseTo(-rows + rowPartition ** 2, 5);
     expect(value(resmilePlugin).terms['regularizer']).toBeCloseTo(L * L, 5);
     expect(value(retubaPlugin).terms['regularizer']).toBeCloseTo(L * L, 5);
-    expect(value(rejsPlugin).terms['regularizer']).toBeCloseTo(L * L, 5);
+    // ReJS: the NWJ readout's partition term E_Q[e^{T−1}], Euclidean distance to 1 (Eq. 11).
+    const nwjPartition = mean(off.map((v) => Math.exp(v - 1)));
+    const rejsValue = value(rejsPlugin);
+    expect(rejsValue.terms['logPartition']).toBeCloseTo(Math.log(nwjPartition), 5);
+    expect(rejsValue.terms['regularizer']).toBeCloseTo((nwjPartition - 1) ** 2, 5);
+    expect(rejsValue.loss).toBeCloseTo(-nwjValue + (nwjPartition - 1) ** 2, 5);
+    const shiftedPartition = mean(off.map(Math.exp));
+    expect(value(rejsPlugin, { readout: 'nwj-shifted' }).terms['regularizer']).toBeCloseTo(
+      (shiftedPartition - 1) ** 2,
+      5,
+    );
+    // The DV-family reading, λ(log E_Q[e^T])², is l2 with C = −1 on log E_Q[e^{T−1}].
+    expect(value(rejsPlugin, { distance: 'l2', target: -1 }).terms['regularizer']).toBeCloseTo(
+      L * L,
+      5,
+    );
+    // linear-l2 on a DV bound: λ(E_Q[e^T] − C)²; remine-j reports E_d[T] − log C.
+    const linearJoined = value(remineJointPlugin, { distance: 'linear-l2', target: 2 });
+    expect(linearJoined.loss).toBeCloseTo(-dv + (Math.exp(L) - 2) ** 2, 5);
+    expect(linearJoined.estimate).toBeCloseTo(joint - Math.log(2), 5);
   });
 });
 
@@ -416,7 +435,11 @@ describe('option and input validation', () => {
     ],
     [
       () => remine({ distance: 'l3' as never }),
-      "remine: invalid option 'distance': expected one of 'l2', 'l1', 'log-euclidean', received \"l3\"",
+      "remine: invalid option 'distance': expected one of 'l2', 'l1', 'log-euclidean', 'linear-l2', received \"l3\"",
+    ],
+    [
+      () => rejsPlugin.create({ target: 0 }),
+      "rejs: invalid option 'target': expected a number > 0, received 0",
     ],
     [
       () => mine({ decay: 1.5 }),

@@ -228,6 +228,21 @@ const cases: readonly Case[] = [
   },
   { id: 'retuba', reference: () => reference.retuba() },
   { id: 'rejs', reference: () => reference.rejs() },
+  {
+    id: 'rejs',
+    options: { readout: 'nwj-shifted', lambda: 0.5 },
+    reference: () => reference.rejs({ readout: 'nwj-shifted', lambda: 0.5 }),
+  },
+  {
+    id: 'rejs',
+    options: { distance: 'l2', target: -1 },
+    reference: () => reference.rejs({ distance: 'l2', target: -1 }),
+  },
+  {
+    id: 'remine-j',
+    options: { distance: 'linear-l2', target: 2 },
+    reference: () => reference.remineJoint({ distance: 'linear-l2', target: 2 }),
+  },
   // Default τ = 1e-5 clips the log ratio at ±11.5 (the wide matrix goes past it); τ = 0.25 clips
   // at ±log 3 everywhere; τ = 0 does not clip.
   { id: 'ccmi', reference: () => reference.ccmi() },

@@ -8,9 +8,15 @@ import { references } from './shared/references';
  * The distance d(·, target) between a bound's log partition term L and its target:
  * - `l2`: λ(L − C)², the Euclidean distance of ReMINE / ReDV on log E_Q[e^T];
  * - `l1`: λ|L − C|;
- * - `log-euclidean`: λ(L − log C)², the log-Euclidean distance of ReNWJ on E_Q[e^{T−1}] (C = 1).
+ * - `log-euclidean`: λ(L − log C)², the log-Euclidean distance of ReNWJ on E_Q[e^{T−1}] (C = 1);
+ * - `linear-l2`: λ(e^L − C)², the Euclidean distance on the partition term itself rather than its
+ *   log: Eq. 11's d(E_Q[e^{T−1}], 1) with d Euclidean, which Table 1 gives ReJS (JS belongs to the
+ *   NWJ family).
  */
-export type RegularizerDistance = 'l2' | 'l1' | 'log-euclidean';
+export type RegularizerDistance = 'l2' | 'l1' | 'log-euclidean' | 'linear-l2';
+
+/** The distances whose target C is a partition term (linear domain, C > 0), not its log. */
+const LINEAR_TARGET: readonly RegularizerDistance[] = ['log-euclidean', 'linear-l2'];
 
 /** Options of {@link regularized}. */
 export interface RegularizerOptions {
@@ -20,7 +26,7 @@ export interface RegularizerOptions {
   readonly lambda?: number;
   /**
    * C: the value the partition term is pulled to. In the log domain for `l2`/`l1` (default 0:
-   * E_Q[e^T] = 1); in the linear domain for `log-euclidean` (default 1).
+   * E_Q[e^T] = 1); in the linear domain for `log-euclidean` and `linear-l2` (default 1).
    */
   readonly target?: number;
 }
@@ -40,16 +46,12 @@ export function resolveRegularizer(
   options: RegularizerOptions,
 ): ResolvedRegularizer {
   const distance = options.distance ?? 'l2';
-  assertOneOf(functionName, 'distance', distance, ['l2', 'l1', 'log-euclidean']);
+  assertOneOf(functionName, 'distance', distance, ['l2', 'l1', 'log-euclidean', 'linear-l2']);
   const lambda = options.lambda ?? 1;
   assertNumber(functionName, 'lambda', lambda, { min: 0 });
-  const target = options.target ?? (distance === 'log-euclidean' ? 1 : 0);
-  assertNumber(
-    functionName,
-    'target',
-    target,
-    distance === 'log-euclidean' ? { min: 0, minExclusive: true } : {},
-  );
+  const linear = LINEAR_TARGET.includes(distance);
+  const target = options.target ?? (linear ? 1 : 0);
+  assertNumber(functionName, 'target', target, linear ? { min: 0, minExclusive: true } : {});
   return { distance, lambda, target };
 }
 
@@ -125,7 +127,16 @@ function distanceOf(regularizer: ResolvedRegularizer, logPartition: tf.Scalar): 
       return tf.abs(tf.sub(logPartition, regularizer.target));
     case 'log-euclidean':
       return tf.square(tf.sub(logPartition, Math.log(regularizer.target)));
+    case 'linear-l2':
+      return tf.square(tf.sub(tf.exp(logPartition), regularizer.target));
   }
+}
+
+/** C in the log domain: log C where the distance's target is a partition term, C otherwise. */
+export function logDomainTarget(regularizer: ResolvedRegularizer): number {
+  return LINEAR_TARGET.includes(regularizer.distance)
+    ? Math.log(regularizer.target)
+    : regularizer.target;
 }
 
 /** How a built-in regularised plugin is made from a base plugin. */

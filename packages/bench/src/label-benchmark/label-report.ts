@@ -1,4 +1,4 @@
-import type { BenchmarkRecord } from '@mi/spec';
+import { type BenchmarkRecord, parsePluginSpec, pluginSpecLabel } from '@mi/spec';
 import { PUBLISHED_CLB } from '../clb/published';
 import { type VegaLiteSpec, writeFigure } from '../figures/render-figure';
 import { type StepPoint, stepChart, tracePoints } from '../figures/step-chart';
@@ -326,16 +326,27 @@ async function trainingCurves(
   return points;
 }
 
+/**
+ * The line of the λ ablation a bound spec belongs to: its label without λ, so the same bound with
+ * other options (`rejs:distance=l2;target=-1` beside `rejs`) is a line of its own.
+ */
+function ablationSeries(label: string): string {
+  const { id, options } = parsePluginSpec(label, 'bound');
+  const { lambda: _lambda, ...others } = options;
+  return pluginSpecLabel(id, others);
+}
+
 /** Test MI and accuracy against λ for every regularised bound that ran with several λ. */
 function lambdaAblation(summaries: readonly BoundSummary[]): VegaLiteSpec | undefined {
   const swept = summaries.filter((s) => s.regularized && s.lambda !== null);
-  const ids = new Set(swept.map((s) => s.boundId));
-  const several = [...ids].filter(
-    (id) => new Set(swept.filter((s) => s.boundId === id).map((s) => s.lambda)).size > 1,
+  const seriesOf = new Map(swept.map((s) => [s, ablationSeries(s.label)]));
+  const several = [...new Set(seriesOf.values())].filter(
+    (series) =>
+      new Set(swept.filter((s) => seriesOf.get(s) === series).map((s) => s.lambda)).size > 1,
   );
   if (several.length === 0) return undefined;
   const values = swept
-    .filter((s) => several.includes(s.boundId))
+    .filter((s) => several.includes(seriesOf.get(s) as string))
     .flatMap((s) =>
       (
         [
@@ -346,7 +357,7 @@ function lambdaAblation(summaries: readonly BoundSummary[]): VegaLiteSpec | unde
         const { mean, halfWidth } = meanInterval(series);
         const half = Number.isFinite(halfWidth) ? halfWidth : 0;
         return {
-          bound: s.boundId,
+          bound: seriesOf.get(s),
           lambda: s.lambda,
           metric,
           mean,

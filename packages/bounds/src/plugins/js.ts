@@ -37,13 +37,16 @@ export const jensenShannonPlugin: BoundPlugin<JensenShannonOptions> = {
     assertOneOf('js', 'readout', readout, ['nwj', 'nwj-shifted']);
     // NWJ(T + s) = s + E_diag[T] − e^{s−1} E_{i≠j}[e^T]: s = 0 or 1.
     const shift = readout === 'nwj-shifted' ? 1 : 0;
+    // The NWJ family's partition term of the readout critic T + s: log E_{i≠j}[e^{T+s−1}].
+    const nwjLogPartition = (scores: tf.Tensor2D) =>
+      tf.add(logPartitionOffDiagonal(scores), shift - 1) as tf.Scalar;
     return createBound({
       id: 'js',
       config: { readout },
       compute({ scores }) {
         const joint = jointTerm(scores);
-        const logPartition = logPartitionOffDiagonal(scores);
-        const estimate = tf.sub(tf.add(joint, shift), tf.exp(tf.add(logPartition, shift - 1)));
+        const logPartition = nwjLogPartition(scores);
+        const estimate = tf.sub(tf.add(joint, shift), tf.exp(logPartition));
         const objective = jensenShannonObjective(scores);
         return {
           loss: tf.neg(valueWithGradientOf(estimate, objective)),
@@ -52,7 +55,7 @@ export const jensenShannonPlugin: BoundPlugin<JensenShannonOptions> = {
           state: {},
         };
       },
-      logPartition: ({ scores }) => logPartitionOffDiagonal(scores),
+      logPartition: ({ scores }) => nwjLogPartition(scores),
     });
   },
 };
@@ -67,7 +70,9 @@ export const jensenShannonPlugin: BoundPlugin<JensenShannonOptions> = {
  *            I = 1 + E_diag[T] − E_{i≠j}[e^{T}]          (readout 'nwj-shifted': NWJ of T + 1)
  * ```
  *
- * The loss has the value −I and the gradient of −J (an explicit stop-gradient).
+ * The loss has the value −I and the gradient of −J (an explicit stop-gradient). Its partition
+ * term (`terms.logPartition`, what a regulariser acts on) is the NWJ family's of the readout
+ * critic: log E_{i≠j}[e^{T−1}], or log E_{i≠j}[e^{T}] for `'nwj-shifted'`.
  */
 export function jensenShannon(options?: JensenShannonOptions): Bound {
   return jensenShannonPlugin.create(options);

@@ -2,6 +2,7 @@ import { readOptions } from '@mi/core';
 import type { Bound, BoundPlugin } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  logDomainTarget,
   type RegularizerOptions,
   regularized,
   regularizedPlugin,
@@ -52,8 +53,7 @@ export const remineJointPlugin: BoundPlugin<RemineOptions> = {
       ...(read.target === undefined ? {} : { target: read.target }),
     });
     const trained = regularized(donskerVaradhan({ marginals }), resolved, 'remine');
-    const logTarget =
-      resolved.distance === 'log-euclidean' ? Math.log(resolved.target) : resolved.target;
+    const logTarget = logDomainTarget(resolved);
     return createBound({
       id: 'remine-j',
       config: { ...resolved, ...marginalsConfig(marginals) },
@@ -120,8 +120,9 @@ export const rejsPlugin: BoundPlugin<JensenShannonOptions & RegularizerOptions> 
     displayName: 'ReJS',
     base: jensenShannonPlugin,
     baseOptionKeys: ['readout'],
-    regularizerDefaults: { distance: 'l2', lambda: 1, target: 0 },
-    description: 'JS-trained critic with the Euclidean regulariser on log E_Q[e^T].',
+    regularizerDefaults: { distance: 'linear-l2', lambda: 1, target: 1 },
+    description:
+      'JS-trained critic, NWJ readout, with the Euclidean distance of its NWJ partition term E_Q[e^{T−1}] to 1.',
   },
 );
 
@@ -202,7 +203,19 @@ export function retuba(options?: TubaOptions & RegularizerOptions): Bound {
   return retubaPlugin.create(options);
 }
 
-/** ReJS (Choi & Lee 2022, Table 1): JS-trained critic, NWJ read-out, Euclidean regulariser. */
+/**
+ * ReJS (Choi & Lee 2022, Eq. 11 and Table 1): the critic trained on the Jensen–Shannon objective,
+ * MI read out as NWJ, and the regulariser of the NWJ family with the Euclidean distance that
+ * Table 1 gives JS:
+ *
+ * ```
+ * loss = −NWJ(T) (gradient of −J_JS) + λ·(E_{i≠j}[e^{T−1}] − 1)²     (λ = 1)
+ * ```
+ *
+ * The partition term is the one the NWJ readout subtracts (E_{i≠j}[e^{T}] with readout
+ * `'nwj-shifted'`). `distance: 'l2', target: −1` gives the DV-family reading
+ * λ·(log E_{i≠j}[e^T])² instead.
+ */
 export function rejs(options?: JensenShannonOptions & RegularizerOptions): Bound {
   return rejsPlugin.create(options);
 }

@@ -11,14 +11,14 @@ import {
 } from './score-matrix';
 
 /** The distance d(L, C) of the regulariser (ReMINE 2021, Eq. 6; Choi & Lee 2022, Eqs. 10–15). */
-export type RegularizerReferenceDistance = 'l2' | 'l1' | 'log-euclidean';
+export type RegularizerReferenceDistance = 'l2' | 'l1' | 'log-euclidean' | 'linear-l2';
 
 /** Options shared by the regularised references. */
 export interface RegularizerReferenceOptions {
   readonly distance?: RegularizerReferenceDistance;
   /** λ; default 1. */
   readonly lambda?: number;
-  /** C, in the log domain for `l2`/`l1` (default 0), in the linear domain for `log-euclidean` (default 1). */
+  /** C, in the log domain for `l2`/`l1` (default 0), in the linear domain for `log-euclidean` and `linear-l2` (default 1). */
   readonly target?: number;
   /** The marginal samples of the partition term and of L (ReMINE, ReMINE-J, ReNWJ only). */
   readonly marginals?: MarginalsReference;
@@ -38,24 +38,28 @@ function resolve(
   return {
     distance,
     lambda: options.lambda ?? 1,
-    target: options.target ?? (distance === 'log-euclidean' ? 1 : 0),
+    target: options.target ?? (distance === 'log-euclidean' || distance === 'linear-l2' ? 1 : 0),
   };
 }
 
-/** C in the log domain: log C for the log-Euclidean distance, C itself otherwise. */
+/** C in the log domain: log C where C is a partition term (log-Euclidean, linear l2), C otherwise. */
 function logTarget(regularizer: Regularizer): number {
-  return regularizer.distance === 'log-euclidean'
+  return regularizer.distance === 'log-euclidean' || regularizer.distance === 'linear-l2'
     ? Math.log(regularizer.target)
     : regularizer.target;
 }
 
-/** d(L, C): (L − C)², |L − C|, or (L − log C)² (log-Euclidean: L is already a log). */
+/**
+ * d(L, C) for L the log of a partition term: (L − C)², |L − C|, (L − log C)² (log-Euclidean), or
+ * (e^L − C)² (linear l2: the Euclidean distance on the partition term itself).
+ */
 export function regularizerDistance(
   L: number,
   distance: RegularizerReferenceDistance,
   target: number,
 ): number {
   if (distance === 'l1') return Math.abs(L - target);
+  if (distance === 'linear-l2') return (Math.exp(L) - target) ** 2;
   const C = distance === 'log-euclidean' ? Math.log(target) : target;
   return (L - C) ** 2;
 }
@@ -193,13 +197,17 @@ export interface RejsReferenceOptions extends RegularizerReferenceOptions {
 }
 
 /**
- * ReJS (Choi & Lee 2022, Table 1): the JS-trained critic (loss value −reported NWJ value,
- * gradient of −J) plus λ·(log E_o[e^S] − C)².
+ * ReJS (Choi & Lee 2022, Eq. 11, Table 1): the JS-trained critic (loss value −reported NWJ value,
+ * gradient of −J) plus the NWJ family's regulariser with the Euclidean distance,
+ * λ·(E_o[e^{S+s−1}] − C)², C = 1, s = 0 (readout 'nwj') or 1 ('nwj-shifted'): the partition term
+ * the NWJ readout subtracts.
  */
 export function rejs(options: RejsReferenceOptions = {}): ReferenceBound {
+  const readout = options.readout ?? 'nwj';
+  const shift = readout === 'nwj-shifted' ? 1 : 0;
   return withRegularizer(
-    js({ readout: options.readout ?? 'nwj' }),
-    logPartitionOf,
-    resolve(options, 'l2'),
+    js({ readout }),
+    (S) => logPartitionOf(S) + shift - 1,
+    resolve(options, 'linear-l2'),
   );
 }
