@@ -7,7 +7,7 @@ import { toPluginSpec, withDefaultRegistries } from '../specs';
 import { augmentImages } from './augment';
 import { boundFamily, expandLambdas, TABLE1_BOUNDS } from './bound-families';
 import { perfectClassifierEstimate } from './ideal-values';
-import { clippedMI, intervalText } from './label-report';
+import { ablationSeries, clippedMI, intervalText } from './label-report';
 import { accuracy, nearestNeighbourLabels } from './nearest-neighbour';
 
 /** Runs `body` and checks that it leaves as many tensors as it found. */
@@ -198,5 +198,16 @@ describe('augmented views', () => {
     expect(out.slice(0, 20)).toEqual(shifted(1, 2, 0, 1, true));
     expect(out.slice(20)).toEqual(shifted(-1, 1, 2, 1, false));
     tf.dispose([t, input]);
+  });
+});
+
+describe('the λ ablation', () => {
+  it('draws one line per bound spec without its λ, so two readings of a bound stay apart', () => {
+    expect(ablationSeries('rejs:lambda=0.1')).toBe('rejs');
+    expect(ablationSeries('rejs:lambda=1')).toBe('rejs');
+    expect(ablationSeries('rejs:distance=l2;lambda=0.1;target=-1')).toBe(
+      'rejs:distance=l2;target=-1',
+    );
+    expect(ablationSeries('remine:distance=l1;lambda=0.01')).toBe('remine:distance=l1');
   });
 });

@@ -330,7 +330,7 @@ async function trainingCurves(
  * The line of the λ ablation a bound spec belongs to: its label without λ, so the same bound with
  * other options (`rejs:distance=l2;target=-1` beside `rejs`) is a line of its own.
  */
-function ablationSeries(label: string): string {
+export function ablationSeries(label: string): string {
   const { id, options } = parsePluginSpec(label, 'bound');
   const { lambda: _lambda, ...others } = options;
   return pluginSpecLabel(id, others);
