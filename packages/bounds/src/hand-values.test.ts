@@ -252,11 +252,20 @@ describe('hand-computed values on a 3 × 3 score matrix', () => {
       (shiftedPartition - 1) ** 2,
       5,
     );
-    // The DV-family reading, λ(log E_Q[e^T])², is l2 with C = −1 on log E_Q[e^{T−1}].
+    // The DV-family reading, λ(log E_Q[e^T])², is l2 with C = s − 1 on log E_Q[e^{T+s−1}]: C = −1
+    // for readout 'nwj', 0 for 'nwj-shifted'.
     expect(value(rejsPlugin, { distance: 'l2', target: -1 }).terms['regularizer']).toBeCloseTo(
       L * L,
       5,
     );
+    const shiftedDv = value(rejsPlugin, { readout: 'nwj-shifted', distance: 'l2', target: 0 });
+    expect(shiftedDv.terms['regularizer']).toBeCloseTo(L * L, 5);
+    // A named distance brings its own default target, not the plugin's: C = 0 for l2 and l1.
+    expect(rejsPlugin.create({ distance: 'l2' }).config['target']).toBe(0);
+    expect(rejsPlugin.create({ distance: 'l1' }).config['target']).toBe(0);
+    expect(renwjPlugin.create({ distance: 'l2' }).config['target']).toBe(0);
+    expect(reminePlugin.create({ distance: 'linear-l2' }).config['target']).toBe(1);
+    expect(value(rejsPlugin, { distance: 'l2' }).terms['regularizer']).toBeCloseTo((L - 1) ** 2, 5);
     // linear-l2 on a DV bound: λ(E_Q[e^T] − C)²; remine-j reports E_d[T] − log C.
     const linearJoined = value(remineJointPlugin, { distance: 'linear-l2', target: 2 });
     expect(linearJoined.loss).toBeCloseTo(-dv + (Math.exp(L) - 2) ** 2, 5);

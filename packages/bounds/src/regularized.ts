@@ -182,7 +182,15 @@ export function regularizedPlugin<BaseOptions>(
       for (const key of spec.baseOptionKeys) {
         if (read[key] !== undefined) baseOptions[key] = read[key];
       }
-      const regularizerOptions: RegularizerOptions = { ...spec.regularizerDefaults };
+      // A distance the user names brings its own default target (C = 0 in the log domain, 1 in
+      // the linear one), not the plugin's, which belongs to the plugin's distance.
+      const { target: defaultTarget, ...defaults } = spec.regularizerDefaults;
+      const regularizerOptions: RegularizerOptions = {
+        ...defaults,
+        ...(read.distance === undefined && defaultTarget !== undefined
+          ? { target: defaultTarget }
+          : {}),
+      };
       for (const key of REGULARIZER_KEYS) {
         if (read[key] !== undefined) Object.assign(regularizerOptions, { [key]: read[key] });
       }

@@ -118,9 +118,13 @@ function tableRows(summaries: readonly BoundSummary[], idealMI: number) {
   return families.map((family) => {
     const members = summaries.filter((s) => s.family === family);
     const original = members.find((s) => !s.regularized);
-    const regularized = members
-      .filter((s) => s.regularized)
-      .sort((a, b) => Math.abs(average(a.mi) - idealMI) - Math.abs(average(b.mi) - idealMI))[0];
+    const regularizedMembers = members.filter((s) => s.regularized);
+    // The bound with its own options and only λ chosen; other readings of it (rejs with the
+    // DV-family distance) are candidates only when the folder has no run of the bound itself.
+    const ownOptions = regularizedMembers.filter((s) => ablationSeries(s.label) === s.boundId);
+    const regularized = (ownOptions.length > 0 ? ownOptions : regularizedMembers).sort(
+      (a, b) => Math.abs(average(a.mi) - idealMI) - Math.abs(average(b.mi) - idealMI),
+    )[0];
     return { family, original, regularized };
   });
 }

@@ -213,8 +213,10 @@ export function retuba(options?: TubaOptions & RegularizerOptions): Bound {
  * ```
  *
  * The partition term is the one the NWJ readout subtracts (E_{i≠j}[e^{T}] with readout
- * `'nwj-shifted'`). `distance: 'l2', target: −1` gives the DV-family reading
- * λ·(log E_{i≠j}[e^T])² instead.
+ * `'nwj-shifted'`). Pinning it to 1 is NWJ's self-normalisation: with readout `'nwj'` it pulls the
+ * JS critic (optimum log p/q, where E_Q[e^{T−1}] = 1/e) towards NWJ's optimum 1 + log p/q, where
+ * the readout is tight. The DV-family reading λ·(log E_{i≠j}[e^T])² is `distance: 'l2'` with
+ * `target: −1` (readout `'nwj'`) or `target: 0` (`'nwj-shifted'`).
  */
 export function rejs(options?: JensenShannonOptions & RegularizerOptions): Bound {
   return rejsPlugin.create(options);

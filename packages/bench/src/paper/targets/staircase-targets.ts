@@ -407,7 +407,7 @@ export const choiLeeFig7: PaperTarget = {
   artefact: 'Fig. 7',
   description:
     'The regularised losses (ReMINE, ReSMILE, ReInfoNCE, ReNWJ, ReTUBA, ReJS; λ = 1) on the 20-D Gaussian staircase beside their original forms: estimate-vs-step figure, per-level bias/variance/MSE, and the paper’s claim that regularisation lowers the error except for InfoNCE.',
-  cost: '36 runs of 20 000 steps (12 losses × 3 seeds), joint critic: ≈ 3–4 min a run with the compiled step on tfjs-node, ≈ 2 h (first runs measured 2026-12-01; the eager step, ≈ 55 ms/step, would take ≈ 11 h)',
+  cost: '39 runs of 20 000 steps (12 losses and the DV-family ReJS × 3 seeds), joint critic: ≈ 3 min a run with the compiled step on tfjs-node (8–12 ms/step), ≈ 2 h (measured 2026-12-01: 119 min for the first 36 runs; the eager step, ≈ 55 ms/step, would take ≈ 12 h)',
   signConvention: BIAS_TRUE_MINUS_ESTIMATE,
   protocolNotes: [
     'The losses as Table 1 of the paper sets them: MINE without the moving-average gradient (`dv`), SMILE clipped at τ = 10 and trained on its own value (`smile-dv:tau=10`), TUBA with a(y) = 1, JS read out as NWJ; the regularisers with λ = 1 (§5.3): for the DV family (MINE, SMILE, InfoNCE) the Euclidean distance of log E_Q[e^T] to 0 (Eq. 14); for the NWJ family the distance of its partition term E_Q[e^{T−1}] to 1 (Eq. 11), log-Euclidean with clipping at 10 for NWJ and TUBA, Euclidean for JS (Table 1).',
@@ -499,7 +499,7 @@ export const choiLeeFig7: PaperTarget = {
       {
         title: 'The claim of §5.3: regularisation improves every loss but InfoNCE',
         text: [
-          'The paper shows Fig. 7 without numbers and states: "With the exception of I_InfoNCE, regularized losses show clear superiority over the original losses." We read superiority as a lower MSE summed over the five levels, seed by seed, and test it on the log of the ratio (a factor: an exploding loss\'s MSE spans orders of magnitude between seeds, so a raw difference would be decided by the seed that explodes most). exp of the mean is the typical factor: −2.3 is ten times smaller.',
+          'The paper shows Fig. 7 without numbers and states: "With the exception of I_InfoNCE, regularized losses show clear superiority over the original losses." We read superiority as a lower MSE summed over the five levels, seed by seed, and test it on the log of the ratio (a factor: an exploding loss\'s MSE spans orders of magnitude between seeds, so a raw difference would be decided by the seed that explodes most). exp of the mean is the typical factor: −2.3 is ten times smaller. We chose the log after a first reading on raw differences, which called ReNWJ and ReTUBA "differs" although every seed improved by a factor of 8 to 75.',
         ],
         table: claimTable.table,
       },
