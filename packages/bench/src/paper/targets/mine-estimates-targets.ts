@@ -28,6 +28,12 @@ const seedsOf = (preset: PaperPreset, seeds?: readonly number[]) =>
 const NEURAL_NOTE =
   'The paper states no protocol for §4. Ours: a joint critic concat(x, y) → 256 → 256 → 1, Adam 5·10⁻⁴, 4000 steps on fresh batches of 64; the estimate is the mean of the per-batch estimates over the last half. MINE is `mine` (DV with the moving-average gradient, rate 0.01), MINE-f is `nwj`.';
 
+/**
+ * Below this true MI (nats) "MINE improves on KSG" is not tested: within the 0.1-nat floor of
+ * "≈ truth" both can be exact, so the row asks that both are.
+ */
+const NO_ROOM_BELOW = 0.1;
+
 /** "≈ the truth": within 0.1 nats or 10% of it, or the seeds' spread. */
 function nearTruth(values: readonly (number | null)[], truth: number): Verdict {
   return compareWithPublished(values, truth, approximateRule(Math.max(0.1, 0.1 * Math.abs(truth))));
@@ -68,11 +74,11 @@ export const belghaziFig1: PaperTarget = {
   artefact: 'Fig. 1',
   description:
     'MI of two Gaussians with component-wise correlation ρ ∈ (−1, 1), d = 2 and 20: MINE, MINE-f and the KSG estimator against the truth.',
-  cost: '108 neural runs of 4000 steps (9 ρ × 2 d × 2 bounds × 3 seeds) ≈ 6 h, and 54 KSG estimates on 5000 pairs (≈ 10 min)',
+  cost: '108 neural runs of 4000 steps (9 ρ × 2 d × 2 bounds × 3 seeds), ≈ 35 s each with the compiled step on tfjs-node (8–15 ms/step), and 54 KSG estimates on 5000 pairs (under 10 s each): ≈ 70 min in all (66.6 min measured 2026-12-01; the eager step would take ≈ 6 h)',
   protocolNotes: [
     NEURAL_NOTE,
     'KSG: `@mi/classical` `ksg` (Kraskov et al. algorithm 1, k = 3) on 5000 fresh pairs; the paper does not say how many.',
-    'The paper’s statements, one per row: at d = 2 MINE and KSG are "virtually indistinguishable from the ground truth"; at d = 20 MINE is a "marked improvement" over KSG; MINE is tighter than MINE-f (checked where the truth is at least 1 nat).',
+    'The paper’s statements, one per row: at d = 2 MINE and KSG are "virtually indistinguishable from the ground truth"; at d = 20 MINE is a "marked improvement" over KSG (where the truth is at least 0.1 nats; at ρ = 0 both must be ≈ 0 instead, as no estimator can improve on an exact one); MINE is tighter than MINE-f (checked where the truth is at least 1 nat).',
   ],
   settings(preset, seeds) {
     const chosen = seedsOf(preset, seeds);
@@ -96,6 +102,10 @@ export const belghaziFig1: PaperTarget = {
         );
         const checks: { label: string; verdict: Verdict }[] = [];
         if (row.point.dimension === smallest) {
+          checks.push({ label: 'MINE ≈ truth', verdict: nearTruth(mine, row.trueMI) });
+          checks.push({ label: 'KSG ≈ truth', verdict: nearTruth(ksg, row.trueMI) });
+        } else if (row.trueMI < NO_ROOM_BELOW) {
+          // Where the truth is (almost) 0 both estimators can be exact: no improvement to show.
           checks.push({ label: 'MINE ≈ truth', verdict: nearTruth(mine, row.trueMI) });
           checks.push({ label: 'KSG ≈ truth', verdict: nearTruth(ksg, row.trueMI) });
         } else {
