@@ -377,11 +377,13 @@ const CHOI_LEE_PAIRS = [
 ] as const;
 
 /**
- * Rows beside the pairs, without a claim: ReJS with the DV family's regulariser on the JS critic,
- * λ(log E_Q[e^T])², the reading `rejs` had before it took Eq. 11's NWJ-family form.
+ * Rows beside the pairs, without a claim: the other readings of Table 1's "Euclidean distance" for
+ * JS. The DV family's λ(log E_Q[e^T])² (what `rejs` was before it took Eq. 11's NWJ-family form),
+ * and the log-Euclidean distance of ReNWJ, λ(log E_Q[e^{T−1}])².
  */
 const CHOI_LEE_EXTRA_ROWS = [
   ['rejs:distance=l2;target=-1', 'ReJS, DV-family regulariser λ(log E_Q[e^T])²'],
+  ['rejs:distance=log-euclidean', 'ReJS, log-Euclidean regulariser λ(log E_Q[e^{T−1}])²'],
 ] as const;
 
 /**
@@ -407,11 +409,11 @@ export const choiLeeFig7: PaperTarget = {
   artefact: 'Fig. 7',
   description:
     'The regularised losses (ReMINE, ReSMILE, ReInfoNCE, ReNWJ, ReTUBA, ReJS; λ = 1) on the 20-D Gaussian staircase beside their original forms: estimate-vs-step figure, per-level bias/variance/MSE, and the paper’s claim that regularisation lowers the error except for InfoNCE.',
-  cost: '39 runs of 20 000 steps (12 losses and the DV-family ReJS × 3 seeds), joint critic: ≈ 3 min a run with the compiled step on tfjs-node (8–12 ms/step), ≈ 2 h (measured 2026-12-01: 119 min for the first 36 runs; the eager step, ≈ 55 ms/step, would take ≈ 12 h)',
+  cost: '42 runs of 20 000 steps (12 losses and two other readings of ReJS × 3 seeds), joint critic: ≈ 3 min a run with the compiled step on tfjs-node (8–12 ms/step), ≈ 2 h 10 min (measured 2026-12-01: 119 min for the first 36 runs; the eager step, ≈ 55 ms/step, would take ≈ 13 h)',
   signConvention: BIAS_TRUE_MINUS_ESTIMATE,
   protocolNotes: [
     'The losses as Table 1 of the paper sets them: MINE without the moving-average gradient (`dv`), SMILE clipped at τ = 10 and trained on its own value (`smile-dv:tau=10`), TUBA with a(y) = 1, JS read out as NWJ; the regularisers with λ = 1 (§5.3): for the DV family (MINE, SMILE, InfoNCE) the Euclidean distance of log E_Q[e^T] to 0 (Eq. 14); for the NWJ family the distance of its partition term E_Q[e^{T−1}] to 1 (Eq. 11), log-Euclidean with clipping at 10 for NWJ and TUBA, Euclidean for JS (Table 1).',
-    'An extra row, without a claim, trains ReJS with the DV family\'s regulariser instead (`rejs:distance=l2;target=-1`, λ(log E_Q[e^T])² on the JS critic): the other reading of Table 1\'s "Euclidean distance" for JS.',
+    "Two extra rows, without a claim, train ReJS with the other readings of Table 1's \"Euclidean distance\" for JS: the DV family's λ(log E_Q[e^T])² (`rejs:distance=l2;target=-1`) and ReNWJ's log-Euclidean λ(log E_Q[e^{T−1}])² (`rejs:distance=log-euclidean`).",
     'The staircase protocol of Song & Ermon App. B.1 (joint critic 256-256, Adam 5·10⁻⁴, batch 64, 4000 steps per level). The paper prints no numbers: the verdicts test its one claim.',
   ],
   settings(preset, seeds) {
