@@ -118,7 +118,7 @@ export const chanMixedGaussian = mineeTarget({
     mine: 7e4,
     text: { minee: 'within 10% close to 2·10⁴ steps', mine: 'within 10% close to 7·10⁴ steps' },
   },
-  cost: '6 runs of 100 000 steps (2 methods × 3 seeds): MI-NEE ≈ 17 ms/step, MINE ≈ 45 ms/step: ≈ 5 h',
+  cost: '6 runs of 100 000 steps (2 methods × 3 seeds) with the compiled step on tfjs-node: MI-NEE ≈ 9 ms/step, MINE (n shifted pairs) ≈ 6.4 ms/step (a 3000-step probe, 2026-12-01): ≈ 1.3 h (on wasm with all-pairs MINE, 17 and 45 ms/step, ≈ 5 h)',
 });
 
 export const chanHighDimensionalGaussian = mineeTarget({
