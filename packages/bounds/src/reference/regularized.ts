@@ -30,6 +30,10 @@ interface Regularizer {
   readonly target: number;
 }
 
+/** Whether the distance's target C is a partition term (linear domain) rather than its log. */
+const linearTarget = (distance: RegularizerReferenceDistance) =>
+  distance === 'log-euclidean' || distance === 'linear-l2';
+
 function resolve(
   options: RegularizerReferenceOptions,
   defaultDistance: RegularizerReferenceDistance,
@@ -38,15 +42,13 @@ function resolve(
   return {
     distance,
     lambda: options.lambda ?? 1,
-    target: options.target ?? (distance === 'log-euclidean' || distance === 'linear-l2' ? 1 : 0),
+    target: options.target ?? (linearTarget(distance) ? 1 : 0),
   };
 }
 
 /** C in the log domain: log C where C is a partition term (log-Euclidean, linear l2), C otherwise. */
 function logTarget(regularizer: Regularizer): number {
-  return regularizer.distance === 'log-euclidean' || regularizer.distance === 'linear-l2'
-    ? Math.log(regularizer.target)
-    : regularizer.target;
+  return linearTarget(regularizer.distance) ? Math.log(regularizer.target) : regularizer.target;
 }
 
 /**
