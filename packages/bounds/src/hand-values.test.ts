@@ -241,17 +241,24 @@ describe('hand-computed values on a 3 × 3 score matrix', () => {
     expect(reinfonceValue.loss).toBeCloseTo(-rows + rowPartition ** 2, 5);
     expect(value(resmilePlugin).terms['regularizer']).toBeCloseTo(L * L, 5);
     expect(value(retubaPlugin).terms['regularizer']).toBeCloseTo(L * L, 5);
-    // ReJS: the NWJ readout's partition term E_Q[e^{T−1}], Euclidean distance to 1 (Eq. 11).
+    // ReJS: the NWJ readout's partition term E_Q[e^{T−1}], log-Euclidean distance to 1 (Eq. 11).
     const nwjPartition = mean(off.map((v) => Math.exp(v - 1)));
     const rejsValue = value(rejsPlugin);
     expect(rejsValue.terms['logPartition']).toBeCloseTo(Math.log(nwjPartition), 5);
-    expect(rejsValue.terms['regularizer']).toBeCloseTo((nwjPartition - 1) ** 2, 5);
-    expect(rejsValue.loss).toBeCloseTo(-nwjValue + (nwjPartition - 1) ** 2, 5);
+    expect(rejsValue.terms['regularizer']).toBeCloseTo(Math.log(nwjPartition) ** 2, 5);
+    expect(rejsValue.loss).toBeCloseTo(-nwjValue + Math.log(nwjPartition) ** 2, 5);
     const shiftedPartition = mean(off.map(Math.exp));
     expect(value(rejsPlugin, { readout: 'nwj-shifted' }).terms['regularizer']).toBeCloseTo(
-      (shiftedPartition - 1) ** 2,
+      Math.log(shiftedPartition) ** 2,
       5,
     );
+    // Eq. 11 with the Euclidean distance on the partition term itself: λ(E_Q[e^{T−1}] − 1)².
+    const linear = value(rejsPlugin, { distance: 'linear-l2' });
+    expect(linear.terms['regularizer']).toBeCloseTo((nwjPartition - 1) ** 2, 5);
+    expect(linear.loss).toBeCloseTo(-nwjValue + (nwjPartition - 1) ** 2, 5);
+    expect(
+      value(rejsPlugin, { readout: 'nwj-shifted', distance: 'linear-l2' }).terms['regularizer'],
+    ).toBeCloseTo((shiftedPartition - 1) ** 2, 5);
     // The DV-family reading, λ(log E_Q[e^T])², is l2 with C = s − 1 on log E_Q[e^{T+s−1}]: C = −1
     // for readout 'nwj', 0 for 'nwj-shifted'.
     expect(value(rejsPlugin, { distance: 'l2', target: -1 }).terms['regularizer']).toBeCloseTo(

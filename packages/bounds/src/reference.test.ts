@@ -235,6 +235,11 @@ const cases: readonly Case[] = [
   },
   {
     id: 'rejs',
+    options: { distance: 'linear-l2' },
+    reference: () => reference.rejs({ distance: 'linear-l2' }),
+  },
+  {
+    id: 'rejs',
     options: { distance: 'l2', target: -1 },
     reference: () => reference.rejs({ distance: 'l2', target: -1 }),
   },

@@ -120,9 +120,9 @@ export const rejsPlugin: BoundPlugin<JensenShannonOptions & RegularizerOptions> 
     displayName: 'ReJS',
     base: jensenShannonPlugin,
     baseOptionKeys: ['readout'],
-    regularizerDefaults: { distance: 'linear-l2', lambda: 1, target: 1 },
+    regularizerDefaults: { distance: 'log-euclidean', lambda: 1, target: 1 },
     description:
-      'JS-trained critic, NWJ readout, with the Euclidean distance of its NWJ partition term E_Q[e^{T−1}] to 1.',
+      'JS-trained critic, NWJ readout, with the log-Euclidean distance of its NWJ partition term E_Q[e^{T−1}] to 1.',
   },
 );
 
@@ -205,18 +205,23 @@ export function retuba(options?: TubaOptions & RegularizerOptions): Bound {
 
 /**
  * ReJS (Choi & Lee 2022, Eq. 11 and Table 1): the critic trained on the Jensen–Shannon objective,
- * MI read out as NWJ, and the regulariser of the NWJ family with the Euclidean distance that
- * Table 1 gives JS:
+ * MI read out as NWJ, and the regulariser of the NWJ family, d(E_Q[e^{T−1}], 1) (Eq. 11):
  *
  * ```
- * loss = −NWJ(T) (gradient of −J_JS) + λ·(E_{i≠j}[e^{T−1}] − 1)²     (λ = 1)
+ * loss = −NWJ(T) (gradient of −J_JS) + λ·(log E_{i≠j}[e^{T−1}])²     (λ = 1)
  * ```
  *
  * The partition term is the one the NWJ readout subtracts (E_{i≠j}[e^{T}] with readout
  * `'nwj-shifted'`). Pinning it to 1 is NWJ's self-normalisation: with readout `'nwj'` it pulls the
  * JS critic (optimum log p/q, where E_Q[e^{T−1}] = 1/e) towards NWJ's optimum 1 + log p/q, where
- * the readout is tight. The DV-family reading λ·(log E_{i≠j}[e^T])² is `distance: 'l2'` with
- * `target: −1` (readout `'nwj'`) or `target: 0` (`'nwj-shifted'`).
+ * the readout is tight.
+ *
+ * Table 1 calls JS's distance "Euclidean". The distance is taken on the log of the partition term,
+ * as for ReNWJ: on the term itself (`distance: 'linear-l2'`, λ(E_Q[e^{T−1}] − 1)²) the penalty
+ * grows like e^{2T} and the contrastive benchmark's critic diverges at every λ, which the paper's
+ * ReJS does not; on the Gaussian staircase both give the same error. The DV family's
+ * λ(log E_{i≠j}[e^T])² is `distance: 'l2'` with `target: −1` (readout `'nwj'`) or `target: 0`
+ * (`'nwj-shifted'`).
  */
 export function rejs(options?: JensenShannonOptions & RegularizerOptions): Bound {
   return rejsPlugin.create(options);

@@ -200,9 +200,9 @@ export interface RejsReferenceOptions extends RegularizerReferenceOptions {
 
 /**
  * ReJS (Choi & Lee 2022, Eq. 11, Table 1): the JS-trained critic (loss value −reported NWJ value,
- * gradient of −J) plus the NWJ family's regulariser with the Euclidean distance,
- * λ·(E_o[e^{S+s−1}] − C)², C = 1, s = 0 (readout 'nwj') or 1 ('nwj-shifted'): the partition term
- * the NWJ readout subtracts.
+ * gradient of −J) plus the NWJ family's regulariser with the log-Euclidean distance,
+ * λ·(log E_o[e^{S+s−1}] − log C)², C = 1, s = 0 (readout 'nwj') or 1 ('nwj-shifted'): the
+ * partition term the NWJ readout subtracts.
  */
 export function rejs(options: RejsReferenceOptions = {}): ReferenceBound {
   const readout = options.readout ?? 'nwj';
@@ -210,6 +210,6 @@ export function rejs(options: RejsReferenceOptions = {}): ReferenceBound {
   return withRegularizer(
     js({ readout }),
     (S) => logPartitionOf(S) + shift - 1,
-    resolve(options, 'linear-l2'),
+    resolve(options, 'log-euclidean'),
   );
 }

@@ -378,12 +378,12 @@ const CHOI_LEE_PAIRS = [
 
 /**
  * Rows beside the pairs, without a claim: the other readings of Table 1's "Euclidean distance" for
- * JS. The DV family's λ(log E_Q[e^T])² (what `rejs` was before it took Eq. 11's NWJ-family form),
- * and the log-Euclidean distance of ReNWJ, λ(log E_Q[e^{T−1}])².
+ * JS. The DV family's λ(log E_Q[e^T])², and Eq. 11 with the Euclidean distance on the partition
+ * term itself, λ(E_Q[e^{T−1}] − 1)² (`rejs` uses the log-Euclidean distance, as ReNWJ).
  */
 const CHOI_LEE_EXTRA_ROWS = [
   ['rejs:distance=l2;target=-1', 'ReJS, DV-family regulariser λ(log E_Q[e^T])²'],
-  ['rejs:distance=log-euclidean', 'ReJS, log-Euclidean regulariser λ(log E_Q[e^{T−1}])²'],
+  ['rejs:distance=linear-l2', 'ReJS, linear Euclidean regulariser λ(E_Q[e^{T−1}] − 1)²'],
 ] as const;
 
 /**
@@ -412,8 +412,8 @@ export const choiLeeFig7: PaperTarget = {
   cost: '42 runs of 20 000 steps (12 losses and two other readings of ReJS × 3 seeds), joint critic: ≈ 3 min a run with the compiled step on tfjs-node (8–12 ms/step), ≈ 2 h 10 min (measured 2026-12-01: 119 min for the first 36 runs; the eager step, ≈ 55 ms/step, would take ≈ 13 h)',
   signConvention: BIAS_TRUE_MINUS_ESTIMATE,
   protocolNotes: [
-    'The losses as Table 1 of the paper sets them: MINE without the moving-average gradient (`dv`), SMILE clipped at τ = 10 and trained on its own value (`smile-dv:tau=10`), TUBA with a(y) = 1, JS read out as NWJ; the regularisers with λ = 1 (§5.3): for the DV family (MINE, SMILE, InfoNCE) the Euclidean distance of log E_Q[e^T] to 0 (Eq. 14); for the NWJ family the distance of its partition term E_Q[e^{T−1}] to 1 (Eq. 11), log-Euclidean with clipping at 10 for NWJ and TUBA, Euclidean for JS (Table 1).',
-    "Two extra rows, without a claim, train ReJS with the other readings of Table 1's \"Euclidean distance\" for JS: the DV family's λ(log E_Q[e^T])² (`rejs:distance=l2;target=-1`) and ReNWJ's log-Euclidean λ(log E_Q[e^{T−1}])² (`rejs:distance=log-euclidean`).",
+    'The losses as Table 1 of the paper sets them: MINE without the moving-average gradient (`dv`), SMILE clipped at τ = 10 and trained on its own value (`smile-dv:tau=10`), TUBA with a(y) = 1, JS read out as NWJ; the regularisers with λ = 1 (§5.3): for the DV family (MINE, SMILE, InfoNCE) the Euclidean distance of log E_Q[e^T] to 0 (Eq. 14); for the NWJ family the log-Euclidean distance of its partition term E_Q[e^{T−1}] to 1 (Eq. 11), with clipping at 10 for NWJ and TUBA (Table 1). Table 1 says "Euclidean" for JS; on the partition term itself that penalty grows like e^{2T} and diverges on the contrastive benchmark at every λ, so `rejs` takes it on the log, as ReNWJ.',
+    'Two extra rows, without a claim, train ReJS with the other readings of Table 1\'s "Euclidean distance" for JS: the DV family\'s λ(log E_Q[e^T])² (`rejs:distance=l2;target=-1`) and Eq. 11 with the Euclidean distance on the partition term itself, λ(E_Q[e^{T−1}] − 1)² (`rejs:distance=linear-l2`).',
     'The staircase protocol of Song & Ermon App. B.1 (joint critic 256-256, Adam 5·10⁻⁴, batch 64, 4000 steps per level). The paper prints no numbers: the verdicts test its one claim.',
   ],
   settings(preset, seeds) {
