@@ -7,6 +7,7 @@ import {
   jointCriticPlugin,
   type MineeCritic,
   mineeCriticPlugin,
+  type NeuralCritic,
   onehotCriticPlugin,
   resnet18CriticPlugin,
   separableCriticPlugin,
@@ -51,7 +52,14 @@ conformance(jointCriticPlugin, {
   inputs: { x: [3], y: [2] },
 });
 conformance(jointCriticPlugin, {
-  options: { xFeatures: 2, yFeatures: 2, hiddenUnits: [4], activation: 'elu', negatives: 2 },
+  options: {
+    xFeatures: 2,
+    yFeatures: 2,
+    hiddenUnits: [4],
+    activation: 'elu',
+    negatives: 2,
+    initStd: 0.5,
+  },
   inputs: { x: [2], y: [2] },
 });
 
@@ -124,14 +132,20 @@ conformance(resnet18CriticPlugin, {
 });
 
 // scores/pairs use f₀ only; the gradient check needs the x and y heads too.
+const mineeHeadsTarget = (critic: NeuralCritic, x: tf.Tensor, y: tf.Tensor) => {
+  const data: CriticInputs = { x, y };
+  const heads = (critic as MineeCritic).entropicScores(data, data);
+  return tf.addN(Object.values(heads).map((t) => tf.sum(t))) as tf.Scalar;
+};
 conformance(mineeCriticPlugin, {
   options: { xFeatures: 2, yFeatures: 3, hiddenUnits: [4] },
   inputs: { x: [2], y: [3] },
-  gradientTarget: (critic, x, y) => {
-    const data: CriticInputs = { x, y };
-    const heads = (critic as MineeCritic).entropicScores(data, data);
-    return tf.addN(Object.values(heads).map((t) => tf.sum(t))) as tf.Scalar;
-  },
+  gradientTarget: mineeHeadsTarget,
+});
+conformance(mineeCriticPlugin, {
+  options: { xFeatures: 2, yFeatures: 3, hiddenUnits: [4], activation: 'elu', initStd: 0.5 },
+  inputs: { x: [2], y: [3] },
+  gradientTarget: mineeHeadsTarget,
 });
 
 // TNCE's q(y | x): an MLP mean, and the affine mean that contains a Gaussian's exact conditional.

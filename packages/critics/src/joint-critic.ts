@@ -17,6 +17,7 @@ import {
   assertPositiveInteger,
   checkUnits,
   rejectUnknownOptions,
+  resolveInit,
   resolveSeed,
 } from './validate/check-options';
 
@@ -30,6 +31,12 @@ export interface JointCriticOptions {
   readonly hiddenUnits?: readonly number[];
   /** Hidden-layer activation. Default `'relu'`. */
   readonly activation?: 'relu' | 'elu';
+  /**
+   * Start every kernel from N(0, initStd²) and every bias at 0, instead of PyTorch's `nn.Linear`
+   * default U(±1/√fanIn). Paper 001's code uses 0.02: the small start is where MINE's slow first
+   * phase comes from.
+   */
+  readonly initStd?: number;
   /**
    * Partners per row in {@link JointCritic.sampledScores}: `'all'` (the n − 1 other rows) or a
    * count k < n of shifted partners, for batches whose n² pairs do not fit. Default `'all'`.
@@ -59,7 +66,15 @@ export interface JointCritic extends NeuralCritic {
   sampledScores(x: tf.Tensor, y: tf.Tensor): tf.Tensor2D;
 }
 
-const OPTION_NAMES = ['xFeatures', 'yFeatures', 'hiddenUnits', 'activation', 'negatives', 'seed'];
+const OPTION_NAMES = [
+  'xFeatures',
+  'yFeatures',
+  'hiddenUnits',
+  'activation',
+  'initStd',
+  'negatives',
+  'seed',
+];
 
 /**
  * The joint (concatenation) critic of MINE and of papers 003 and 000:
@@ -90,6 +105,7 @@ export function jointCritic(options: JointCriticOptions): JointCritic {
   assertOneOf(name, 'activation', activation, ['relu', 'elu'] as const);
   const negatives = options.negatives ?? 'all';
   if (negatives !== 'all') assertNumber(name, 'negatives', negatives, { integer: true, min: 1 });
+  const init = resolveInit(name, options.initStd);
   const seed = resolveSeed(name, options.seed);
   const { xFeatures, yFeatures } = options;
 
@@ -101,6 +117,7 @@ export function jointCritic(options: JointCriticOptions): JointCritic {
     yFeatures,
     hiddenUnits,
     activation as DenseActivation,
+    { init },
   );
   const inputs = (method: string, x: tf.Tensor, y: tf.Tensor) => {
     const n = checkPairedBatches(`joint.${method}`, x, [xFeatures], y, [yFeatures]);
@@ -109,7 +126,15 @@ export function jointCritic(options: JointCriticOptions): JointCritic {
 
   return assembleCritic({
     id: 'joint',
-    options: { xFeatures, yFeatures, hiddenUnits, activation, negatives, seed },
+    options: {
+      xFeatures,
+      yFeatures,
+      hiddenUnits,
+      activation,
+      ...(init === undefined ? {} : { initStd: init.std }),
+      negatives,
+      seed,
+    },
     store,
     scores: (x, y) => {
       const batch = inputs('scores', x, y);

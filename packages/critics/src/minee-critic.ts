@@ -11,6 +11,7 @@ import {
   assertPositiveInteger,
   checkUnits,
   rejectUnknownOptions,
+  resolveInit,
   resolveSeed,
 } from './validate/check-options';
 
@@ -27,6 +28,12 @@ export interface MineeCriticOptions {
   readonly hiddenUnits?: readonly number[];
   /** Hidden-layer activation. Default `'relu'`. */
   readonly activation?: 'relu' | 'elu';
+  /**
+   * Start every kernel from N(0, initStd²) and every bias at 0, instead of PyTorch's `nn.Linear`
+   * default U(±1/√fanIn). Paper 001's code uses 0.02: the small start is where MINE's slow first
+   * phase comes from.
+   */
+  readonly initStd?: number;
   /**
    * Reference batch size as a multiple of the data batch: m = referenceFactor · n uniform points
    * per step (Chan et al. 2019, §4: 10 for MG(ρ), 300 for HG(ρ, d)). Default 10.
@@ -64,6 +71,7 @@ const OPTION_NAMES = [
   'yFeatures',
   'hiddenUnits',
   'activation',
+  'initStd',
   'referenceFactor',
   'seed',
 ];
@@ -101,13 +109,16 @@ export function mineeCritic(options: MineeCriticOptions): MineeCritic {
   assertOneOf(name, 'activation', activation, ['relu', 'elu'] as const);
   const referenceFactor = options.referenceFactor ?? 10;
   assertPositiveInteger(name, 'referenceFactor', referenceFactor);
+  const init = resolveInit(name, options.initStd);
   const seed = resolveSeed(name, options.seed);
   const { xFeatures, yFeatures } = options;
 
   const store = createWeightStore('minee', seed);
-  const joint = createJointNetwork(store, 'joint/', xFeatures, yFeatures, hiddenUnits, activation);
-  const xHead = createMlp(store, 'x/', xFeatures, hiddenUnits, 1);
-  const yHead = createMlp(store, 'y/', yFeatures, hiddenUnits, 1);
+  const joint = createJointNetwork(store, 'joint/', xFeatures, yFeatures, hiddenUnits, activation, {
+    init,
+  });
+  const xHead = createMlp(store, 'x/', xFeatures, hiddenUnits, 1, { init });
+  const yHead = createMlp(store, 'y/', yFeatures, hiddenUnits, 1, { init });
   const single = (mlp: typeof xHead, input: tf.Tensor) =>
     tf.tidy(() => tf.reshape(applyMlp(mlp, input as tf.Tensor2D, activation), [-1]) as tf.Tensor1D);
   const paired = (functionName: string, x: tf.Tensor, y: tf.Tensor) =>
@@ -128,7 +139,15 @@ export function mineeCritic(options: MineeCriticOptions): MineeCritic {
 
   const critic: MineeCritic = assembleCritic({
     id: 'minee',
-    options: { xFeatures, yFeatures, hiddenUnits, activation, referenceFactor, seed },
+    options: {
+      xFeatures,
+      yFeatures,
+      hiddenUnits,
+      activation,
+      ...(init === undefined ? {} : { initStd: init.std }),
+      referenceFactor,
+      seed,
+    },
     store,
     scores: (x, y) => {
       paired('minee.scores', x, y);

@@ -233,11 +233,11 @@ export function registerOtherBenchmarks(bench: Command, environment: CommandEnvi
     )
     .option(
       '--critic <spec>',
-      'critic of MINE and of --bounds (default joint; a --plugin critic gets xFeatures, yFeatures, seed); MI-NEE keeps its three-head critic',
+      "critic of MINE and of --bounds (default: MINE the paper code's joint:activation=elu;hiddenUnits=300,300;initStd=0.02, --bounds joint; a --plugin critic gets xFeatures, yFeatures, seed); MI-NEE keeps its three-head critic",
     )
     .option(
       '--hidden <widths>',
-      'hidden widths of the built-in networks (default 100,100)',
+      "hidden widths of MI-NEE's heads and of built-in critics whose spec sets none (default 100,100)",
       integerList('--hidden'),
     )
     .option('--seeds <n|list>', 'seeds', seedList)

@@ -9,27 +9,59 @@ export interface DenseWeights {
 }
 
 /**
+ * How a dense layer's weights start: `undefined` for PyTorch's `nn.Linear` (kernel and bias from
+ * U(−1/√fanIn, 1/√fanIn)), or `{ std }` for a kernel from N(0, std²) and a zero bias (paper 001's
+ * code, std = 0.02).
+ */
+export type DenseInit = { readonly std: number } | undefined;
+
+/** A kernel or bias of `shape` drawn as `init` says; `limit` is nn.Linear's 1/√fanIn. */
+export function initialWeight(
+  store: WeightStore,
+  name: string,
+  shape: readonly number[],
+  limit: number,
+  init: DenseInit,
+  kind: 'kernel' | 'bias',
+): tf.Variable {
+  if (init === undefined) return store.uniform(name, shape, limit);
+  return kind === 'kernel'
+    ? store.normal(name, shape, init.std)
+    : store.constant(name, shape, 0, true);
+}
+
+/**
  * A dense layer initialised as PyTorch's `nn.Linear` (the papers' code): kernel and bias drawn
- * from U(−1/√fanIn, 1/√fanIn). `fanIn` defaults to the input size; a split first layer passes
- * the size of the whole concatenated input.
+ * from U(−1/√fanIn, 1/√fanIn), or as `init` says. `fanIn` defaults to the input size; a split
+ * first layer passes the size of the whole concatenated input.
  */
 export function createDense(
   store: WeightStore,
   name: string,
   inUnits: number,
   outUnits: number,
-  options: { bias?: boolean; fanIn?: number } = {},
+  options: { bias?: boolean; fanIn?: number; init?: DenseInit } = {},
 ): DenseWeights {
   const limit = 1 / Math.sqrt(options.fanIn ?? inUnits);
-  const kernel = store.uniform(
+  const kernel = initialWeight(
+    store,
     `${name}/kernel`,
     [inUnits, outUnits],
     limit,
+    options.init,
+    'kernel',
   ) as tf.Variable<tf.Rank.R2>;
   const bias =
     options.bias === false
       ? undefined
-      : (store.uniform(`${name}/bias`, [outUnits], limit) as tf.Variable<tf.Rank.R1>);
+      : (initialWeight(
+          store,
+          `${name}/bias`,
+          [outUnits],
+          limit,
+          options.init,
+          'bias',
+        ) as tf.Variable<tf.Rank.R1>);
   return { kernel, bias };
 }
 
@@ -54,7 +86,7 @@ export function createMlp(
   inUnits: number,
   hiddenUnits: readonly number[],
   outUnits: number,
-  options: { outputBias?: boolean } = {},
+  options: { outputBias?: boolean; init?: DenseInit } = {},
 ): MlpWeights {
   const sizes = [inUnits, ...hiddenUnits, outUnits];
   const layers: DenseWeights[] = [];
@@ -63,6 +95,7 @@ export function createMlp(
     layers.push(
       createDense(store, `${prefix}dense${k}`, sizes[k]!, sizes[k + 1]!, {
         bias: !last || options.outputBias !== false,
+        init: options.init,
       }),
     );
   }

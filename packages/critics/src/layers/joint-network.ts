@@ -1,6 +1,6 @@
 import { type DenseActivation, fastActivation, fastDense } from '@mi/core';
 import * as tf from '@tensorflow/tfjs-core';
-import { applyDense, createDense, type DenseWeights } from './dense';
+import { applyDense, createDense, type DenseInit, type DenseWeights, initialWeight } from './dense';
 import type { WeightStore } from './weight-store';
 
 /**
@@ -31,13 +31,15 @@ export function createJointNetwork(
   yFeatures: number,
   hiddenUnits: readonly number[],
   activation: DenseActivation,
-  options: { outputBias?: boolean } = {},
+  options: { outputBias?: boolean; init?: DenseInit } = {},
 ): JointNetwork {
   const first = hiddenUnits[0]!;
   const limit = 1 / Math.sqrt(xFeatures + yFeatures);
-  const xKernel = store.uniform(`${prefix}dense0/x-kernel`, [xFeatures, first], limit);
-  const yKernel = store.uniform(`${prefix}dense0/y-kernel`, [yFeatures, first], limit);
-  const firstBias = store.uniform(`${prefix}dense0/bias`, [first], limit);
+  const weight = (name: string, shape: number[], kind: 'kernel' | 'bias') =>
+    initialWeight(store, `${prefix}dense0/${name}`, shape, limit, options.init, kind);
+  const xKernel = weight('x-kernel', [xFeatures, first], 'kernel');
+  const yKernel = weight('y-kernel', [yFeatures, first], 'kernel');
+  const firstBias = weight('bias', [first], 'bias');
   const sizes = [...hiddenUnits, 1];
   const rest: DenseWeights[] = [];
   for (let k = 0; k + 1 < sizes.length; k++) {
@@ -45,6 +47,7 @@ export function createJointNetwork(
     rest.push(
       createDense(store, `${prefix}dense${k + 1}`, sizes[k]!, sizes[k + 1]!, {
         bias: !last || options.outputBias !== false,
+        init: options.init,
       }),
     );
   }

@@ -48,6 +48,16 @@ export function resolveSeed(functionName: string, seed: unknown): number {
   return seed;
 }
 
+/**
+ * The initialisation an `initStd` option asks for: N(0, initStd²) kernels and zero biases, or
+ * PyTorch's `nn.Linear` default when absent.
+ */
+export function resolveInit(functionName: string, initStd: unknown): { std: number } | undefined {
+  if (initStd === undefined) return undefined;
+  assertNumber(functionName, 'initStd', initStd, { min: 0, minExclusive: true });
+  return { std: initStd };
+}
+
 export { assertNumber, assertOneOf, assertPositiveInteger };
 
 /** Throws unless `value` is a boolean. */
