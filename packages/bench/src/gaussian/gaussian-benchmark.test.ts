@@ -199,10 +199,14 @@ describe('one-hot and MI-NEE benchmarks (tiny)', () => {
     );
     expect(records.map((r) => r.params['method'])).toEqual(['minee', 'mine']);
     // Every run names its specs, so MINE over n shifted pairs (the paper's resampled marginals)
-    // is not taken for a finished run of the all-pairs MINE of earlier folders.
+    // is not taken for a finished run of the all-pairs MINE of earlier folders, nor a run on the
+    // paper code's networks for one on PyTorch's default initialisation.
     expect(records.map((r) => [r.params['bound'], r.params['critic']])).toEqual([
-      ['minee', 'minee'],
-      ['mine:decay=0.01;marginals=shifted', 'joint'],
+      ['minee', 'minee:activation=elu;initStd=0.02'],
+      [
+        'mine:decay=0.01;marginals=shifted',
+        'joint:activation=elu;hiddenUnits=300,300;initStd=0.02',
+      ],
     ]);
     expect(records[0]?.metrics['trueMI']).toBeCloseTo(0.408443, 5);
   });
