@@ -33,8 +33,8 @@ export interface JointCriticOptions {
   readonly activation?: 'relu' | 'elu';
   /**
    * Start every kernel from N(0, initStd²) and every bias at 0, instead of PyTorch's `nn.Linear`
-   * default U(±1/√fanIn). Paper 001's code uses 0.02: the small start is where MINE's slow first
-   * phase comes from.
+   * default U(±1/√fanIn). Paper 001's code uses 0.02; from that start MI-NEE on MG(0.9) takes
+   * ≈ 5× more steps to reach the truth than from the default.
    */
   readonly initStd?: number;
   /**

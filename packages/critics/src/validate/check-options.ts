@@ -6,6 +6,7 @@ import {
   readOptions,
 } from '@mi/core';
 import { InvalidArgumentError } from '@mi/spec';
+import type { DenseInit } from '../layers/dense';
 
 /** Throws on option keys that the factory does not know (catches typos such as `hiden`). */
 export function rejectUnknownOptions(
@@ -52,7 +53,7 @@ export function resolveSeed(functionName: string, seed: unknown): number {
  * The initialisation an `initStd` option asks for: N(0, initStd²) kernels and zero biases, or
  * PyTorch's `nn.Linear` default when absent.
  */
-export function resolveInit(functionName: string, initStd: unknown): { std: number } | undefined {
+export function resolveInit(functionName: string, initStd: unknown): DenseInit {
   if (initStd === undefined) return undefined;
   assertNumber(functionName, 'initStd', initStd, { min: 0, minExclusive: true });
   return { std: initStd };
