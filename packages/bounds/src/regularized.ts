@@ -1,5 +1,5 @@
 import { assertNumber, assertOneOf, readOptions } from '@mi/core';
-import { type Bound, type BoundPlugin, InvalidArgumentError } from '@mi/spec';
+import { type Bound, type BoundInputs, type BoundPlugin, InvalidArgumentError } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import { createBound } from './shared/create-bound';
 import { references } from './shared/references';
@@ -86,11 +86,12 @@ export function regularized(
   readOptions(functionName, options, [...REGULARIZER_KEYS]);
   const regularizer = resolveRegularizer(functionName, options);
   const logPartition = bound.logPartition?.bind(bound);
-  return createBound({
+  return createBound<BoundInputs>({
     id,
     // The base bound's options and the regulariser's: what the plugin's create() takes back.
     config: { ...bound.config, ...regularizer },
     requires: bound.requires,
+    ...(bound.reads === undefined ? {} : { reads: bound.reads }),
     // The regulariser pins the log partition to C, so a DV-form bound can pool its batches.
     ...(bound.averaging === undefined ? {} : { averaging: 'micro' as const }),
     initialState: () => bound.initialState(),

@@ -84,6 +84,76 @@ describe('jointCritic', () => {
     two.dispose();
   });
 
+  it('scores S_ii and S_i,(i+1) mod n with shiftedPairs, for a network set by hand', () => {
+    // f(x, y) = 2·relu(x₀ − 3y₀ + 0.5) − 1, as above.
+    const critic = jointCritic({ xFeatures: 2, yFeatures: 1, hiddenUnits: [1], seed: 1 });
+    const w = critic.weights;
+    w.get('dense0/x-kernel')!.assign(tf.tensor2d([[1], [0]]));
+    w.get('dense0/y-kernel')!.assign(tf.tensor2d([[-3]]));
+    w.get('dense0/bias')!.assign(tf.tensor1d([0.5]));
+    w.get('dense1/kernel')!.assign(tf.tensor2d([[2]]));
+    w.get('dense1/bias')!.assign(tf.tensor1d([-1]));
+    const xs = [
+      [1, 9],
+      [-2, 9],
+      [4, 9],
+    ];
+    const ys = [[0], [1], [-1]];
+    const f = (x: number[], y: number[]) => 2 * Math.max(0, x[0]! - 3 * y[0]! + 0.5) - 1;
+    const x = tf.tensor2d(xs);
+    const y = tf.tensor2d(ys);
+    const [joint, shifted] = expectNoTensorLeakOf(() => {
+      const pairs = critic.shiftedPairs(x, y);
+      return [pairs.joint, pairs.shifted];
+    });
+    // joint: f(1,0) = 2, f(−2,1) = −1, f(4,−1) = 14; shifted: f(1,1) = −1, f(−2,−1) = 2, f(4,0) = 8.
+    expect(joint.shape).toEqual([3]);
+    expectAllClose(joint, [2, -1, 14]);
+    expectAllClose(
+      shifted,
+      xs.map((row, i) => f(row, ys[(i + 1) % 3]!)),
+    );
+    expectAllClose(shifted, [-1, 2, 8]);
+    const one = tf.zeros([1, 2]);
+    expect(() => critic.shiftedPairs(one, tf.zeros([1, 1]))).toThrow(
+      "joint.shiftedPairs: argument 'x' has shape [1, 2], expected [2, 2] (n >= 2 rows (for n = 1 the shifted pair is the joint pair))",
+    );
+    expect(() => critic.shiftedPairs(x, tf.zeros([2, 1]))).toThrow(/joint\.shiftedPairs/);
+    tf.dispose([x, y, joint, shifted, one]);
+    critic.dispose();
+  });
+
+  it('gives the weights the gradient of the matrix path through shiftedPairs', () => {
+    const n = 6;
+    const critic = jointCritic({ xFeatures: 3, yFeatures: 2, hiddenUnits: [8, 4], seed: 9 });
+    const x = tf.randomNormal([n, 3], 0, 1, 'float32', 11);
+    const y = tf.randomNormal([n, 2], 0, 1, 'float32', 12);
+    const weights = critic.trainableVariables as tf.Variable[];
+    // A loss that weighs the two parts differently, so that swapped parts would show.
+    const fromPairs = tf.variableGrads(() => {
+      const { joint, shifted } = critic.shiftedPairs(x, y);
+      return tf.sub(tf.sum(joint), tf.logSumExp(shifted)) as tf.Scalar;
+    }, weights);
+    const fromMatrix = tf.variableGrads(() => {
+      const s = critic.scores(x, y);
+      const superdiagonal = tf.sum(
+        tf.mul(s, tf.oneHot(tf.tensor1d([1, 2, 3, 4, 5, 0], 'int32'), n)),
+        1,
+      );
+      return tf.sub(tf.sum(tf.mul(s, tf.eye(n))), tf.logSumExp(superdiagonal)) as tf.Scalar;
+    }, weights);
+    expectAllClose(fromPairs.value, fromMatrix.value.dataSync(), { atol: 1e-5, rtol: 1e-5 });
+    for (const v of weights) {
+      expectAllClose(fromPairs.grads[v.name]!, fromMatrix.grads[v.name]!.dataSync(), {
+        atol: 1e-5,
+        rtol: 1e-4,
+      });
+    }
+    tf.dispose([x, y, fromPairs.value, fromMatrix.value]);
+    tf.dispose([...Object.values(fromPairs.grads), ...Object.values(fromMatrix.grads)]);
+    critic.dispose();
+  });
+
   it('trains the split layer with the same gradient as the naive layer (fastDense path)', () => {
     const x = tf.randomNormal([4, 3], 0, 1, 'float32', 1) as tf.Tensor2D;
     const kernel = tf.randomNormal([3, 2], 0, 1, 'float32', 2) as tf.Tensor2D;

@@ -1,7 +1,7 @@
 import type { DenseActivation } from '@mi/core';
 import { papers } from '@mi/core';
-import { ShapeMismatchError } from '@mi/spec';
-import type * as tf from '@tensorflow/tfjs-core';
+import { ShapeMismatchError, type ShiftedPairScores } from '@mi/spec';
+import * as tf from '@tensorflow/tfjs-core';
 import {
   createJointNetwork,
   jointAllPairs,
@@ -64,6 +64,11 @@ export interface JointCritic extends NeuralCritic {
    * evaluations instead of n².
    */
   sampledScores(x: tf.Tensor, y: tf.Tensor): tf.Tensor2D;
+  /**
+   * S_ii and S_i,(i+1) mod n from 2n pair evaluations (the split first layer on 2n rows, the rest
+   * on 2n pairs), for bounds with `reads: 'shifted-pairs'`. Requires n ≥ 2.
+   */
+  shiftedPairs(x: tf.Tensor, y: tf.Tensor): ShiftedPairScores;
 }
 
 const OPTION_NAMES = [
@@ -158,6 +163,22 @@ export function jointCritic(options: JointCriticOptions): JointCritic {
           });
         }
         return jointShifted(net, batch.x, batch.y, k);
+      },
+      shiftedPairs(x: tf.Tensor, y: tf.Tensor): ShiftedPairScores {
+        const batch = inputs('shiftedPairs', x, y);
+        if (batch.n < 2) {
+          throw new ShapeMismatchError({
+            functionName: 'joint.shiftedPairs',
+            parameter: 'x',
+            expected: [2, xFeatures],
+            received: x.shape,
+            detail: 'n >= 2 rows (for n = 1 the shifted pair is the joint pair)',
+          });
+        }
+        const [joint, shifted] = tf.tidy(() =>
+          tf.unstack(jointShifted(net, batch.x, batch.y, 1), 1),
+        );
+        return { joint: joint as tf.Tensor1D, shifted: shifted as tf.Tensor1D };
       },
     },
   });

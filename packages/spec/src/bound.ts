@@ -37,6 +37,29 @@ export interface ScoreInputs {
   /** TUBA's log-baseline `log a(y_j)`, length n, when the baseline is learned by the critic. */
   readonly logBaseline?: Tensor1D;
   readonly entropic?: never;
+  readonly shiftedPairs?: never;
+}
+
+/**
+ * The only entries of the score matrix that a bound with `reads: 'shifted-pairs'` reads: the
+ * joint pairs and one product-of-marginals pair per row, both length n (n ≥ 2).
+ */
+export interface ShiftedPairScores {
+  /** T(x_i, y_i) = S_ii, the diagonal. */
+  readonly joint: Tensor1D;
+  /** T(x_i, y_(i+1) mod n) = S_i,(i+1) mod n. */
+  readonly shifted: Tensor1D;
+}
+
+/**
+ * What a bound with `reads: 'shifted-pairs'` may be given instead of the score matrix: the 2n
+ * entries it reads, for critics that score them for less than the n² matrix costs.
+ */
+export interface ShiftedPairInputs {
+  readonly shiftedPairs: ShiftedPairScores;
+  readonly scores?: never;
+  readonly logBaseline?: never;
+  readonly entropic?: never;
 }
 
 /** What an entropic bound (MI-NEE, `requires: ['entropic']`) reads: the heads' scores. */
@@ -44,13 +67,15 @@ export interface EntropicInputs {
   readonly entropic: EntropicScores;
   readonly scores?: never;
   readonly logBaseline?: never;
+  readonly shiftedPairs?: never;
 }
 
 /**
- * What a bound reads: a score matrix (every bound but MI-NEE) or MI-NEE's head scores. Tell them
- * apart with `'entropic' in inputs` or `inputs.entropic !== undefined`.
+ * What a bound reads: a score matrix (every bound but MI-NEE), only its diagonal and shifted
+ * pairs (bounds with `reads: 'shifted-pairs'`, which accept the matrix too) or MI-NEE's head
+ * scores. Tell them apart by which of `scores`, `shiftedPairs` and `entropic` is defined.
  */
-export type BoundInputs = ScoreInputs | EntropicInputs;
+export type BoundInputs = ScoreInputs | ShiftedPairInputs | EntropicInputs;
 
 /** Extra inputs a bound needs beside the score matrix. */
 export type BoundRequirement = 'logBaseline' | 'entropic';
@@ -104,6 +129,14 @@ export interface Bound {
    *   (the regularised bounds, SMILE trained on the Jensen–Shannon objective).
    */
   readonly averaging?: 'micro' | 'macro';
+  /**
+   * Which entries of the score matrix the bound reads, when not all of them: `'shifted-pairs'`,
+   * only the diagonal S_ii and the n pairs S_i,(i+1) mod n (the DV family with `marginals:
+   * 'shifted'`). Such a bound accepts {@link ShiftedPairInputs} as well as the matrix, and a
+   * training loop whose critic implements `shiftedPairs` scores 2n pairs per step instead of n².
+   * Absent: the whole matrix.
+   */
+  readonly reads?: 'shifted-pairs';
   /** A fresh state; the caller owns its tensors. */
   initialState(): BoundState;
   /** The bound on one batch. */

@@ -1,5 +1,5 @@
 import type { Tensor, Tensor1D, Variable } from '@tensorflow/tfjs-core';
-import type { BoundInputs, BoundRequirement, EntropicScores } from './bound';
+import type { BoundInputs, BoundRequirement, EntropicScores, ShiftedPairScores } from './bound';
 import type { Batch } from './data';
 import type { Plugin } from './plugin';
 import type { RandomSource } from './random-source';
@@ -25,6 +25,13 @@ export interface Critic {
   scores(x: Tensor, y: Tensor): ScoreMatrix;
   /** Joint pairs only: length n. */
   pairs(x: Tensor, y: Tensor): Tensor1D;
+  /**
+   * The diagonal S_ii and the shifted pairs S_i,(i+1) mod n, without the other n² − 2n entries:
+   * what a bound with `reads: 'shifted-pairs'` reads. Optional: critics implement it when 2n pair
+   * evaluations cost less than the score matrix (the joint critic), and training loops fall back
+   * to `scores` without it. Requires n ≥ 2.
+   */
+  shiftedPairs?(x: Tensor, y: Tensor): ShiftedPairScores;
   /** The variables an optimiser updates, with stable, unique names. */
   readonly trainableVariables: readonly Variable[];
   /** Non-trainable state saved with the weights (batch-norm moving statistics). */

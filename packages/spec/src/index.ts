@@ -17,6 +17,8 @@ export type {
   EntropicInputs,
   EntropicScores,
   ScoreInputs,
+  ShiftedPairInputs,
+  ShiftedPairScores,
 } from './bound';
 export type {
   BoundInputContext,

@@ -14,15 +14,21 @@ import * as tf from '@tensorflow/tfjs-core';
 
 /**
  * What a bound reads for a batch: the critic's `boundInputs` hook when it has one (the MI-NEE
- * critic draws its reference batch there), else the score matrix plus, when the bound requires
- * it, the critic's learned log-baseline.
+ * critic draws its reference batch there); else, when the caller passes the bound's `reads` as
+ * `'shifted-pairs'` and the critic implements `shiftedPairs`, only those 2n scores; else the
+ * score matrix plus, when the bound requires it, the critic's learned log-baseline. Callers that
+ * need the whole matrix (score histograms) leave `reads` out.
  */
 export function boundInputsOf(
   critic: Critic,
   batch: Batch,
   context: BoundInputContext,
+  reads?: Bound['reads'],
 ): BoundInputs {
   if (critic.boundInputs !== undefined) return critic.boundInputs(batch, context);
+  if (reads === 'shifted-pairs' && critic.shiftedPairs !== undefined) {
+    return { shiftedPairs: critic.shiftedPairs(batch.x, batch.y) };
+  }
   const scores = critic.scores(batch.x, batch.y);
   return context.requires.includes('logBaseline')
     ? { scores, logBaseline: (critic.logBaseline as (y: tf.Tensor) => tf.Tensor1D)(batch.y) }

@@ -30,7 +30,7 @@ export async function heldOutEstimate(options: {
   for (const batch of stream.heldOutBatches(dataset, split)) {
     const fresh = bound.initialState();
     const value = tf.tidy(
-      () => bound.compute(boundInputsOf(critic, batch, context), fresh).estimate,
+      () => bound.compute(boundInputsOf(critic, batch, context, bound.reads), fresh).estimate,
     );
     const v = (await value.data())[0] as number;
     tf.dispose([value, batch.x, batch.y, ...Object.values(fresh)]);

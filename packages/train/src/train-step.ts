@@ -25,6 +25,12 @@ export interface TrainStepOptions {
    * Default true; no effect on other backends.
    */
   readonly graph?: boolean | undefined;
+  /**
+   * Score all n² pairs even when the bound reads fewer (`reads: 'shifted-pairs'`) and the critic
+   * could score only those: for loops that keep score matrices (histograms, observers). Default
+   * false: such bounds get the 2n shifted pairs from critics that implement `shiftedPairs`.
+   */
+  readonly scoreMatrix?: boolean | undefined;
 }
 
 /** The outputs of one step: scalars and the bound's new state, as tensors the caller owns. */
@@ -92,6 +98,7 @@ export function createTrainStep(options: TrainStepOptions): TrainStep {
   const resolved = resolveOptimizer(options.optimizer);
   const optimizer = createOptimizer(resolved);
   const variables = critic.trainableVariables as tf.Variable[];
+  const reads = options.scoreMatrix === true ? undefined : bound.reads;
 
   const eager = (
     state: BoundState,
@@ -101,7 +108,7 @@ export function createTrainStep(options: TrainStepOptions): TrainStep {
   ): StepEvaluation => {
     let kept: StepOutputs | undefined;
     const { value: loss, grads } = tf.variableGrads(() => {
-      const inputs = boundInputsOf(critic, batch, context);
+      const inputs = boundInputsOf(critic, batch, context, reads);
       const output = bound.compute(inputs, state);
       kept = {
         loss: output.loss,

@@ -518,3 +518,51 @@ describe('observing scores', () => {
     critic.dispose();
   });
 });
+
+describe('bounds that read only the shifted pairs', () => {
+  const run = async (options: { histogramSteps?: number[] }) => {
+    const critic = jointCritic({ xFeatures: 1, yFeatures: 1, hiddenUnits: [6], seed: 21 });
+    const calls = { scores: 0, shiftedPairs: 0 };
+    const scores = critic.scores.bind(critic);
+    const shiftedPairs = critic.shiftedPairs.bind(critic);
+    critic.scores = (x, y) => {
+      calls.scores += 1;
+      return scores(x, y);
+    };
+    critic.shiftedPairs = (x, y) => {
+      calls.shiftedPairs += 1;
+      return shiftedPairs(x, y);
+    };
+    const before = tf.memory().numTensors;
+    const result = await train({
+      critic,
+      bound: mine({ marginals: 'shifted' }),
+      data: sampleDataset(mixedGaussian({ rho: 0.9 }), { size: 40, seed: 3 }),
+      steps: 6,
+      batchSize: 8,
+      seed: 21,
+      validation: { fraction: 0.25 },
+      ...options,
+    });
+    expect(tf.memory().numTensors).toBe(before);
+    critic.dispose();
+    return { calls, estimates: result.traces.estimate, heldOut: result.estimates };
+  };
+
+  it('train 2n pairs per step instead of n² with the same estimates, and score the matrix when histograms need it', async () => {
+    const pairs = await run({});
+    expect(pairs.calls.scores).toBe(0);
+    // Six steps, and the held-out passes.
+    expect(pairs.calls.shiftedPairs).toBeGreaterThanOrEqual(6);
+    // A histogram step past the end: every training step scores the matrix (the held-out passes,
+    // which keep no scores, still read only the pairs), and nothing else changes.
+    const matrix = await run({ histogramSteps: [1000] });
+    expect(matrix.calls.scores).toBe(6);
+    expect(matrix.calls.shiftedPairs).toBe(pairs.calls.shiftedPairs - 6);
+    expect(matrix.heldOut.validationFinal).toBeCloseTo(pairs.heldOut.validationFinal as number, 5);
+    expect(pairs.estimates).toHaveLength(6);
+    for (const [k, value] of pairs.estimates.entries()) {
+      expect(value).toBeCloseTo(matrix.estimates[k] as number, 5);
+    }
+  });
+});

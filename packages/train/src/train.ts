@@ -76,6 +76,9 @@ export async function train(options: TrainLoopOptions): Promise<TrainRunResult> 
     bound,
     optimizer: options.optimizer,
     graph: options.graph,
+    // Histograms and observers read score matrices: the whole run scores them, so every step
+    // computes the same way.
+    scoreMatrix: histogramSteps.size > 0 || options.observe !== undefined,
   });
   const selection = new ModelSelection({
     patience: validation?.patience,

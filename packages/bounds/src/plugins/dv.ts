@@ -4,11 +4,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createBound } from '../shared/create-bound';
 import { references } from '../shared/references';
 import {
-  jointTerm,
-  logPartitionOf,
+  jointTermOf,
+  logPartitionFrom,
+  type MarginalInputs,
   type MarginalSampling,
   marginalsConfig,
   readMarginals,
+  readsOf,
 } from '../shared/terms';
 
 /** Options of {@link donskerVaradhan}. */
@@ -37,18 +39,19 @@ export const donskerVaradhanPlugin: BoundPlugin<DonskerVaradhanOptions> = {
   create(options) {
     const read = readOptions('dv', options, ['marginals']);
     const marginals = readMarginals('dv', read.marginals);
-    return createBound({
+    return createBound<MarginalInputs>({
       id: 'dv',
       config: marginalsConfig(marginals),
       // T's additive constant is free under DV training: it cancels per batch, not when pooled.
       averaging: 'macro',
-      compute({ scores }) {
-        const joint = jointTerm(scores);
-        const logPartition = logPartitionOf(scores, marginals);
+      ...readsOf(marginals),
+      compute(inputs) {
+        const joint = jointTermOf(inputs);
+        const logPartition = logPartitionFrom(inputs, marginals);
         const estimate = tf.sub(joint, logPartition);
         return { loss: tf.neg(estimate), estimate, terms: { joint, logPartition }, state: {} };
       },
-      logPartition: ({ scores }) => logPartitionOf(scores, marginals),
+      logPartition: (inputs) => logPartitionFrom(inputs, marginals),
     });
   },
 };

@@ -4,11 +4,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createBound } from '../shared/create-bound';
 import { references } from '../shared/references';
 import {
-  jointTerm,
-  logPartitionOf,
+  jointTermOf,
+  logPartitionFrom,
+  type MarginalInputs,
   type MarginalSampling,
   marginalsConfig,
   readMarginals,
+  readsOf,
 } from '../shared/terms';
 
 /** The largest log of E_Q[e^T] / ma the corrected gradient uses (see {@link mine}). */
@@ -91,18 +93,19 @@ export const minePlugin: BoundPlugin<MineOptions> = {
       ...(read.clamp === undefined ? {} : { clamp: { ...read.clamp } }),
       ...marginalsConfig(marginals),
     };
-    return createBound({
+    return createBound<MarginalInputs>({
       id: 'mine',
       config,
       // T's additive constant is free under DV training: it cancels per batch, not when pooled.
       averaging: 'macro',
+      ...readsOf(marginals),
       initialState: () => ({
         logAverage: tf.scalar(
           read.initial === undefined ? Number.NEGATIVE_INFINITY : Math.log(read.initial),
         ),
         steps: tf.scalar(0),
       }),
-      compute({ scores }, state) {
+      compute(inputs, state) {
         const logAverage = state['logAverage'];
         const steps = state['steps'];
         if (logAverage === undefined || steps === undefined) {
@@ -114,9 +117,9 @@ export const minePlugin: BoundPlugin<MineOptions> = {
               "the state from mine's initialState() or a previous compute(): { logAverage, steps }",
           });
         }
-        const joint = jointTerm(scores);
+        const joint = jointTermOf(inputs);
         // One marginal term for the value, the corrected gradient and the moving average.
-        const logBatch = logPartitionOf(scores, marginals);
+        const logBatch = logPartitionFrom(inputs, marginals);
         const estimate = tf.sub(joint, logBatch);
 
         // The average is state, not part of the objective: no gradient flows into it.
@@ -160,7 +163,7 @@ export const minePlugin: BoundPlugin<MineOptions> = {
           state: { logAverage: nextLogAverage, steps: nextSteps },
         };
       },
-      logPartition: ({ scores }) => logPartitionOf(scores, marginals),
+      logPartition: (inputs) => logPartitionFrom(inputs, marginals),
     });
   },
 };

@@ -4,11 +4,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createBound } from '../shared/create-bound';
 import { references } from '../shared/references';
 import {
-  jointTerm,
-  logPartitionOf,
+  jointTermOf,
+  logPartitionFrom,
+  type MarginalInputs,
   type MarginalSampling,
   marginalsConfig,
   readMarginals,
+  readsOf,
 } from '../shared/terms';
 
 /** Options of {@link nwj}. */
@@ -47,17 +49,18 @@ export const nwjPlugin: BoundPlugin<NwjOptions> = {
       assertNumber('nwj', 'clip', clip, { min: 0, minExclusive: true, allowInfinity: true });
     }
     const marginals = readMarginals('nwj', read.marginals);
-    return createBound({
+    return createBound<MarginalInputs>({
       id: 'nwj',
       config: { ...(clip === undefined ? {} : { clip }), ...marginalsConfig(marginals) },
-      compute({ scores }) {
-        const joint = jointTerm(scores);
+      ...readsOf(marginals),
+      compute(inputs) {
+        const joint = jointTermOf(inputs);
         // log E_Q[e^{T−1}], on clipped scores when asked
-        const logPartition = tf.sub(logPartitionOf(scores, marginals, clip), 1);
+        const logPartition = tf.sub(logPartitionFrom(inputs, marginals, clip), 1);
         const estimate = tf.sub(joint, tf.exp(logPartition));
         return { loss: tf.neg(estimate), estimate, terms: { joint, logPartition }, state: {} };
       },
-      logPartition: ({ scores }) => tf.sub(logPartitionOf(scores, marginals), 1),
+      logPartition: (inputs) => tf.sub(logPartitionFrom(inputs, marginals), 1),
     });
   },
 };

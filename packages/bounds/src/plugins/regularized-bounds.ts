@@ -10,7 +10,13 @@ import {
 } from '../regularized';
 import { createBound } from '../shared/create-bound';
 import { references } from '../shared/references';
-import { logPartitionOf, marginalsConfig, readMarginals } from '../shared/terms';
+import {
+  logPartitionFrom,
+  type MarginalInputs,
+  marginalsConfig,
+  readMarginals,
+  readsOf,
+} from '../shared/terms';
 import { type DonskerVaradhanOptions, donskerVaradhan, donskerVaradhanPlugin } from './dv';
 import { type InfoNCEOptions, infoNCEPlugin } from './infonce';
 import { type JensenShannonOptions, jensenShannonPlugin } from './js';
@@ -54,16 +60,17 @@ export const remineJointPlugin: BoundPlugin<RemineOptions> = {
     });
     const trained = regularized(donskerVaradhan({ marginals }), resolved, 'remine');
     const logTarget = logDomainTarget(resolved);
-    return createBound({
+    return createBound<MarginalInputs>({
       id: 'remine-j',
       config: { ...resolved, ...marginalsConfig(marginals) },
+      ...readsOf(marginals),
       compute(inputs, state) {
         const inner = trained.compute(inputs, state);
         const joint = inner.terms['joint'] as tf.Scalar;
         const estimate = tf.sub(joint, logTarget);
         return { ...inner, estimate };
       },
-      logPartition: ({ scores }) => logPartitionOf(scores, marginals),
+      logPartition: (inputs) => logPartitionFrom(inputs, marginals),
     });
   },
 };

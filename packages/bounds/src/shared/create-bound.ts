@@ -1,4 +1,4 @@
-import { assertScoreMatrix } from '@mi/core';
+import { assertScoreMatrix, assertShape } from '@mi/core';
 import {
   type Bound,
   type BoundInputs,
@@ -8,6 +8,8 @@ import {
   type EntropicInputs,
   InvalidArgumentError,
   type ScoreInputs,
+  ShapeMismatchError,
+  type ShiftedPairInputs,
 } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
 
@@ -25,7 +27,7 @@ export interface RawBoundOutput {
 /**
  * What a bound implementation provides; {@link createBound} adds validation and memory care.
  * `Inputs` is {@link ScoreInputs} for score-matrix bounds, {@link EntropicInputs} for those that
- * require `entropic`.
+ * require `entropic`, `ScoreInputs | ShiftedPairInputs` for those that read only shifted pairs.
  */
 export interface BoundDefinition<Inputs extends BoundInputs = ScoreInputs> {
   readonly id: string;
@@ -33,6 +35,8 @@ export interface BoundDefinition<Inputs extends BoundInputs = ScoreInputs> {
   readonly requires?: readonly BoundRequirement[];
   /** See `Bound.averaging`: declared by bounds whose estimate is `joint − log E_Q[e^T]`. */
   readonly averaging?: 'micro' | 'macro';
+  /** See `Bound.reads`: `'shifted-pairs'` when the bound reads only S_ii and S_i,(i+1) mod n. */
+  readonly reads?: 'shifted-pairs';
   readonly initialState?: () => BoundState;
   /** The bound's maths. Runs inside `tf.tidy`: intermediates are freed, the outputs kept. */
   readonly compute: (inputs: Inputs, state: BoundState) => RawBoundOutput;
@@ -60,7 +64,11 @@ export function createBound<Inputs extends BoundInputs = ScoreInputs>(
         expected: 'an object { scores, ... }',
       });
     }
-    if (!entropic) assertScoreMatrix(where, (inputs as ScoreInputs).scores);
+    if ((inputs as ShiftedPairInputs).shiftedPairs !== undefined) {
+      assertShiftedPairs(where, inputs as ShiftedPairInputs, definition);
+    } else if (!entropic) {
+      assertScoreMatrix(where, (inputs as ScoreInputs).scores);
+    }
     for (const requirement of requires) {
       if ((inputs as unknown as Record<string, unknown>)[requirement] === undefined) {
         throw new InvalidArgumentError({
@@ -79,6 +87,7 @@ export function createBound<Inputs extends BoundInputs = ScoreInputs>(
     config: definition.config,
     requires,
     ...(definition.averaging === undefined ? {} : { averaging: definition.averaging }),
+    ...(definition.reads === undefined ? {} : { reads: definition.reads }),
     initialState: () => (definition.initialState ? definition.initialState() : {}),
     compute(inputs, state = {}) {
       const checked = validate(inputs, `${definition.id}.compute`);
@@ -101,6 +110,38 @@ export function createBound<Inputs extends BoundInputs = ScoreInputs>(
           },
         }),
   };
+}
+
+/**
+ * Throws unless the bound reads shifted pairs and both vectors have the same length n ≥ 2 (for
+ * n = 1 the shifted pair would be the joint pair itself).
+ */
+function assertShiftedPairs(
+  where: string,
+  inputs: ShiftedPairInputs,
+  definition: { readonly id: string; readonly reads?: 'shifted-pairs' },
+): void {
+  if (definition.reads !== 'shifted-pairs') {
+    throw new InvalidArgumentError({
+      functionName: where,
+      parameter: 'inputs.shiftedPairs',
+      value: '{ joint, shifted }',
+      expected: `the score matrix { scores }: '${definition.id}' reads more entries than the shifted pairs`,
+    });
+  }
+  const { joint, shifted } = inputs.shiftedPairs;
+  assertShape(where, 'shiftedPairs.joint', joint, [null]);
+  const n = joint.shape[0];
+  assertShape(where, 'shiftedPairs.shifted', shifted, [n]);
+  if (n < 2) {
+    throw new ShapeMismatchError({
+      functionName: where,
+      parameter: 'shiftedPairs.joint',
+      expected: [2],
+      received: joint.shape,
+      detail: 'n >= 2 pairs (for n = 1 the shifted pair is the joint pair)',
+    });
+  }
 }
 
 function asScalar(id: string, name: string, tensor: tf.Tensor): tf.Scalar {

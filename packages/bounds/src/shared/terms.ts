@@ -1,4 +1,5 @@
 import { assertOneOf, diagonal, logMeanExpOffDiagonal } from '@mi/core';
+import type { ScoreInputs, ShiftedPairInputs } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
 
 /**
@@ -67,8 +68,12 @@ export function shiftedPairs(scores: tf.Tensor2D): tf.Tensor1D {
  * [−clip, clip] when `clip` is finite.
  */
 export function logPartitionShifted(scores: tf.Tensor2D, clip?: number): tf.Scalar {
-  const n = scores.shape[0];
-  return tf.sub(tf.logSumExp(clipScores(shiftedPairs(scores), clip)), Math.log(n)) as tf.Scalar;
+  return logMeanExpClipped(shiftedPairs(scores), clip);
+}
+
+/** log( 1/n Σ_i e^{v_i} ) of the n values, clipped to [−clip, clip] when `clip` is finite. */
+function logMeanExpClipped(values: tf.Tensor1D, clip?: number): tf.Scalar {
+  return tf.sub(tf.logSumExp(clipScores(values, clip)), Math.log(values.shape[0])) as tf.Scalar;
 }
 
 /** log E_Q[e^T] with the marginal samples `marginals` names (see {@link MarginalSampling}). */
@@ -80,6 +85,38 @@ export function logPartitionOf(
   return marginals === 'shifted'
     ? logPartitionShifted(scores, clip)
     : logPartitionOffDiagonal(scores, clip);
+}
+
+/**
+ * What a bound with a `marginals` option reads: the score matrix, or with `marginals: 'shifted'`
+ * (`reads: 'shifted-pairs'`) possibly only its diagonal and shifted pairs.
+ */
+export type MarginalInputs = ScoreInputs | ShiftedPairInputs;
+
+/** `reads` of a bound with `marginals`: only the shifted pairs when those are its marginal samples. */
+export function readsOf(marginals: MarginalSampling): { reads?: 'shifted-pairs' } {
+  return marginals === 'shifted' ? { reads: 'shifted-pairs' } : {};
+}
+
+/** E_P[T] from either form of the inputs: the mean of the joint pairs. */
+export function jointTermOf(inputs: MarginalInputs): tf.Scalar {
+  return inputs.shiftedPairs === undefined
+    ? jointTerm(inputs.scores)
+    : tf.mean(inputs.shiftedPairs.joint);
+}
+
+/**
+ * log E_Q[e^T] from either form of the inputs, over the samples `marginals` names; the shifted
+ * pairs alone serve only `marginals: 'shifted'` (`createBound` rejects them otherwise).
+ */
+export function logPartitionFrom(
+  inputs: MarginalInputs,
+  marginals: MarginalSampling,
+  clip?: number,
+): tf.Scalar {
+  return inputs.shiftedPairs === undefined
+    ? logPartitionOf(inputs.scores, marginals, clip)
+    : logMeanExpClipped(inputs.shiftedPairs.shifted, clip);
 }
 
 /** The negated value, as a loss. */

@@ -1,5 +1,11 @@
 import { createRandom } from '@mi/core';
-import type { BoundInputs, BoundOutput, BoundPlugin } from '@mi/spec';
+import {
+  type BoundInputs,
+  type BoundOutput,
+  type BoundPlugin,
+  InvalidArgumentError,
+  ShapeMismatchError,
+} from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { evaluateBound } from '../evaluate-bound';
@@ -79,8 +85,10 @@ function disposeInputs(inputs: BoundInputs): void {
  * `joint` and `logPartition`; no tensor leak and untouched inputs; the state round trip (same
  * keys and shapes, and the same result from a restored state); the gradient against central
  * finite differences on a small random score matrix; the ceiling, when the bound has one, above
- * every estimate; equality with an unregularised counterpart; and agreement with the truth when
- * the critic is the exact Gaussian log density ratio.
+ * every estimate; equality with an unregularised counterpart; agreement with the truth when the
+ * critic is the exact Gaussian log density ratio; and, for a bound with `reads: 'shifted-pairs'`,
+ * that it reads no other entry and gives the matrix's outputs and gradients from the 2n pairs
+ * alone (other bounds must reject those inputs).
  */
 export function describeBoundConformance<Options>(
   plugin: BoundPlugin<Options>,
@@ -259,6 +267,86 @@ export function describeBoundConformance<Options>(
         expect(Number.isFinite(values.estimate)).toBe(true);
         tf.dispose(Object.values(values.state));
         disposeInputs(inputs);
+      });
+    }
+
+    if (create().reads === 'shifted-pairs') {
+      it("reads only S_ii and S_i,(i+1) mod n, and gives the matrix's outputs from them alone", () => {
+        const n = 6;
+        const scores = randomScores(n, 7);
+        const values = scores.arraySync() as number[][];
+        const read = (i: number, j: number) => j === i || j === (i + 1) % n;
+        // Every entry the bound does not read, changed: the outputs must not move.
+        const others = tf.tensor2d(
+          values.map((row, i) => row.map((v, j) => (read(i, j) ? v : v + 3 * Math.sin(i + 2 * j)))),
+        );
+        const joint = tf.tensor1d(values.map((row, i) => row[i] as number));
+        const shifted = tf.tensor1d(values.map((row, i) => row[(i + 1) % n] as number));
+        const bound = create();
+        const state = bound.initialState();
+        const fromMatrix = evaluateBound(bound, { scores }, state);
+        const fromOthers = evaluateBound(bound, { scores: others }, state);
+        const fromPairs = evaluateBound(bound, { shiftedPairs: { joint, shifted } }, state);
+        for (const other of [fromOthers, fromPairs]) {
+          expect(other.estimate).toBeCloseTo(fromMatrix.estimate, 5);
+          expect(other.loss).toBeCloseTo(fromMatrix.loss, 5);
+          for (const [term, value] of Object.entries(fromMatrix.terms))
+            expect(other.terms[term], term).toBeCloseTo(value, 5);
+        }
+        // The gradient: the matrix's on the 2n entries, zero on every other.
+        const matrixGradient = tf.tidy(() =>
+          tf.grad((s) => bound.compute({ scores: s as tf.Tensor2D }, state).loss)(scores),
+        );
+        const [jointGradient, shiftedGradient] = tf.tidy(() =>
+          tf.grads(
+            (j, sh) =>
+              bound.compute(
+                { shiftedPairs: { joint: j as tf.Tensor1D, shifted: sh as tf.Tensor1D } },
+                state,
+              ).loss,
+          )([joint, shifted]),
+        ) as [tf.Tensor, tf.Tensor];
+        const g = matrixGradient.arraySync() as number[][];
+        const gj = jointGradient.dataSync();
+        const gs = shiftedGradient.dataSync();
+        for (let i = 0; i < n; i++) {
+          expect(gj[i]).toBeCloseTo(g[i]?.[i] as number, 5);
+          expect(gs[i]).toBeCloseTo(g[i]?.[(i + 1) % n] as number, 5);
+          for (let j = 0; j < n; j++) if (!read(i, j)) expect(g[i]?.[j]).toBe(0);
+        }
+        const short = tf.zeros([n - 1]);
+        expect(() =>
+          bound.compute({ shiftedPairs: { joint, shifted: short as tf.Tensor1D } }, state),
+        ).toThrow(ShapeMismatchError);
+        const one = tf.zeros([1]) as tf.Tensor1D;
+        expect(() => bound.compute({ shiftedPairs: { joint: one, shifted: one } }, state)).toThrow(
+          ShapeMismatchError,
+        );
+        tf.dispose([
+          scores,
+          others,
+          joint,
+          shifted,
+          short,
+          one,
+          matrixGradient,
+          jointGradient,
+          shiftedGradient,
+        ]);
+        tf.dispose([
+          ...Object.values(state),
+          ...[fromMatrix, fromOthers, fromPairs].flatMap((o) => Object.values(o.state)),
+        ]);
+      });
+    } else {
+      it('rejects shifted pairs in place of the score matrix, which it reads whole', () => {
+        const pair = tf.zeros([4]) as tf.Tensor1D;
+        const bound = create();
+        const state = bound.initialState();
+        expect(() =>
+          bound.compute({ shiftedPairs: { joint: pair, shifted: pair } }, state),
+        ).toThrow(InvalidArgumentError);
+        tf.dispose([pair, ...Object.values(state)]);
       });
     }
 
