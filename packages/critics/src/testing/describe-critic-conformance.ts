@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createRandom } from '@mi/core';
-import { InvalidArgumentError, ShapeMismatchError } from '@mi/spec';
+import { type Critic, InvalidArgumentError, ShapeMismatchError } from '@mi/spec';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import type { NeuralCritic, NeuralCriticPlugin } from '../neural-critic';
@@ -182,6 +182,29 @@ export function describeCriticConformance<Options>(
         tf.dispose([scores, pairs, x, y]);
         critic.dispose();
       });
+
+      if (scoresShiftedPairs(create())) {
+        it('gives S_ii and S_i,(i+1) mod n of scores with shiftedPairs', () => {
+          const { x, y } = makeInputs(1);
+          const critic = create();
+          critic.setTraining(false);
+          const matrix = tf.tidy(() => critic.scores(x, y).arraySync());
+          const { joint, shifted } = (critic.shiftedPairs as NonNullable<Critic['shiftedPairs']>)(
+            x,
+            y,
+          );
+          expect(joint.shape).toEqual([n]);
+          expect(shifted.shape).toEqual([n]);
+          const [j, s] = [joint.dataSync(), shifted.dataSync()];
+          for (let i = 0; i < n; i++) {
+            expectClose(matrix[i]![i]!, j[i]!, tolerance, `joint[${i}] vs S[${i}][${i}]`);
+            const next = (i + 1) % n;
+            expectClose(matrix[i]![next]!, s[i]!, tolerance, `shifted[${i}] vs S[${i}][${next}]`);
+          }
+          tf.dispose([joint, shifted, x, y]);
+          critic.dispose();
+        });
+      }
     }
 
     it('has finite, non-zero gradients for every trainable variable', () => {
@@ -367,6 +390,13 @@ function expectSameWeights(actual: NeuralCritic, expected: NeuralCritic): void {
     expect(other.shape, name).toEqual(variable.shape);
     expect(Array.from(other.dataSync()), name).toEqual(Array.from(variable.dataSync()));
   }
+}
+
+/** Whether the critic implements `shiftedPairs`; disposes it. */
+function scoresShiftedPairs(critic: NeuralCritic): boolean {
+  const has = critic.shiftedPairs !== undefined;
+  critic.dispose();
+  return has;
 }
 
 /** Bit-equal scores and pairs in inference mode (then back to training, the default). */
