@@ -48,6 +48,7 @@ function mineeTarget(options: {
     protocolNotes: [
       `${taskName}: 400 samples, batch 100, Adam ${task.learningRate}, MI-NEE's reference batch ${task.referenceFactor}× the data batch, MINE's moving average rate 0.01, ${options.steps} steps (the paper's figure range).`,
       "The networks of the paper's code (it states none in the text): ELU, kernels from N(0, 0.02²) and zero biases, 100-100 units for each of MI-NEE's three heads and 300-300 for MINE's joint critic. From this start MI-NEE on MG(0.9) reaches the band in 8801 steps (seed 1); from PyTorch's default initialisation in 1547 and 1828 (2 seeds). Two details of the code we do not follow: its MINE uses a moving-average rate of 0.1 where §4 says 0.01, and it evaluates the estimate on all 400 samples after each step, where we smooth the training batch's estimate (both with an EMA of rate 0.01).",
+      "MINE's critic scores only the 2n pairs its shifted marginals read (the diagonal and S_i,(i+1) mod n), since 2026-12-02; runs before scored all n² pairs of the batch and used the same 2n of them, so their values are the same up to float rounding (a 1500-step MG run: EMA 0.294684 against 0.294679).",
       'Ours: the first step at which the EMA of the estimate enters the ±10% band (the paper reads "converges to within 10% … close to N iterations" off its curves); "never" when it does not within the run.',
     ],
     settings(preset, seeds) {
@@ -120,7 +121,7 @@ export const chanMixedGaussian = mineeTarget({
     mine: 7e4,
     text: { minee: 'within 10% close to 2·10⁴ steps', mine: 'within 10% close to 7·10⁴ steps' },
   },
-  cost: "6 runs of 100 000 steps (2 methods × 3 seeds) with the paper code's networks, compiled step on tfjs-node (1000-step probe, 2026-12-01): MI-NEE ≈ 15 ms/step, MINE ≈ 34 ms/step (its 300-300 critic scores all n² pairs of a batch although the shifted marginals read only 2n): ≈ 4.1 h",
+  cost: "6 runs of 100 000 steps (2 methods × 3 seeds) with the paper code's networks on tfjs-node (2 cores): MI-NEE ≈ 10–15 ms/step (a 100 000-step run, 2026-12-01), MINE ≈ 9 ms/step (1500-step probe, 2026-12-02; its 300-300 critic scores only the 2n pairs its shifted marginals read): ≈ 1.8 h",
 });
 
 export const chanHighDimensionalGaussian = mineeTarget({
@@ -136,5 +137,5 @@ export const chanHighDimensionalGaussian = mineeTarget({
       mine: 'not within 10% after 2.5·10⁴ steps',
     },
   },
-  cost: "6 runs of 30 000 steps (2 methods × 3 seeds) with the paper code's networks, compiled step on tfjs-node (1000-step probe, 2026-12-01): MI-NEE ≈ 73 ms/step (30 000 uniform reference points a step), MINE ≈ 34 ms/step: ≈ 2.7 h",
+  cost: "6 runs of 30 000 steps (2 methods × 3 seeds) with the paper code's networks on tfjs-node (2 cores): MI-NEE ≈ 75 ms/step (30 000 uniform reference points a step; a 30 000-step run, 2026-12-01), MINE ≈ 9 ms/step (scoring the 2n pairs its shifted marginals read): ≈ 2 h",
 });
