@@ -4,6 +4,21 @@ import { expectAllClose, expectNoTensorLeakOf } from '@mi/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 
+/** One hidden unit, set by hand: T(x, y) = 2·relu(x₀ − 3y₀ + 0.5) − 1. */
+function handSetCritic() {
+  const critic = jointCritic({ xFeatures: 2, yFeatures: 1, hiddenUnits: [1], seed: 1 });
+  const w = critic.weights;
+  w.get('dense0/x-kernel')!.assign(tf.tensor2d([[1], [0]]));
+  w.get('dense0/y-kernel')!.assign(tf.tensor2d([[-3]]));
+  w.get('dense0/bias')!.assign(tf.tensor1d([0.5]));
+  w.get('dense1/kernel')!.assign(tf.tensor2d([[2]]));
+  w.get('dense1/bias')!.assign(tf.tensor1d([-1]));
+  return critic;
+}
+
+/** The same T in float64. */
+const handSetScore = (x: number[], y: number[]) => 2 * Math.max(0, x[0]! - 3 * y[0]! + 0.5) - 1;
+
 describe('jointCritic', () => {
   it('equals the naive evaluation on the tiled n² × (dx + dy) input to 1e-5', () => {
     const critic = jointCritic({ xFeatures: 5, yFeatures: 3, hiddenUnits: [16, 8], seed: 3 });
@@ -30,25 +45,17 @@ describe('jointCritic', () => {
   });
 
   it('computes S[i][j] = f(x_i, y_j) for a network set by hand', () => {
-    // One hidden unit: f(x, y) = 2·relu(x₀ − 3y₀ + 0.5) − 1.
-    const critic = jointCritic({ xFeatures: 2, yFeatures: 1, hiddenUnits: [1], seed: 1 });
-    const w = critic.weights;
-    w.get('dense0/x-kernel')!.assign(tf.tensor2d([[1], [0]]));
-    w.get('dense0/y-kernel')!.assign(tf.tensor2d([[-3]]));
-    w.get('dense0/bias')!.assign(tf.tensor1d([0.5]));
-    w.get('dense1/kernel')!.assign(tf.tensor2d([[2]]));
-    w.get('dense1/bias')!.assign(tf.tensor1d([-1]));
+    const critic = handSetCritic();
     const xs = [
       [1, 9],
       [-2, 9],
       [0.25, 9],
     ];
     const ys = [[0], [1], [-1]];
-    const f = (x: number[], y: number[]) => 2 * Math.max(0, x[0]! - 3 * y[0]! + 0.5) - 1;
     const scores = critic.scores(tf.tensor2d(xs), tf.tensor2d(ys));
     expectAllClose(
       scores,
-      xs.flatMap((x) => ys.map((y) => f(x, y))),
+      xs.flatMap((x) => ys.map((y) => handSetScore(x, y))),
     );
     tf.dispose(scores);
     critic.dispose();
@@ -85,33 +92,25 @@ describe('jointCritic', () => {
   });
 
   it('scores S_ii and S_i,(i+1) mod n with shiftedPairs, for a network set by hand', () => {
-    // f(x, y) = 2·relu(x₀ − 3y₀ + 0.5) − 1, as above.
-    const critic = jointCritic({ xFeatures: 2, yFeatures: 1, hiddenUnits: [1], seed: 1 });
-    const w = critic.weights;
-    w.get('dense0/x-kernel')!.assign(tf.tensor2d([[1], [0]]));
-    w.get('dense0/y-kernel')!.assign(tf.tensor2d([[-3]]));
-    w.get('dense0/bias')!.assign(tf.tensor1d([0.5]));
-    w.get('dense1/kernel')!.assign(tf.tensor2d([[2]]));
-    w.get('dense1/bias')!.assign(tf.tensor1d([-1]));
+    const critic = handSetCritic();
     const xs = [
       [1, 9],
       [-2, 9],
       [4, 9],
     ];
     const ys = [[0], [1], [-1]];
-    const f = (x: number[], y: number[]) => 2 * Math.max(0, x[0]! - 3 * y[0]! + 0.5) - 1;
     const x = tf.tensor2d(xs);
     const y = tf.tensor2d(ys);
     const [joint, shifted] = expectNoTensorLeakOf(() => {
       const pairs = critic.shiftedPairs(x, y);
       return [pairs.joint, pairs.shifted];
     });
-    // joint: f(1,0) = 2, f(−2,1) = −1, f(4,−1) = 14; shifted: f(1,1) = −1, f(−2,−1) = 2, f(4,0) = 8.
+    // joint: T(x₀,y₀) = 2, T(x₁,y₁) = −1, T(x₂,y₂) = 14; shifted: T(x₀,y₁) = −1, T(x₁,y₂) = 2, T(x₂,y₀) = 8.
     expect(joint.shape).toEqual([3]);
     expectAllClose(joint, [2, -1, 14]);
     expectAllClose(
       shifted,
-      xs.map((row, i) => f(row, ys[(i + 1) % 3]!)),
+      xs.map((row, i) => handSetScore(row, ys[(i + 1) % 3]!)),
     );
     expectAllClose(shifted, [-1, 2, 8]);
     const one = tf.zeros([1, 2]);
