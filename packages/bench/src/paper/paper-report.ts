@@ -9,6 +9,8 @@ export interface PaperRunFacts {
   readonly skipped: number;
   readonly wallSeconds: number;
   readonly shard?: Shard | undefined;
+  /** Written from the folder's runs without training the missing ones (`--report-only`). */
+  readonly reportOnly?: boolean | undefined;
 }
 
 /** Seconds as `42 s`, `12.5 min` or `3.2 h`. */
@@ -84,7 +86,9 @@ export async function writePaperReport(
     ),
     `- backend of this call: ${now['backend']} (tfjs ${now['tfjs']}, node ${now['node']}, ${now['platform']})`,
     `- backends of the folder's runs: ${environments.size === 0 ? '–' : [...environments].join('; ')}`,
-    `- runs in the folder: ${records.length}; this call trained ${run.trained} and found ${run.skipped} finished (resumed)${run.shard ? `; shard ${run.shard.index}/${run.shard.count}` : ''}`,
+    run.reportOnly
+      ? `- runs in the folder: ${records.length}; this call trained nothing (report only: a row has only the seeds the folder holds, its seeds column says how many)`
+      : `- runs in the folder: ${records.length}; this call trained ${run.trained} and found ${run.skipped} finished (resumed)${run.shard ? `; shard ${run.shard.index}/${run.shard.count}` : ''}`,
     `- wall time of this call: ${formatDuration(run.wallSeconds)}; training time the folder's runs recorded: ${formatDuration(recordedSeconds)}`,
     `- expected cost of the paper's settings (3 seeds, 2 CPU cores, tfjs-node): ${target.cost}`,
     '',

@@ -1,4 +1,5 @@
-import { basename } from 'node:path';
+import { readdir } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import type { BenchmarkContext } from '../benchmark-context';
 import { runClassicalStaircase } from '../gaussian/classical-staircase';
 import { runGaussianBenchmark } from '../gaussian/gaussian-benchmark';
@@ -27,6 +28,11 @@ export interface PaperRunOptions {
   readonly registries?: BenchmarkRegistries;
   /** PyTorch reference rows ({@link readPeerResults}) for the tables that print them. */
   readonly peers?: readonly PeerRow[];
+  /**
+   * Write the report from the runs the folder holds and train nothing: for a sweep finished in
+   * part, over sessions. Each row then has the seeds it has, and the report says so.
+   */
+  readonly reportOnly?: boolean;
 }
 
 /** What {@link runPaperTarget} gives back. */
@@ -107,9 +113,15 @@ export async function runPaperTarget(
     },
   };
   const figures: string[] = [];
-  for (const part of settings.parts) {
-    if (context.signal?.aborted) break;
-    figures.push(...(await runPart(part, options.registries, counting)));
+  if (options.reportOnly) {
+    // The figures the benchmarks drew when they last ran in this folder.
+    const drawn = (await readdir(context.folder.directory)).filter((f) => /\.(svg|png)$/.test(f));
+    figures.push(...drawn.sort().map((f) => join(context.folder.directory, f)));
+  } else {
+    for (const part of settings.parts) {
+      if (context.signal?.aborted) break;
+      figures.push(...(await runPart(part, options.registries, counting)));
+    }
   }
   const wallSeconds = (performance.now() - started) / 1000;
   const comparison = target.compare(context.folder.all(), {
@@ -122,7 +134,7 @@ export async function runPaperTarget(
     settings,
     comparison,
     figures: uniqueFigures.filter((f) => f.endsWith('.svg')).map((f) => basename(f)),
-    run: { trained, skipped, wallSeconds, shard: context.shard },
+    run: { trained, skipped, wallSeconds, shard: context.shard, reportOnly: options.reportOnly },
   });
   return {
     target: target.id,

@@ -74,4 +74,32 @@ describe('mi bench paper', () => {
     expect(result.settings.seeds).toEqual([1, 2]);
     expect(result.report).toBe(join(out, 'report.md'));
   });
+
+  it('--report-only writes the report from the runs in the folder and trains nothing', async () => {
+    const out = join(root, 'fig3-part');
+    const part = await mi('bench', 'paper', '004-fig3', '--quick', '--seeds', '1', '--out', out);
+    expect(part.exitCode, part.stderr).toBe(0);
+    expect(part.stdout).toContain('(2 runs trained, 0 found finished)');
+    // The preset's two seeds: seed 2 is missing and stays missing.
+    const report = await mi(
+      '--json',
+      'bench',
+      'paper',
+      '004-fig3',
+      '--quick',
+      '--report-only',
+      '--out',
+      out,
+    );
+    expect(report.exitCode, report.stderr).toBe(0);
+    const result = JSON.parse(report.stdout);
+    expect([result.trained, result.skipped]).toEqual([0, 0]);
+    expect(result.settings.seeds).toEqual([1, 2]);
+    expect(result.figures.length).toBeGreaterThan(0);
+    for (const figure of result.figures) await access(figure);
+    const text = await readFile(join(out, 'report.md'), 'utf8');
+    expect(text).toContain('- runs in the folder: 2; this call trained nothing (report only');
+    const results = await readFile(join(out, 'results.jsonl'), 'utf8');
+    expect(results.trim().split('\n')).toHaveLength(2);
+  });
 });

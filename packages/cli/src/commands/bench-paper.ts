@@ -20,6 +20,7 @@ export interface PaperCliOptions extends BenchmarkCliOptions {
   readonly quick?: boolean;
   readonly seeds?: number[];
   readonly compare?: string[];
+  readonly reportOnly?: boolean;
 }
 
 /** The catalogue as text: one block per target, its id, source, description and cost. */
@@ -44,6 +45,10 @@ export function registerPaper(bench: Command, environment: CommandEnvironment): 
     .option('--seeds <n|list>', 'number of seeds, or a list (default 3)', seedList)
     .option('--out <dir>', 'results folder (default results/paper/<target>); a rerun resumes it')
     .option('--shard <i/N>', 'run only shard i of N of each sweep', shardOption)
+    .option(
+      '--report-only',
+      'write the report from the runs in --out and train nothing (a sweep finished in part: each row has the seeds the folder holds)',
+    )
     .option(
       '--compare <files>',
       'PyTorch reference results (JSON of the peers staircase script) for 003-table2-separable',
@@ -83,6 +88,7 @@ export function registerPaper(bench: Command, environment: CommandEnvironment): 
                 {
                   ...(cli.quick ? { quick: true } : {}),
                   ...(cli.seeds ? { seeds: cli.seeds } : {}),
+                  ...(cli.reportOnly ? { reportOnly: true } : {}),
                   registries,
                   peers,
                 },
