@@ -261,4 +261,16 @@ describe.each(cases)('$id critic', (c) => {
     expect(() => critic.scores(x, y)).toThrow(InvalidStateError);
     tf.dispose([x, y]);
   });
+
+  it("refuses a disposed critic's own methods too (joint.shiftedPairs, separable.embedX)", () => {
+    const joint = jointCritic({ xFeatures: 2, yFeatures: 2, hiddenUnits: [3], seed: 1 });
+    const separable = separableCritic({ xFeatures: 2, yFeatures: 2, hiddenUnits: [3], seed: 1 });
+    joint.dispose();
+    separable.dispose();
+    const x = tf.zeros([3, 2]);
+    expect(() => joint.shiftedPairs(x, x)).toThrow('joint.shiftedPairs: the critic was disposed');
+    expect(() => joint.sampledScores(x, x)).toThrow(InvalidStateError);
+    expect(() => separable.embedX(x)).toThrow('separable.embedX: the critic was disposed');
+    x.dispose();
+  });
 });

@@ -112,6 +112,14 @@ export function assembleCritic<Extra extends object>(
       store.dispose();
     },
   };
+  // A critic's own methods (sampledScores, shiftedPairs) refuse a disposed critic too.
+  for (const [name, { value }] of Object.entries(Object.getOwnPropertyDescriptors(parts.extra))) {
+    if (typeof value !== 'function') continue;
+    (parts.extra as Record<string, unknown>)[name] = (...args: unknown[]) => {
+      live(name);
+      return (value as (...a: unknown[]) => unknown).apply(parts.extra, args);
+    };
+  }
   // Getters of `critic` must survive the merge, so copy descriptors rather than spread.
   return Object.defineProperties(
     parts.extra,

@@ -61,7 +61,7 @@ interface TimedSteps {
 /**
  * The step `train()` runs ({@link createTrainStep}), with the loop's one read of loss, estimate
  * and the two terms ({@link readScalars}) and its swap of the bound's state: what is timed is
- * exactly what training costs per step. Owns the bound's running state; `dispose` frees it.
+ * exactly what training costs per step on the score matrix. Owns the bound's running state; `dispose` frees it.
  */
 function createTimedStep(options: {
   readonly critic: Critic;
@@ -70,7 +70,15 @@ function createTimedStep(options: {
   readonly graph: boolean;
 }): TimedSteps {
   const { critic, bound, sample } = options;
-  const trainStep = createTrainStep({ critic, bound, optimizer: ADAM, graph: options.graph });
+  // All n² pairs, as the FLOP counts and the PyTorch step: a bound that reads only the shifted
+  // pairs (Bound.reads) trains on 2n of them in `train()`, a different computation.
+  const trainStep = createTrainStep({
+    critic,
+    bound,
+    optimizer: ADAM,
+    graph: options.graph,
+    scoreMatrix: true,
+  });
   const context: BoundInputContext = {
     requires: bound.requires,
     random: createRandom(0),

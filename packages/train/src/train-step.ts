@@ -43,7 +43,11 @@ export interface StepOutputs {
   readonly logPartition: tf.Scalar;
   /** The bound's new state; the caller disposes the old one. */
   readonly state: BoundState;
-  /** The score matrix, when asked for with `keepScores` (and the bound reads one). */
+  /**
+   * The score matrix, when asked for with `keepScores` and the step scored one: not for bounds
+   * that read no matrix (MI-NEE), nor for bounds that read only the shifted pairs unless the step
+   * was created with `scoreMatrix: true`.
+   */
   readonly scores: tf.Tensor2D | undefined;
 }
 

@@ -52,7 +52,7 @@ export async function heldOutBoundEstimate(options: {
       const batch = data.gather(order.slice(k * batchSize, (k + 1) * batchSize));
       const state = bound.initialState();
       const estimate = tf.tidy(
-        () => bound.compute(boundInputsOf(critic, batch, context), state).estimate,
+        () => bound.compute(boundInputsOf(critic, batch, context, bound.reads), state).estimate,
       );
       const value = (await estimate.data())[0] as number;
       tf.dispose([estimate, batch.x, batch.y, ...Object.values(state)]);

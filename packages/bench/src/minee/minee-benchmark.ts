@@ -48,7 +48,7 @@ export interface MineeMethod {
  * three-head critic (f₀(x, y), f₁(x), f₂(y) against uniform references), and `mine`, the DV bound
  * with the moving-average gradient (rate 0.01, §4) on a joint critic, its marginal term over n
  * product-of-marginals pairs per batch as the paper has it ("resampling the samples X_i's and
- * Y_i's independently", §3): the shifted pairs (x_{(i+1) mod n}, y_i) of a shuffled batch, not all
+ * Y_i's independently", §3): the shifted pairs (x_i, y_{(i+1) mod n}) of a shuffled batch, not all
  * n(n − 1) off-diagonal pairs. The paper states no network; its code uses ELU, kernels from
  * N(0, 0.02²) with zero biases, 100-100 units for each MI-NEE head and 300-300 for MINE's.
  */

@@ -1,5 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { InvalidArgumentError } from '@mi/spec';
 import type { BenchmarkContext } from '../benchmark-context';
 import { runClassicalStaircase } from '../gaussian/classical-staircase';
 import { runGaussianBenchmark } from '../gaussian/gaussian-benchmark';
@@ -113,6 +114,14 @@ export async function runPaperTarget(
     },
   };
   const figures: string[] = [];
+  if (options.reportOnly && context.folder.all().length === 0) {
+    throw new InvalidArgumentError({
+      functionName: 'runPaperTarget',
+      parameter: 'folder',
+      value: context.folder.directory,
+      expected: `a results folder holding runs of ${target.id} (a report-only call trains nothing)`,
+    });
+  }
   if (options.reportOnly) {
     // The figures the benchmarks drew when they last ran in this folder.
     const drawn = (await readdir(context.folder.directory)).filter((f) => /\.(svg|png)$/.test(f));

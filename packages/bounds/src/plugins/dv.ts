@@ -68,7 +68,7 @@ export const donskerVaradhanPlugin: BoundPlugin<DonskerVaradhanOptions> = {
  * With `'all-pairs'` the marginal samples are all n(n−1) off-diagonal pairs of the batch. MINE's
  * Algorithm 1 ("draw b samples from the marginal distribution"), ReMINE (2021, §3.1–3.2, Alg. 1)
  * and Choi & Lee (2022, Figs. 1–5) instead use n marginal samples per batch, y shuffled against
- * x; `'shifted'` is that protocol without randomness: y_i is paired with x_{(i+1) mod n}, a
+ * x; `'shifted'` is that protocol without randomness: x_i is paired with y_{(i+1) mod n}, a
  * derangement of i.i.d. draws, so each pair is a sample of P_X ⊗ P_Y and none is a joint pair.
  * The two are **not** equivalent in training: they have the same value in expectation, but all
  * pairs average n − 1 times as many marginal samples, so their gradient is far less noisy. The

@@ -64,10 +64,29 @@ export function createBound<Inputs extends BoundInputs = ScoreInputs>(
         expected: 'an object { scores, ... }',
       });
     }
+    const scores = (inputs as ScoreInputs).scores;
     if ((inputs as ShiftedPairInputs).shiftedPairs !== undefined) {
+      if (scores !== undefined) {
+        throw new InvalidArgumentError({
+          functionName: where,
+          parameter: 'inputs',
+          value: '{ scores, shiftedPairs }',
+          expected:
+            'either the score matrix { scores } or the shifted pairs { shiftedPairs }, not both',
+        });
+      }
       assertShiftedPairs(where, inputs as ShiftedPairInputs, definition);
     } else if (!entropic) {
-      assertScoreMatrix(where, (inputs as ScoreInputs).scores);
+      if (scores === undefined && definition.reads === 'shifted-pairs') {
+        throw new InvalidArgumentError({
+          functionName: where,
+          parameter: 'inputs.scores',
+          value: undefined,
+          expected:
+            'the score matrix { scores } or the shifted pairs { shiftedPairs: { joint, shifted } }',
+        });
+      }
+      assertScoreMatrix(where, scores);
     }
     for (const requirement of requires) {
       if ((inputs as unknown as Record<string, unknown>)[requirement] === undefined) {
@@ -127,6 +146,15 @@ function assertShiftedPairs(
       parameter: 'inputs.shiftedPairs',
       value: '{ joint, shifted }',
       expected: `the score matrix { scores }: '${definition.id}' reads more entries than the shifted pairs`,
+    });
+  }
+  const pairs: unknown = inputs.shiftedPairs;
+  if (typeof pairs !== 'object' || pairs === null) {
+    throw new InvalidArgumentError({
+      functionName: where,
+      parameter: 'inputs.shiftedPairs',
+      value: pairs,
+      expected: '{ joint, shifted }: two tensors of length n',
     });
   }
   const { joint, shifted } = inputs.shiftedPairs;

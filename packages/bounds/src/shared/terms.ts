@@ -5,9 +5,9 @@ import * as tf from '@tensorflow/tfjs-core';
 /**
  * Which samples of the product of marginals a bound's marginal (partition) term averages over:
  * - `all-pairs`: the n(n−1) off-diagonal entries S_ij, i ≠ j;
- * - `shifted`: the n entries S_i,(i+1) mod n — each y paired with the next row's x, one marginal
+ * - `shifted`: the n entries S_i,(i+1) mod n — each x paired with the next row's y, one marginal
  *   sample per joint sample, as the papers' shuffled marginal batches (ReMINE 2021 §3.1, Alg. 1;
- *   Choi & Lee 2022 §3). In a batch of i.i.d. pairs (x_{i+1}, y_i) is a draw of P_X ⊗ P_Y; the
+ *   Choi & Lee 2022 §3). In a batch of i.i.d. pairs (x_i, y_{i+1}) is a draw of P_X ⊗ P_Y; the
  *   shift is a derangement without randomness, so the bound stays a pure function of S.
  */
 export type MarginalSampling = 'all-pairs' | 'shifted';

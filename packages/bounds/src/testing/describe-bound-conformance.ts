@@ -318,6 +318,13 @@ export function describeBoundConformance<Options>(
         expect(() =>
           bound.compute({ shiftedPairs: { joint, shifted: short as tf.Tensor1D } }, state),
         ).toThrow(ShapeMismatchError);
+        expect(() =>
+          bound.compute({ scores, shiftedPairs: { joint, shifted } } as never, state),
+        ).toThrow('not both');
+        expect(() => bound.compute({ shiftedPairs: null } as never, state)).toThrow(
+          "invalid option 'inputs.shiftedPairs'",
+        );
+        expect(() => bound.compute({} as never, state)).toThrow('or the shifted pairs');
         const one = tf.zeros([1]) as tf.Tensor1D;
         expect(() => bound.compute({ shiftedPairs: { joint: one, shifted: one } }, state)).toThrow(
           ShapeMismatchError,

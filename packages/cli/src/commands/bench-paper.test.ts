@@ -101,5 +101,27 @@ describe('mi bench paper', () => {
     expect(text).toContain('- runs in the folder: 2; this call trained nothing (report only');
     const results = await readFile(join(out, 'results.jsonl'), 'utf8');
     expect(results.trim().split('\n')).toHaveLength(2);
+    const empty = await mi(
+      'bench',
+      'paper',
+      '004-fig3',
+      '--report-only',
+      '--out',
+      join(root, 'none'),
+    );
+    expect(empty.exitCode).toBe(2);
+    expect(empty.stderr).toContain('a results folder holding runs of 004-fig3');
+    const sharded = await mi(
+      'bench',
+      'paper',
+      '004-fig3',
+      '--report-only',
+      '--shard',
+      '1/2',
+      '--out',
+      out,
+    );
+    expect(sharded.exitCode).toBe(2);
+    expect(sharded.stderr).toContain("invalid option '--shard'");
   });
 });

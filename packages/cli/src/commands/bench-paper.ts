@@ -8,7 +8,7 @@ import {
 } from '@mi/bench';
 import { InvalidArgumentError } from '@mi/spec';
 import type { Command } from 'commander';
-import { checkFlag } from '../cli-errors';
+import { checkFlag, usageError } from '../cli-errors';
 import type { CommandEnvironment } from '../command-environment';
 import { seedList, shardOption, stringList } from '../parse-options';
 import { userPath } from '../user-directory';
@@ -74,6 +74,13 @@ export function registerPaper(bench: Command, environment: CommandEnvironment): 
             });
           }
           checkFlag('<target>', target, () => getPaperTarget(target));
+          if (cli.reportOnly && cli.shard !== undefined) {
+            throw usageError(
+              '--shard',
+              cli.shard,
+              'no --shard with --report-only (it trains nothing)',
+            );
+          }
           const peers = (
             await Promise.all((cli.compare ?? []).map((file) => readPeerResults(userPath(file))))
           ).flat();

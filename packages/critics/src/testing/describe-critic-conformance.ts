@@ -182,29 +182,29 @@ export function describeCriticConformance<Options>(
         tf.dispose([scores, pairs, x, y]);
         critic.dispose();
       });
+    }
 
-      if (scoresShiftedPairs(create())) {
-        it('gives S_ii and S_i,(i+1) mod n of scores with shiftedPairs', () => {
-          const { x, y } = makeInputs(1);
-          const critic = create();
-          critic.setTraining(false);
-          const matrix = tf.tidy(() => critic.scores(x, y).arraySync());
-          const { joint, shifted } = (critic.shiftedPairs as NonNullable<Critic['shiftedPairs']>)(
-            x,
-            y,
-          );
-          expect(joint.shape).toEqual([n]);
-          expect(shifted.shape).toEqual([n]);
-          const [j, s] = [joint.dataSync(), shifted.dataSync()];
-          for (let i = 0; i < n; i++) {
-            expectClose(matrix[i]![i]!, j[i]!, tolerance, `joint[${i}] vs S[${i}][${i}]`);
-            const next = (i + 1) % n;
-            expectClose(matrix[i]![next]!, s[i]!, tolerance, `shifted[${i}] vs S[${i}][${next}]`);
-          }
-          tf.dispose([joint, shifted, x, y]);
-          critic.dispose();
-        });
-      }
+    if (hasShiftedPairs(create())) {
+      it('gives S_ii and S_i,(i+1) mod n of scores with shiftedPairs', () => {
+        const { x, y } = makeInputs(1);
+        const critic = create();
+        critic.setTraining(false);
+        const matrix = tf.tidy(() => critic.scores(x, y).arraySync());
+        const { joint, shifted } = (critic.shiftedPairs as NonNullable<Critic['shiftedPairs']>)(
+          x,
+          y,
+        );
+        expect(joint.shape).toEqual([n]);
+        expect(shifted.shape).toEqual([n]);
+        const [j, s] = [joint.dataSync(), shifted.dataSync()];
+        for (let i = 0; i < n; i++) {
+          expectClose(matrix[i]![i]!, j[i]!, tolerance, `joint[${i}] vs S[${i}][${i}]`);
+          const next = (i + 1) % n;
+          expectClose(matrix[i]![next]!, s[i]!, tolerance, `shifted[${i}] vs S[${i}][${next}]`);
+        }
+        tf.dispose([joint, shifted, x, y]);
+        critic.dispose();
+      });
     }
 
     it('has finite, non-zero gradients for every trainable variable', () => {
@@ -393,7 +393,7 @@ function expectSameWeights(actual: NeuralCritic, expected: NeuralCritic): void {
 }
 
 /** Whether the critic implements `shiftedPairs`; disposes it. */
-function scoresShiftedPairs(critic: NeuralCritic): boolean {
+function hasShiftedPairs(critic: NeuralCritic): boolean {
   const has = critic.shiftedPairs !== undefined;
   critic.dispose();
   return has;

@@ -222,7 +222,7 @@ function explosionClaim(
 
 /**
  * The bounds the figures train, each with the papers' marginal samples: n per batch (y shuffled
- * against x), which `marginals=shifted` draws as the pairs (x_{(i+1) mod n}, y_i). With all
+ * against x), which `marginals=shifted` draws as the pairs (x_i, y_{(i+1) mod n}). With all
  * n(n − 1) off-diagonal pairs the gradient is far less noisy and the drift and explosion the
  * figures show do not appear. MINE is `dv`: neither paper's experiments use the moving-average
  * gradient (Choi & Lee 2022 Table 1: "no gradient moving average"; ReMINE §3.2 names the EMA only
@@ -406,7 +406,7 @@ const FIGURES: readonly OnehotFigure[] = [
       'Small batches: (a) ReMINE with λ = 0.01 drives j → 0 and j̄ → −1/(2λ) = −50; (b) MINE fails; (c) the estimate against the batch size for several λ: regularisation lowers the variance at large batches and fails at the smallest.',
     cost: '6 drift runs of 5000 steps and 84 sweep runs of 3000 steps (4 bounds × 7 batch sizes × 3 seeds): ≈ 1 h',
     notes: [
-      'The paper uses batch size 1 for (a) and (b); here the marginal pairs of a batch are its n shifted pairs (x_{(i+1) mod n}, y_i), and at n = 1 the only such pair is the joint pair, so the smallest batch is 2 (two marginal pairs): n = 2 stands in for n = 1, and the paper’s j → 0, j̄ → −50 are its batch-1 analysis.',
+      'The paper uses batch size 1 for (a) and (b); here the marginal pairs of a batch are its n shifted pairs (x_i, y_{(i+1) mod n}), and at n = 1 the only such pair is the joint pair, so the smallest batch is 2 (two marginal pairs): n = 2 stands in for n = 1, and the paper’s j → 0, j̄ → −50 are its batch-1 analysis.',
       'The paper does not list the λs of (c); we use 0.01, 0.1 and 1 beside MINE.',
       'MINE is the DV bound without the moving-average gradient (`dv`), as in 000-fig1.',
     ],
