@@ -76,8 +76,9 @@ describe('mi bench paper', () => {
   });
 
   it('--report-only writes the report from the runs in the folder and trains nothing', async () => {
+    const fig3 = (...args: string[]) => mi('bench', 'paper', '004-fig3', ...args);
     const out = join(root, 'fig3-part');
-    const part = await mi('bench', 'paper', '004-fig3', '--quick', '--seeds', '1', '--out', out);
+    const part = await fig3('--quick', '--seeds', '1', '--out', out);
     expect(part.exitCode, part.stderr).toBe(0);
     expect(part.stdout).toContain('(2 runs trained, 0 found finished)');
     // The preset's two seeds: seed 2 is missing and stays missing.
@@ -101,26 +102,10 @@ describe('mi bench paper', () => {
     expect(text).toContain('- runs in the folder: 2; this call trained nothing (report only');
     const results = await readFile(join(out, 'results.jsonl'), 'utf8');
     expect(results.trim().split('\n')).toHaveLength(2);
-    const empty = await mi(
-      'bench',
-      'paper',
-      '004-fig3',
-      '--report-only',
-      '--out',
-      join(root, 'none'),
-    );
+    const empty = await fig3('--report-only', '--out', join(root, 'none'));
     expect(empty.exitCode).toBe(2);
     expect(empty.stderr).toContain('a results folder holding runs of 004-fig3');
-    const sharded = await mi(
-      'bench',
-      'paper',
-      '004-fig3',
-      '--report-only',
-      '--shard',
-      '1/2',
-      '--out',
-      out,
-    );
+    const sharded = await fig3('--report-only', '--shard', '1/2', '--out', out);
     expect(sharded.exitCode).toBe(2);
     expect(sharded.stderr).toContain("invalid option '--shard'");
   });
