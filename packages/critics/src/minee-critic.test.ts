@@ -2,6 +2,7 @@ import { mineeCritic } from '@mi/critics';
 import { expectAllClose, expectNoTensorLeakOf } from '@mi/test-utils';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
+import { expectNormalInit } from '../test/expect-normal-init';
 
 describe('mineeCritic', () => {
   it('gives f₀ on data and reference pairs and f₁(x), f₂(y) from their own heads', () => {
@@ -52,20 +53,8 @@ describe('mineeCritic', () => {
     for (const prefix of ['joint/', 'x/', 'y/']) {
       expect(names.some((name) => name.startsWith(prefix))).toBe(true);
     }
-    for (const [name, variable] of critic.weights) {
-      const values = Array.from(variable.dataSync());
-      if (name.endsWith('bias')) {
-        expect(
-          values.every((v) => v === 0),
-          name,
-        ).toBe(true);
-        continue;
-      }
-      // 100 to 10 000 draws: the sample std is within 0.006 of 0.02 (4σ for 100 draws).
-      const mean = values.reduce((a, v) => a + v, 0) / values.length;
-      const std = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / values.length);
-      expect(Math.abs(std - 0.02), name).toBeLessThan(0.006);
-    }
+    // 100 to 10 000 draws: the sample std is within 0.006 of 0.02 (4σ for 100 draws).
+    expectNormalInit(critic.weights, 0.02, 0.006);
     expect(critic.getConfig().config['initStd']).toBe(0.02);
     critic.dispose();
     expect(() => mineeCritic({ xFeatures: 1, yFeatures: 1, initStd: -0.1 })).toThrow(
