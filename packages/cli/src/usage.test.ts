@@ -365,7 +365,7 @@ const usage: [string, string[], string][] = [
   [
     'minee --methods mime',
     ['bench', 'minee', '--methods', 'minee,mime'],
-    `invalid option '--methods': expected a list of minee, mine (not 'mime'), received "minee,mime"`,
+    `invalid option '--methods': expected a list of minee, mine, mine-shifted (not 'mime'), received "minee,mime"`,
   ],
   [
     'minee --bounds smiley',

@@ -47,7 +47,10 @@ export interface ScoreInputs {
 export interface ShiftedPairScores {
   /** T(x_i, y_i) = S_ii, the diagonal. */
   readonly joint: Tensor1D;
-  /** T(x_i, y_(i+1) mod n) = S_i,(i+1) mod n. */
+  /**
+   * T on n product-of-marginals pairs: T(x_i, y_(i+1) mod n) = S_i,(i+1) mod n, or, when the
+   * batch carries a `MarginalSample` drawn apart from it, T(x'_i, y'_i) on those pairs.
+   */
   readonly shifted: Tensor1D;
 }
 

@@ -5,6 +5,22 @@ import type { RandomSource } from './random-source';
 export interface Batch {
   readonly x: Tensor;
   readonly y: Tensor;
+  /**
+   * n product-of-marginals pairs drawn apart from the batch, when the training loop resamples
+   * them (`train`'s `marginalPairs: 'resampled'`): bounds that read shifted pairs then take their
+   * marginal term from these. Absent: the marginal pairs come from the batch itself.
+   */
+  readonly marginal?: MarginalSample;
+}
+
+/**
+ * n pairs (x'_i, y'_i) from P_X ⊗ P_Y: x' and y' are drawn independently of each other and of the
+ * batch they go with, as MINE's "resampling the samples X_i's and Y_i's independently" (Chan et
+ * al. 2019, §3; Belghazi et al. 2018, Algorithm 1).
+ */
+export interface MarginalSample {
+  readonly x: Tensor;
+  readonly y: Tensor;
 }
 
 /** Shapes of one example (without the batch axis). */

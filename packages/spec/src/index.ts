@@ -27,7 +27,7 @@ export type {
   CriticConfig,
   CriticPlugin,
 } from './critic';
-export type { Batch, DataSource, Dataset, ExampleShape, Sampler } from './data';
+export type { Batch, DataSource, Dataset, ExampleShape, MarginalSample, Sampler } from './data';
 export * from './errors/index';
 export {
   type PaperReference,

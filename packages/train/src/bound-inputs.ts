@@ -15,9 +15,11 @@ import * as tf from '@tensorflow/tfjs-core';
 /**
  * What a bound reads for a batch: the critic's `boundInputs` hook when it has one (the MI-NEE
  * critic draws its reference batch there); else, when the caller passes the bound's `reads` as
- * `'shifted-pairs'` and the critic implements `shiftedPairs`, only those 2n scores; else the
- * score matrix plus, when the bound requires it, the critic's learned log-baseline. Callers that
- * need the whole matrix (score histograms) leave `reads` out.
+ * `'shifted-pairs'`: for a batch that carries a resampled `marginal` sample, T on the batch's
+ * pairs and on those; else, when the critic implements `shiftedPairs`, only those 2n scores;
+ * else the score matrix plus, when the bound requires it, the critic's learned log-baseline.
+ * Callers that need the whole matrix (score histograms) leave `reads` out; a batch with a
+ * `marginal` sample then throws, since the matrix would ignore it.
  */
 export function boundInputsOf(
   critic: Critic,
@@ -26,6 +28,23 @@ export function boundInputsOf(
   reads?: Bound['reads'],
 ): BoundInputs {
   if (critic.boundInputs !== undefined) return critic.boundInputs(batch, context);
+  if (batch.marginal !== undefined) {
+    if (reads !== 'shifted-pairs') {
+      throw new InvalidArgumentError({
+        functionName: 'boundInputsOf',
+        parameter: 'batch.marginal',
+        value: 'a resampled marginal sample',
+        expected:
+          "no marginal sample unless the bound's shifted pairs are read (reads: 'shifted-pairs')",
+      });
+    }
+    return {
+      shiftedPairs: {
+        joint: critic.pairs(batch.x, batch.y),
+        shifted: critic.pairs(batch.marginal.x, batch.marginal.y),
+      },
+    };
+  }
   if (reads === 'shifted-pairs' && critic.shiftedPairs !== undefined) {
     return { shiftedPairs: critic.shiftedPairs(batch.x, batch.y) };
   }

@@ -4,6 +4,7 @@ import {
   type DataSource,
   type Dataset,
   InvalidArgumentError,
+  type MarginalSample,
   type RandomSource,
   type RandomState,
 } from '@mi/spec';
@@ -110,6 +111,28 @@ export class DataStream {
     return (data as Dataset).gather(indices);
   }
 
+  /**
+   * n product-of-marginals pairs drawn apart from the batch (`marginalPairs: 'resampled'`): x′
+   * from n training rows and y′ from n others, each set without replacement and the two
+   * independent; for a sampler, x of one fresh batch with y of another. The caller owns the
+   * tensors. It draws from the data stream, so a resumed run draws the same pairs.
+   */
+  nextMarginal(data: DataSource): MarginalSample {
+    if (data.kind === 'sampler') {
+      const forX = data.sample(this.batchSize, this.random);
+      const forY = data.sample(this.batchSize, this.random);
+      forX.y.dispose();
+      forY.x.dispose();
+      return { x: forX.x, y: forY.y };
+    }
+    const train = this.trainIndices as Int32Array;
+    const forX = data.gather(sampleWithoutReplacement(this.random, train, this.batchSize));
+    const forY = data.gather(sampleWithoutReplacement(this.random, train, this.batchSize));
+    forX.y.dispose();
+    forY.x.dispose();
+    return { x: forX.x, y: forY.y };
+  }
+
   /** Whether the next `next()` starts a new epoch. */
   get atEpochEnd(): boolean {
     return (
@@ -155,4 +178,26 @@ export class DataStream {
     this.position = state.position;
     this.order = state.order === null ? null : Int32Array.from(state.order);
   }
+}
+
+/**
+ * n entries of `pool` drawn uniformly without replacement, in random order: the first n swaps of
+ * a Fisher–Yates shuffle, with the swapped positions kept in a map so that a draw costs O(n)
+ * whatever the pool's size.
+ */
+export function sampleWithoutReplacement(
+  random: RandomSource,
+  pool: Int32Array,
+  n: number,
+): Int32Array {
+  const moved = new Map<number, number>();
+  const out = new Int32Array(n);
+  const last = pool.length - 1;
+  for (let i = 0; i < n; i++) {
+    const j = random.integer(i, last);
+    const atJ = moved.get(j) ?? j;
+    moved.set(j, moved.get(i) ?? i);
+    out[i] = pool[atJ] as number;
+  }
+  return out;
 }

@@ -32,6 +32,14 @@ function batchOf(k: number): Batch {
   });
 }
 
+/** x of one other batch with y of another: a resampled marginal sample for step `k`. */
+function marginalOf(k: number): { x: tf.Tensor; y: tf.Tensor } {
+  const forX = batchOf(1000 + k);
+  const forY = batchOf(2000 + k);
+  tf.dispose([forX.y, forY.x]);
+  return { x: forX.x, y: forY.y };
+}
+
 const criticOf = () =>
   separableCritic({ xFeatures: 3, yFeatures: 3, hiddenUnits: [8], embeddingSize: 4, seed: 11 });
 
@@ -62,6 +70,8 @@ async function scripted(
     optimizer?: OptimizerOptions;
     script?: Script;
     critic?: () => Critic;
+    /** Give every batch a resampled marginal sample (`marginalPairs: 'resampled'`). */
+    marginal?: boolean;
   } = {},
 ) {
   const critic = (options.critic ?? criticOf)();
@@ -82,7 +92,8 @@ async function scripted(
       });
       await step.optimizer.setWeights(snapshot.moments);
     }
-    const batch = batchOf(k);
+    const plain = batchOf(k);
+    const batch: Batch = options.marginal ? { ...plain, marginal: marginalOf(k) } : plain;
     const keepScores = script.keepScores?.includes(k) ?? false;
     const evaluation = step.evaluate(state, batch, context, { keepScores });
     const record: Record = {
@@ -101,6 +112,7 @@ async function scripted(
       state = evaluation.state;
     }
     tf.dispose([batch.x, batch.y]);
+    if (batch.marginal) tf.dispose([batch.marginal.x, batch.marginal.y]);
     executions.push(step.execution);
     if (k === script.snapshotAt) {
       // Copies, as a checkpoint writes them (getWeights hands out the β powers themselves).
@@ -154,6 +166,15 @@ describe.runIf(onTensorflow)('the compiled training step on tfjs-node', () => {
     expect(compiled.executions[3]).toMatchObject({ mode: 'graph', optimizerInGraph: false });
     expect(compiled.executions[11]).toMatchObject({ mode: 'graph', optimizerInGraph: true });
     expect(compiled.executions[11]?.graphOps).toBeGreaterThan(10);
+  });
+
+  it('feeds a resampled marginal sample to the graph as an input, not a constant', async () => {
+    // A fresh sample every step: a graph that froze the first one would differ from step 4 on.
+    const compiled = await expectSameAsEager(8, {
+      bound: () => mine({ marginals: 'shifted' }),
+      marginal: true,
+    });
+    expect(compiled.executions[7]).toMatchObject({ mode: 'graph', optimizerInGraph: true });
   });
 
   it('leaves weights and moments alone on a discarded step, as the eager loop does', async () => {

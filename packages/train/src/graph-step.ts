@@ -99,10 +99,14 @@ function layoutOf(evaluation: StepEvaluation): OutputLayout {
   };
 }
 
-/** The tensors that change from step to step: the batch and the bound's state (by key). */
+/**
+ * The tensors that change from step to step: the batch (with its resampled marginal sample, when
+ * it has one) and the bound's state (by key).
+ */
 const stepInputs = (state: BoundState, batch: Batch): tf.Tensor[] => [
   batch.x,
   batch.y,
+  ...(batch.marginal === undefined ? [] : [batch.marginal.x, batch.marginal.y]),
   ...Object.keys(state)
     .sort()
     .map((k) => state[k] as tf.Tensor),

@@ -78,6 +78,18 @@ export interface TrainLoopOptions extends TrainOptions {
    * its last step ran.
    */
   readonly graph?: boolean;
+  /**
+   * Where a bound that reads shifted pairs (`reads: 'shifted-pairs'`, the DV family with
+   * `marginals: 'shifted'`) gets its n product-of-marginals pairs. `'shifted'` (default): the
+   * pairs (x_i, y_(i+1) mod n) of the batch itself. `'resampled'`: every step draws n rows for x′
+   * and, independently, n rows for y′ (each without replacement; a dataset's training split, or
+   * two fresh batches of a sampler), and the bound reads T(x′_i, y′_i), as the MINE code of Chan
+   * et al. (2019) does ("resampling the samples X_i's and Y_i's independently", §3). The two have
+   * the same expectation; they differ in gradient noise: with shifted pairs the joint and
+   * marginal terms share every row, so a critic linear in (x, y) gets the same value from both
+   * and any function of x or y alone cancels, while resampled pairs keep that noise.
+   */
+  readonly marginalPairs?: 'shifted' | 'resampled';
 }
 
 /** One observed step: the batch rows and the score matrix S[i][j] = T(x_i, y_j), row-major. */
@@ -145,6 +157,9 @@ export function validateTrainOptions(options: TrainLoopOptions): void {
   }
   if (options.observe !== undefined)
     assertPositiveInteger(fn, 'observe.every', options.observe.every);
+  if (options.marginalPairs !== undefined)
+    assertOneOf(fn, 'marginalPairs', options.marginalPairs, ['shifted', 'resampled']);
+  if (options.marginalPairs === 'resampled') assertResamplable(options, fn);
   if (options.histogramBins !== undefined)
     assertNumber(fn, 'histogramBins', options.histogramBins, { min: 2, integer: true });
   const optimizer = options.optimizer;
@@ -218,6 +233,45 @@ export function validateTrainOptions(options: TrainLoopOptions): void {
     }
   }
   assertCriticServes(options.critic, options.bound, fn);
+}
+
+/**
+ * `marginalPairs: 'resampled'` replaces the shifted pairs, so it needs a bound that reads them, a
+ * critic that scores pairs itself (not through `boundInputs`) and a loop that does not score the
+ * whole matrix for histograms or observers, which would read the batch's own pairs instead.
+ */
+function assertResamplable(options: TrainLoopOptions, fn: string): void {
+  const refuse = (parameter: string, value: unknown, expected: string) => {
+    throw new InvalidArgumentError({ functionName: fn, parameter, value, expected });
+  };
+  if (options.bound.reads !== 'shifted-pairs') {
+    refuse(
+      'marginalPairs',
+      options.marginalPairs,
+      `'shifted' (the default) for bound '${options.bound.id}', which reads the score matrix; 'resampled' needs a bound that reads shifted pairs (e.g. mine:marginals=shifted)`,
+    );
+  }
+  if (options.critic.boundInputs !== undefined) {
+    refuse(
+      'marginalPairs',
+      options.marginalPairs,
+      `'shifted' (the default) for critic '${options.critic.id}', which computes the bound's inputs itself`,
+    );
+  }
+  if ((options.histogramSteps ?? []).length > 0) {
+    refuse(
+      'histogramSteps',
+      options.histogramSteps,
+      "no histograms with marginalPairs: 'resampled' (histograms read the batch's score matrix)",
+    );
+  }
+  if (options.observe !== undefined) {
+    refuse(
+      'observe',
+      options.observe,
+      "no observer with marginalPairs: 'resampled' (observers read the batch's score matrix)",
+    );
+  }
 }
 
 /**

@@ -129,6 +129,9 @@ export async function train(options: TrainLoopOptions): Promise<TrainRunResult> 
       const step = loop.step;
       data = options.schedule ? options.schedule(step, options.data) : data;
       batch = stream.next(data);
+      if (options.marginalPairs === 'resampled') {
+        batch = { ...batch, marginal: stream.nextMarginal(data) };
+      }
       const observing = options.observe !== undefined && step % options.observe.every === 0;
       const keepScores = histogramSteps.has(step) || observing;
       const evaluation = trainStep.evaluate(loop.boundState, batch, context, { keepScores });
@@ -143,7 +146,7 @@ export async function train(options: TrainLoopOptions): Promise<TrainRunResult> 
           histograms,
         });
       }
-      tf.dispose([batch.x, batch.y]);
+      disposeBatch(batch);
       batch = undefined;
       if (!Number.isFinite(loss) || !Number.isFinite(estimate)) {
         trainStep.discard(evaluation);
@@ -217,7 +220,7 @@ export async function train(options: TrainLoopOptions): Promise<TrainRunResult> 
       }
     }
   } finally {
-    if (batch !== undefined) tf.dispose([batch.x, batch.y]);
+    if (batch !== undefined) disposeBatch(batch);
     await log?.flush();
     tf.dispose(Object.values(loop.boundState));
     selection.dispose();
@@ -258,4 +261,9 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) =>
     typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0),
   );
+}
+
+/** Frees a training batch's tensors, its resampled marginal sample's included. */
+function disposeBatch(batch: Batch): void {
+  tf.dispose([batch.x, batch.y, ...(batch.marginal ? [batch.marginal.x, batch.marginal.y] : [])]);
 }

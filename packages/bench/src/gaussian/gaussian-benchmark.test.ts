@@ -198,9 +198,9 @@ describe('one-hot and MI-NEE benchmarks (tiny)', () => {
       { folder },
     );
     expect(records.map((r) => r.params['method'])).toEqual(['minee', 'mine']);
-    // Every run names its specs, so MINE over n shifted pairs (the paper's resampled marginals)
-    // is not taken for a finished run of the all-pairs MINE of earlier folders, nor a run on the
-    // paper code's networks for one on PyTorch's default initialisation.
+    // Every run names its specs, so MINE over n marginal pairs is not taken for a finished run of
+    // the all-pairs MINE of earlier folders, nor a run on the paper code's networks for one on
+    // PyTorch's default initialisation.
     expect(records.map((r) => [r.params['bound'], r.params['critic']])).toEqual([
       ['minee', 'minee:activation=elu;initStd=0.02'],
       [
@@ -209,6 +209,51 @@ describe('one-hot and MI-NEE benchmarks (tiny)', () => {
       ],
     ]);
     expect(records[0]?.metrics['trueMI']).toBeCloseTo(0.408443, 5);
+  });
+
+  it("tells MINE on resampled marginal pairs from MINE on the batch's shifted pairs", async () => {
+    const folder = await ResultsFolder.open(join(root, 'minee-marginals'));
+    const { records, report } = await runMineeBenchmark(
+      {
+        tasks: [{ kind: 'mg', rho: 0.9, learningRate: 1e-3, referenceFactor: 2 }],
+        sampleSize: 40,
+        batchSize: 10,
+        steps: 6,
+        hiddenUnits: [8],
+        methods: [mineeMethods.mine, mineeMethods['mine-shifted']],
+      },
+      { folder },
+    );
+    expect(records.map((r) => [r.params['method'], r.params['marginalPairs']])).toEqual([
+      ['mine', 'resampled'],
+      ['mine', undefined],
+    ]);
+    // The shifted runs' parameters are those of the runs made before resampling existed, so
+    // their folders resume; the resampled run is another run.
+    expect('marginalPairs' in (records[1]?.params ?? {})).toBe(false);
+    expect(records[0]?.runId).not.toBe(records[1]?.runId);
+    const { readFile } = await import('node:fs/promises');
+    const text = await readFile(report, 'utf8');
+    expect(text).toMatch(/\| MG\(0\.9\) \| mine \| resampled \|/);
+    expect(text).toMatch(/\| MG\(0\.9\) \| mine \| shifted \|/);
+  });
+
+  it('refuses resampled marginal pairs for a bound that reads the score matrix, before training', async () => {
+    const folder = await ResultsFolder.open(join(root, 'minee-bad-marginals'));
+    await expect(
+      runMineeBenchmark(
+        {
+          sampleSize: 40,
+          batchSize: 10,
+          steps: 6,
+          methods: [{ name: 'nwj', bound: 'nwj', critic: 'joint', marginalPairs: 'resampled' }],
+        },
+        { folder },
+      ),
+    ).rejects.toThrow(
+      /invalid option 'methods'.*marginalPairs 'resampled' \(bound 'nwj' reads the score matrix\)/,
+    );
+    expect(folder.all()).toHaveLength(0);
   });
 
   it('compares any bound and critic as a method', async () => {

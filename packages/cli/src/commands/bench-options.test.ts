@@ -41,7 +41,7 @@ describe('command-line options to benchmark options', () => {
     // --critic replaces MINE's joint critic; MI-NEE keeps its own.
     expect(toMineeOptions({ critic: 'tiny' }, registries).methods).toEqual([
       mineeMethods.minee,
-      { bound: mineeMethods.mine.bound, critic: 'tiny' },
+      { bound: mineeMethods.mine.bound, critic: 'tiny', marginalPairs: 'resampled' },
     ]);
     expect(toMineeOptions({ task: 'hg' }, registries).tasks).toEqual([mineeTasks.hg]);
     expect(toMineeOptions({ task: 'mg', quick: true }, registries).tasks).toEqual(

@@ -104,12 +104,16 @@ export function toMineeOptions(
   const withCritic = (method: MineeMethod): MineeMethod =>
     cli.critic === undefined || method === mineeMethods.minee
       ? method
-      : { bound: method.bound, critic: cli.critic };
+      : {
+          bound: method.bound,
+          critic: cli.critic,
+          ...(method.marginalPairs === undefined ? {} : { marginalPairs: method.marginalPairs }),
+        };
   const methods =
     paper === undefined && cli.critic === undefined
       ? undefined
       : [
-          ...(paper ?? Object.values(mineeMethods)).map(withCritic),
+          ...(paper ?? [mineeMethods.minee, mineeMethods.mine]).map(withCritic),
           ...(cli.bounds ?? []).map((bound) => ({ bound, critic: cli.critic ?? 'joint' })),
         ];
   const preset: MineeBenchmarkOptions = cli.quick ? mineePresets.quick : {};
@@ -223,7 +227,7 @@ export function registerOtherBenchmarks(bench: Command, environment: CommandEnvi
     )
     .option(
       '--methods <list>',
-      "the paper's estimators: minee,mine (default both, or none with --bounds)",
+      "the paper's estimators: minee, mine (its marginal pairs resampled apart from the batch, as the paper's code), mine-shifted (the batch's own shifted pairs); default minee,mine, or none with --bounds",
       stringList('--methods', Object.keys(mineeMethods)),
     )
     .option(
