@@ -1,6 +1,6 @@
 import { assertNumber, assertPositiveInteger } from '@mi/core';
 import { highDimensionalGaussian, mixedGaussian, sampleDataset } from '@mi/datasets';
-import { type BenchmarkRecord, InvalidArgumentError, type PluginSpec } from '@mi/spec';
+import { InvalidArgumentError, type PluginSpec } from '@mi/spec';
 import { train } from '@mi/train';
 import type { BenchmarkContext } from '../benchmark-context';
 import { writeFigure } from '../figures/render-figure';
@@ -31,6 +31,9 @@ export interface MineeTask {
   readonly referenceFactor: number;
 }
 
+/** Where a bound that reads shifted pairs gets them (`train`'s `marginalPairs`). */
+type MarginalPairs = 'shifted' | 'resampled';
+
 /**
  * An estimator the benchmark compares: a bound trained with a critic, both specs the registries
  * resolve. Every critic gets `xFeatures`, `yFeatures` (the task's dimension) and `seed`; the
@@ -45,7 +48,7 @@ export interface MineeMethod {
    * Where a bound that reads shifted pairs gets its marginal pairs (`train`'s `marginalPairs`):
    * the batch's own shifted pairs (default) or n pairs resampled apart from the batch.
    */
-  readonly marginalPairs?: 'shifted' | 'resampled';
+  readonly marginalPairs?: MarginalPairs;
 }
 
 /**
@@ -133,7 +136,7 @@ interface ResolvedMethod {
   readonly name: string;
   readonly bound: PluginSpec;
   readonly critic: PluginSpec;
-  readonly marginalPairs: 'shifted' | 'resampled';
+  readonly marginalPairs: MarginalPairs;
 }
 
 /** One planned run of the sweep. */
@@ -249,7 +252,7 @@ export async function runMineeBenchmark(options: MineeBenchmarkOptions, context:
           benchmark: 'minee',
           runId: runId('minee', params),
           params,
-          label: `${taskName} ${displayName(method.name, method.marginalPairs)} seed ${seed}`,
+          label: `${taskName} ${displayName(method.name, marginalPairsOf(method.bound.label, method.marginalPairs))} seed ${seed}`,
           steps,
           task,
           method,
@@ -313,17 +316,20 @@ export async function runMineeBenchmark(options: MineeBenchmarkOptions, context:
 }
 
 /**
- * Where a record's bound got its marginal pairs: `resampled`, `shifted` (a bound reading the
- * batch's shifted pairs, the default), or undefined for a bound that reads the score matrix.
+ * Where a bound got its marginal pairs: `resampled`, `shifted` (a bound reading the batch's
+ * shifted pairs, the default), or undefined for a bound that reads the score matrix.
  */
-function marginalPairsOf(record: BenchmarkRecord): 'shifted' | 'resampled' | undefined {
-  if (record.params['marginalPairs'] === 'resampled') return 'resampled';
-  return String(record.params['bound'] ?? '').includes('marginals=shifted') ? 'shifted' : undefined;
+function marginalPairsOf(boundLabel: unknown, marginalPairs: unknown): MarginalPairs | undefined {
+  if (marginalPairs === 'resampled') return 'resampled';
+  return String(boundLabel ?? '').includes('marginals=shifted') ? 'shifted' : undefined;
 }
 
-/** A method's name in logs and figures: MINE on resampled pairs is told from MINE on the batch's. */
+/**
+ * A method's name in logs and figures, with where its marginal pairs come from when it reads
+ * shifted pairs: `mine-resampled` and `mine-shifted` are two curves of one figure.
+ */
 function displayName(name: string, marginalPairs: string | undefined): string {
-  return marginalPairs === 'resampled' ? `${name} (resampled)` : name;
+  return marginalPairs === undefined ? name : `${name}-${marginalPairs}`;
 }
 
 /** Writes `report.md` and `minee-convergence.svg/png` from every MI-NEE record in the folder. */
@@ -355,7 +361,7 @@ export async function writeMineeReport(folder: BenchmarkContext['folder']) {
         return [
           String(r.params['task']),
           String(r.params['method']),
-          marginalPairsOf(r) ?? '–',
+          marginalPairsOf(r.params['bound'], r.params['marginalPairs']) ?? '–',
           // Records written before the specs were part of a run's parameters have none.
           r.params['bound'] === undefined ? '–' : `\`${String(r.params['bound'])}\``,
           String(r.params['seed']),
@@ -373,7 +379,10 @@ export async function writeMineeReport(folder: BenchmarkContext['folder']) {
   for (const r of records) {
     const trace = await folder.readTrace(r.runId);
     if (!trace) continue;
-    const method = displayName(String(r.params['method']), marginalPairsOf(r));
+    const method = displayName(
+      String(r.params['method']),
+      marginalPairsOf(r.params['bound'], r.params['marginalPairs']),
+    );
     points.push(
       ...tracePoints(
         String(r.params['task']),
