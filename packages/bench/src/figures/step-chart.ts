@@ -68,7 +68,13 @@ export interface StepChartOptions {
  */
 export function stepChart(options: StepChartOptions): VegaLiteSpec {
   const style = options.series;
-  const color: Record<string, unknown> = { field: 'series', type: 'nominal', title: null };
+  // Series names such as `mine-resampled (EMA)` outgrow vega-lite's default label width (160 px).
+  const color: Record<string, unknown> = {
+    field: 'series',
+    type: 'nominal',
+    title: null,
+    legend: { labelLimit: 240 },
+  };
   const encoding: Record<string, unknown> = {
     x: { field: 'step', type: 'quantitative', title: options.xTitle ?? 'training step' },
     y: {
