@@ -113,9 +113,10 @@ export class DataStream {
 
   /**
    * n product-of-marginals pairs drawn apart from the batch (`marginalPairs: 'resampled'`): x′
-   * from n training rows and y′ from n others, each set without replacement and the two
-   * independent; for a sampler, x of one fresh batch with y of another. The caller owns the
-   * tensors. It draws from the data stream, so a resumed run draws the same pairs.
+   * from n training rows and y′ from n training rows drawn again, independently (each set without
+   * replacement; the two may share rows); for a sampler, x of one fresh batch with y of another.
+   * The caller owns the tensors. It draws from the data stream, so a resumed run draws the same
+   * pairs.
    */
   nextMarginal(data: DataSource): MarginalSample {
     if (data.kind === 'sampler') {
