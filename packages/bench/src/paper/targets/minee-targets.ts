@@ -140,7 +140,7 @@ export const chanMixedGaussian = mineeTarget({
     mine: 7e4,
     text: { minee: 'within 10% close to 2·10⁴ steps', mine: 'within 10% close to 7·10⁴ steps' },
   },
-  cost: "6 runs of 100 000 steps (2 methods × 3 seeds) with the paper code's networks on tfjs-node (2 cores): MI-NEE ≈ 10–15 ms/step (a 100 000-step run, 2026-12-01), MINE ≈ 9 ms/step (1500-step probe, 2026-12-02; its 300-300 critic scores only the 2n pairs its shifted marginals read): ≈ 1.8 h",
+  cost: "9 runs of 100 000 steps (MI-NEE, MINE on resampled and on shifted marginal pairs × 3 seeds) with the paper code's networks on tfjs-node (2 cores): MI-NEE 10–15 ms/step (17–24 min a run), MINE 6–8.5 ms/step (10–14 min a run, scoring only the 2n pairs it reads): ≈ 2.2 h (measured 2026-12-01/02)",
 });
 
 export const chanHighDimensionalGaussian = mineeTarget({
@@ -156,5 +156,5 @@ export const chanHighDimensionalGaussian = mineeTarget({
       mine: 'not within 10% after 2.5·10⁴ steps',
     },
   },
-  cost: "6 runs of 30 000 steps (2 methods × 3 seeds) with the paper code's networks on tfjs-node (2 cores): MI-NEE ≈ 75 ms/step (30 000 uniform reference points a step; a 30 000-step run, 2026-12-01), MINE ≈ 9 ms/step (scoring the 2n pairs its shifted marginals read): ≈ 2 h",
+  cost: "9 runs of 30 000 steps (MI-NEE, MINE on resampled and on shifted marginal pairs × 3 seeds) with the paper code's networks on tfjs-node (2 cores): MI-NEE 75–110 ms/step (30 000 uniform reference points a step; 37–55 min a run), MINE 6.4–7.1 ms/step (3.2–3.6 min a run, scoring only the 2n pairs it reads): ≈ 2.5 h (measured 2026-12-01/02)",
 });
