@@ -75,6 +75,7 @@ export {
   writeMineEstimatesReport,
 } from './mine-estimates/mine-estimates-benchmark';
 export {
+  type MarginalPairs,
   type MineeBenchmarkOptions,
   type MineeMethod,
   type MineeTask,

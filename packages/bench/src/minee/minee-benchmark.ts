@@ -32,7 +32,7 @@ export interface MineeTask {
 }
 
 /** Where a bound that reads shifted pairs gets them (`train`'s `marginalPairs`). */
-type MarginalPairs = 'shifted' | 'resampled';
+export type MarginalPairs = 'shifted' | 'resampled';
 
 /**
  * An estimator the benchmark compares: a bound trained with a critic, both specs the registries
