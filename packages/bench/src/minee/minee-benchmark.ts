@@ -57,11 +57,11 @@ export interface MineeMethod {
  * with the moving-average gradient (rate 0.01, §4) on a joint critic, its marginal term over n
  * product-of-marginals pairs per step drawn as the paper draws them, "resampling the samples
  * X_i's and Y_i's independently" (§3): x′ from n rows and y′ from another, independent draw of
- * n rows, apart from the batch (`marginalPairs: 'resampled'`, as the paper's code). `mine-shifted` is the same MINE on
- * the batch's own shifted pairs (x_i, y_(i+1) mod n), whose joint and marginal terms share every
- * row: the same expectation with less gradient noise, and far faster on MG(0.9). The paper states
- * no network; its code uses ELU, kernels from N(0, 0.02²) with zero biases, 100-100 units for
- * each MI-NEE head and 300-300 for MINE's.
+ * n rows, apart from the batch (`marginalPairs: 'resampled'`, as the paper's code).
+ * `mine-shifted` is the same MINE on the batch's own shifted pairs (x_i, y_(i+1) mod n), whose
+ * joint and marginal terms share every row: the same expectation with less gradient noise, and
+ * far faster on MG(0.9). The paper states no network; its code uses ELU, kernels from
+ * N(0, 0.02²) with zero biases, 100-100 units for each MI-NEE head and 300-300 for MINE's.
  */
 export const mineeMethods = {
   minee: { name: 'minee', bound: 'minee', critic: 'minee:activation=elu;initStd=0.02' },
